@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Listed explicitly (not read from the folder) so the same list works
+ * under tsx, jest and a bundler. Add new files at the end; never edit one that has shipped.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

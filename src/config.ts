@@ -1,0 +1,167 @@
+/**
+ * Configuration: environment variables (and an optional `.env` file) turned into one typed,
+ * validated object, once, at start. A bad or missing value stops the process with one line that
+ * names the variable. Nothing else in the code reads `process.env`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+export type Mode = 'sandbox' | 'live';
+
+export interface QpayConfig {
+  baseUrl: string;
+  shopNo: string;
+  a1: string;
+  a2: string;
+  b1: string;
+  b2: string;
+  keyId: string;
+}
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  databaseUrl: string;
+  shopName: string;
+  line: {
+    channelSecret: string;
+    channelAccessToken: string;
+    apiBaseUrl: string;
+    dataApiBaseUrl: string;
+  };
+  /** Absent until the merchant sets the QPay variables (in sandbox mode the bank simulator's). */
+  qpay: QpayConfig | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses a `.env` file: `NAME=value` lines, `#` comments, optional single or double quotes. */
+export function parseDotEnv(text: string): Env {
+  const out: Env = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const name = line
+      .slice(0, eq)
+      .trim()
+      .replace(/^export\s+/, '');
+    let value = line.slice(eq + 1).trim();
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+      value = value.slice(1, -1);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The process environment with `.env` underneath it (real environment variables win). */
+export function environmentWithDotEnv(env: Env = process.env, dotEnvPath = '.env'): Env {
+  if (!existsSync(dotEnvPath)) return env;
+  return { ...parseDotEnv(readFileSync(dotEnvPath, 'utf8')), ...env };
+}
+
+function text(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+    throw new ConfigError(name, `must be a port number 1-65535, got "${v}"`);
+  }
+  return Number(v);
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const v = text(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+function databaseUrl(env: Env): string {
+  const v = text(env, 'DATABASE_URL') ?? 'sqlite:data/shop.db';
+  if (v === 'sqlite::memory:' || /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v)) return v;
+  throw new ConfigError('DATABASE_URL', `must be sqlite:<file>, sqlite::memory: or postgres://…, got "${v}"`);
+}
+
+const HEX16 = /^[0-9A-Fa-f]{16}$/;
+
+function qpay(env: Env, mode: Mode): QpayConfig | undefined {
+  const names = ['QPAY_SHOP_NO', 'QPAY_A1', 'QPAY_A2', 'QPAY_B1', 'QPAY_B2', 'QPAY_KEY_ID'] as const;
+  const given = names.filter((n) => text(env, n) !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = names.find((n) => text(env, n) === undefined);
+  if (missing) throw new ConfigError(missing, 'is required when any QPAY_* variable is set');
+  const shopNo = text(env, 'QPAY_SHOP_NO') as string;
+  if (!/^[A-Z0-9]{6}_\d{3}$/.test(shopNo)) {
+    throw new ConfigError('QPAY_SHOP_NO', `must look like NA0249_001, got "${shopNo}"`);
+  }
+  for (const key of ['QPAY_A1', 'QPAY_A2', 'QPAY_B1', 'QPAY_B2'] as const) {
+    if (!HEX16.test(text(env, key) as string)) throw new ConfigError(key, 'must be 16 hexadecimal characters');
+  }
+  const fallbackBase =
+    mode === 'live'
+      ? 'https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api/'
+      : 'http://127.0.0.1:3100/funBIZ-Sbx/QPay.WebAPI/api/';
+  const baseUrl = `${httpUrl(env, 'QPAY_BASE_URL', fallbackBase)}/`;
+  return {
+    baseUrl,
+    shopNo,
+    a1: (text(env, 'QPAY_A1') as string).toUpperCase(),
+    a2: (text(env, 'QPAY_A2') as string).toUpperCase(),
+    b1: (text(env, 'QPAY_B1') as string).toUpperCase(),
+    b2: (text(env, 'QPAY_B2') as string).toUpperCase(),
+    keyId: text(env, 'QPAY_KEY_ID') as string,
+  };
+}
+
+export function loadConfig(env: Env): Config {
+  const secret = text(env, 'LINE_CHANNEL_SECRET');
+  const mode: Mode = secret === undefined ? 'sandbox' : 'live';
+  const token = text(env, 'LINE_CHANNEL_ACCESS_TOKEN');
+  if (mode === 'live' && token === undefined) {
+    throw new ConfigError('LINE_CHANNEL_ACCESS_TOKEN', 'is required when LINE_CHANNEL_SECRET is set');
+  }
+  const listenPort = port(env, 'PORT', 3000);
+  return {
+    mode,
+    port: listenPort,
+    host: text(env, 'HOST') ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
+    publicBaseUrl: httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${listenPort}`),
+    databaseUrl: databaseUrl(env),
+    shopName: text(env, 'SHOP_NAME') ?? '山嵐茶舖',
+    line: {
+      // In sandbox mode the LINE simulator is given these same values.
+      channelSecret: secret ?? 'sandbox-channel-secret',
+      channelAccessToken: token ?? 'sandbox-channel-access-token',
+      apiBaseUrl: httpUrl(env, 'LINE_API_BASE_URL', 'https://api.line.me'),
+      dataApiBaseUrl: httpUrl(env, 'LINE_DATA_API_BASE_URL', 'https://api-data.line.me'),
+    },
+    qpay: qpay(env, mode),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+  };
+}

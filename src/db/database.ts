@@ -1,0 +1,60 @@
+/**
+ * The kysely factory: SQLite (better-sqlite3, WAL, foreign keys on) or PostgreSQL (pg), chosen by
+ * DATABASE_URL. Only `src/db` and the repositories import kysely.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** A human description without credentials, for start-up output and logs. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** int8 (COUNT, bigint time columns) arrives as a string from pg; our values fit a double. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+)(:[^@]*)?@/, '//$1:***@');
+}
+
+export function openDatabase(databaseUrl: string, options: { poolSize?: number } = {}): Database {
+  if (databaseUrl.startsWith('postgres')) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', describe: `PostgreSQL ${redactUrl(databaseUrl)}`, close: () => db.destroy() };
+  }
+  const file = databaseUrl === 'sqlite::memory:' ? ':memory:' : databaseUrl.slice('sqlite:'.length);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+}
+
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+export async function pingDatabase(db: Executor): Promise<void> {
+  await db.selectFrom('categories').select('id').limit(1).execute();
+}

@@ -1,0 +1,113 @@
+/**
+ * Table types for kysely. Times are milliseconds since the epoch (UTC) in integer columns;
+ * money is integer TWD; flags are 0/1 integers so both databases agree.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface CategoryTable {
+  id: Generated<number>;
+  name: string;
+  sort_order: number;
+}
+
+export interface ProductTable {
+  id: Generated<number>;
+  sku: string;
+  category_id: number;
+  name: string;
+  description: string;
+  image_url: string | null;
+  /** Integer TWD. */
+  price: number;
+  stock: number;
+  reserved: ColumnType<number, number | undefined, number>;
+  active: ColumnType<number, number | undefined, number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export type CartStatus = 'open' | 'locked' | 'ordered';
+
+export interface CartTable {
+  id: Generated<number>;
+  line_user_id: string;
+  status: CartStatus;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CartItemTable {
+  cart_id: number;
+  product_id: number;
+  quantity: number;
+  added_at: number;
+}
+
+export type LineEventStatus = 'pending' | 'done' | 'ignored' | 'failed';
+
+/** The inbox: every webhook event, stored before it is acknowledged. */
+export interface LineEventTable {
+  webhook_event_id: string;
+  /** The chat the event belongs to: a userId, or `group:`/`room:` ids for ignored sources. */
+  chat_id: string;
+  event_type: string;
+  event_timestamp: number;
+  payload: string;
+  status: LineEventStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+/** One lease per chat, so events of one user are handled by one worker at a time, in order. */
+export interface ChatLeaseTable {
+  chat_id: string;
+  owner: string;
+  locked_until: number;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+/**
+ * Every message the shop sends is first a row here, written in the transaction that caused it.
+ * `reply_token` is tried first while fresh; otherwise (or when LINE refuses it) it is pushed
+ * with `retry_key` as X-Line-Retry-Key.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  line_user_id: string;
+  messages: string;
+  reply_token: string | null;
+  /** Replies are only attempted before this time; afterwards the row is pushed. */
+  reply_until: number | null;
+  retry_key: string;
+  kind: string;
+  status: OutboxStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+  sent_by: string | null;
+}
+
+export interface DB {
+  categories: CategoryTable;
+  products: ProductTable;
+  carts: CartTable;
+  cart_items: CartItemTable;
+  line_events: LineEventTable;
+  chat_leases: ChatLeaseTable;
+  outbox: OutboxTable;
+}
+
+export type Category = Selectable<CategoryTable>;
+export type Product = Selectable<ProductTable>;
+export type NewProduct = Insertable<ProductTable>;
+export type ProductUpdate = Updateable<ProductTable>;
+export type Cart = Selectable<CartTable>;
+export type CartItem = Selectable<CartItemTable>;
+export type LineEventRow = Selectable<LineEventTable>;
+export type OutboxRow = Selectable<OutboxTable>;
