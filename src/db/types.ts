@@ -48,7 +48,7 @@ export type LineEventStatus = 'pending' | 'done' | 'ignored' | 'failed';
 /** The inbox: every webhook event, stored before it is acknowledged. */
 export interface LineEventTable {
   webhook_event_id: string;
-  /** The chat the event belongs to: a userId, or `group:`/`room:` ids for ignored sources. */
+  /** The chat the event belongs to: a userId (U…), or a groupId (C…) / roomId (R…). */
   chat_id: string;
   event_type: string;
   event_timestamp: number;

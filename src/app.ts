@@ -1,0 +1,52 @@
+/**
+ * buildApp: the HTTP face of the shop — routes only, no side effects at import time. Everything
+ * it needs is passed in, so a test can build two apps side by side.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Executor } from './db/database';
+import { pingDatabase } from './db/database';
+import { webhookRoutes } from './line/webhook-route';
+import { mediaRoutes } from './media-route';
+
+export interface AppDeps {
+  db: Executor;
+  channelSecret: string;
+  now: () => number;
+  onEventsStored: () => void;
+  /** Extra route plugins (payments, sandbox pages) registered by the runtime. */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** The process logger; without one the app logs nothing (tests). */
+  logger?: FastifyBaseLogger;
+  /** Folder of static catalog images served under /media/. */
+  mediaDir?: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Bodies we accept are small; oversized ones get 413 from Fastify itself.
+    bodyLimit: 1024 * 1024,
+    // Per-request log lines cost more than the webhook's own work; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await pingDatabase(deps.db);
+      return { status: 'ok' };
+    } catch (err) {
+      app.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  await app.register(webhookRoutes, {
+    db: deps.db,
+    channelSecret: deps.channelSecret,
+    now: deps.now,
+    onStored: deps.onEventsStored,
+  });
+  if (deps.mediaDir) await app.register(mediaRoutes, { dir: deps.mediaDir });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}

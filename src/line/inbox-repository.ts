@@ -1,0 +1,128 @@
+/**
+ * The inbox of webhook events (table line_events) and the per-chat leases that keep one
+ * user's events in order across workers and instances.
+ */
+import type { Executor } from '../db/database';
+import type { LineEventRow, LineEventStatus } from '../db/types';
+
+export interface NewInboxEvent {
+  webhookEventId: string;
+  chatId: string;
+  eventType: string;
+  timestamp: number;
+  payload: string;
+  /** `ignored` for events we record but never act on (standby, groups, unknown types). */
+  status: LineEventStatus;
+}
+
+/** Stores events; a webhookEventId already stored is skipped. Returns how many were new. */
+export async function storeEvents(db: Executor, events: NewInboxEvent[], now: number): Promise<number> {
+  if (events.length === 0) return 0;
+  const result = await db
+    .insertInto('line_events')
+    .values(
+      events.map((e) => ({
+        webhook_event_id: e.webhookEventId,
+        chat_id: e.chatId,
+        event_type: e.eventType,
+        event_timestamp: e.timestamp,
+        payload: e.payload,
+        status: e.status,
+        received_at: now,
+        processed_at: e.status === 'ignored' ? now : null,
+      })),
+    )
+    .onConflict((oc) => oc.column('webhook_event_id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Chats that have events waiting, oldest first. */
+export async function chatsWithPendingEvents(db: Executor, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('line_events')
+    .select('chat_id')
+    .select((eb) => eb.fn.min('event_timestamp').as('first'))
+    .where('status', '=', 'pending')
+    .groupBy('chat_id')
+    .orderBy('first')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.chat_id);
+}
+
+/**
+ * Takes (or extends) the lease on a chat unless another owner holds a live one. A single
+ * upsert, so two instances racing for the same chat cannot both win.
+ */
+export async function tryLeaseChat(
+  db: Executor,
+  chatId: string,
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('chat_leases')
+    .values({ chat_id: chatId, owner, locked_until: now + leaseMs })
+    .onConflict((oc) =>
+      oc
+        .column('chat_id')
+        .doUpdateSet({ owner, locked_until: now + leaseMs })
+        .where((eb) => eb.or([eb('chat_leases.locked_until', '<', now), eb('chat_leases.owner', '=', owner)])),
+    )
+    .returning('chat_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function releaseChat(db: Executor, chatId: string, owner: string): Promise<void> {
+  await db.deleteFrom('chat_leases').where('chat_id', '=', chatId).where('owner', '=', owner).execute();
+}
+
+/** The chat's waiting events in the order they happened. */
+export async function pendingEventsOf(db: Executor, chatId: string, limit: number): Promise<LineEventRow[]> {
+  return db
+    .selectFrom('line_events')
+    .selectAll()
+    .where('chat_id', '=', chatId)
+    .where('status', '=', 'pending')
+    .orderBy('event_timestamp')
+    .orderBy('webhook_event_id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Marks an event handled, only if it is still pending: inside the handler's transaction this
+ * is what makes processing exactly-once (a second worker's update matches nothing).
+ */
+export async function finishEvent(db: Executor, id: string, status: 'done' | 'failed', now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('line_events')
+    .set({ status, processed_at: now })
+    .where('webhook_event_id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function recordEventFailure(db: Executor, id: string, error: string): Promise<number> {
+  const row = await db
+    .updateTable('line_events')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) }))
+    .where('webhook_event_id', '=', id)
+    .returning('attempts')
+    .executeTakeFirst();
+  return row?.attempts ?? 0;
+}
+
+export async function countEventsByStatus(db: Executor): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('line_events')
+    .select(['status'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

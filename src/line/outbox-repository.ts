@@ -1,0 +1,127 @@
+/** The outbox: messages to send, written in the transaction that decided to send them. */
+import { createHash } from 'node:crypto';
+import { type Executor, isPostgres } from '../db/database';
+import type { OutboxRow } from '../db/types';
+
+/**
+ * X-Line-Retry-Key must be a UUID; derive it from what is being sent (e.g. "receipt:order 42")
+ * so enqueuing the same thing twice, or retrying after a crash, reuses one key.
+ */
+export function retryKeyFor(logicalKey: string): string {
+  const h = createHash('sha256').update(logicalKey).digest('hex');
+  // Shaped as a version-5-style UUID (variant bits set) from the hash.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface NewOutboxMessage {
+  lineUserId: string;
+  /** LINE message objects, 1–5. */
+  messages: unknown[];
+  /** What this is, for logs and counting pushes: reply, receipt, pay_link, expiry … */
+  kind: string;
+  /** Identifies the message for deduplication; see retryKeyFor. */
+  logicalKey: string;
+  replyToken?: string | undefined;
+  replyUntil?: number | undefined;
+  /** Set when the caller will deliver it at once itself (the row is leased to it). */
+  claimFor?: number | undefined;
+}
+
+/** Enqueues a message; the same logicalKey twice enqueues it once. Returns the row id if new. */
+export async function enqueueMessage(db: Executor, m: NewOutboxMessage, now: number): Promise<number | undefined> {
+  const row = await db
+    .insertInto('outbox')
+    .values({
+      line_user_id: m.lineUserId,
+      messages: JSON.stringify(m.messages),
+      reply_token: m.replyToken ?? null,
+      reply_until: m.replyToken ? (m.replyUntil ?? null) : null,
+      retry_key: retryKeyFor(m.logicalKey),
+      kind: m.kind,
+      status: 'pending',
+      next_attempt_at: now,
+      locked_until: m.claimFor ?? null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('retry_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Leases up to `limit` due rows to the caller (SKIP LOCKED on PostgreSQL so instances share). */
+export async function claimDueMessages(
+  db: Executor,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<OutboxRow[]> {
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .orderBy('id')
+    .limit(limit);
+  if (isPostgres(db)) due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('outbox')
+    .set({ locked_until: now + leaseMs })
+    .where('id', 'in', due)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .execute();
+}
+
+export async function getMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function markSent(db: Executor, id: number, via: 'reply' | 'push', now: number): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sent', sent_at: now, sent_by: via, locked_until: null, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** A failed attempt: try again at `retryAt`, or give up (dead) when `retryAt` is undefined. */
+export async function markAttemptFailed(
+  db: Executor,
+  id: number,
+  error: string,
+  retryAt: number | undefined,
+  dropReplyToken: boolean,
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: error.slice(0, 1000),
+      status: retryAt === undefined ? 'dead' : 'pending',
+      next_attempt_at: retryAt ?? eb.ref('next_attempt_at'),
+      locked_until: null,
+      ...(dropReplyToken ? { reply_token: null } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function countOutbox(
+  db: Executor,
+): Promise<{ pending: number; sent: number; dead: number; pushes: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', 'sent_by'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy(['status', 'sent_by'])
+    .execute();
+  const out = { pending: 0, sent: 0, dead: 0, pushes: 0 };
+  for (const r of rows) {
+    out[r.status] += Number(r.n);
+    if (r.sent_by === 'push') out.pushes += Number(r.n);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * Delivers outbox rows: reply while the token is fresh (free for the merchant), otherwise push
+ * with the row's X-Line-Retry-Key. Retries 5xx/429/network with backoff; gives up loudly.
+ */
+import type { messagingApi } from '@line/bot-sdk';
+import type { Executor } from '../db/database';
+import type { OutboxRow } from '../db/types';
+import type { Logger } from '../logger';
+import type { LineApi } from './line-api';
+import { LineSendError } from './line-api';
+import { claimDueMessages, markAttemptFailed, markSent } from './outbox-repository';
+
+export interface OutboxSenderOptions {
+  maxAttempts: number;
+  /** Backoff before attempt n+1 (n = attempts so far, from 1). */
+  backoffMs: (attempts: number) => number;
+  leaseMs: number;
+}
+
+export const defaultOutboxOptions: OutboxSenderOptions = {
+  maxAttempts: 8,
+  backoffMs: (n) => Math.min(1000 * 2 ** (n - 1), 5 * 60_000),
+  leaseMs: 30_000,
+};
+
+export class OutboxSender {
+  constructor(
+    private readonly db: Executor,
+    private readonly line: LineApi,
+    private readonly now: () => number,
+    private readonly logger: Logger,
+    private readonly options: OutboxSenderOptions = defaultOutboxOptions,
+  ) {}
+
+  /** One round: claim due rows and deliver them. Returns whether there was work. */
+  async tick(): Promise<boolean> {
+    const rows = await claimDueMessages(this.db, this.now(), this.options.leaseMs, 20);
+    await Promise.all(rows.map((r) => this.deliver(r)));
+    return rows.length > 0;
+  }
+
+  /** Delivers one row the caller holds the lease on. */
+  async deliver(row: OutboxRow): Promise<void> {
+    const messages = JSON.parse(row.messages) as messagingApi.Message[];
+    const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
+    try {
+      if (useReply) {
+        try {
+          await this.line.reply(row.reply_token as string, messages);
+          await markSent(this.db, row.id, 'reply', this.now());
+          return;
+        } catch (err) {
+          // A spent or expired token: the customer still gets the message, as a push.
+          if (!(err instanceof LineSendError && err.kind === 'invalid_reply_token')) throw err;
+          this.logger.info({ outboxId: row.id, kind: row.kind }, 'reply token no longer valid; pushing instead');
+        }
+      }
+      await this.line.push(row.line_user_id, messages, row.retry_key);
+      await markSent(this.db, row.id, 'push', this.now());
+    } catch (err) {
+      const e = err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err));
+      const attempts = row.attempts + 1;
+      const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
+      if (giveUp) {
+        this.logger.error(
+          { outboxId: row.id, kind: row.kind, userId: row.line_user_id, attempts, error: e.message },
+          'DEAD LETTER: message could not be delivered to LINE',
+        );
+      } else {
+        this.logger.warn(
+          { outboxId: row.id, kind: row.kind, attempts, error: e.message },
+          'LINE delivery failed; will retry',
+        );
+      }
+      await markAttemptFailed(
+        this.db,
+        row.id,
+        e.message,
+        giveUp ? undefined : this.now() + this.options.backoffMs(attempts),
+        e.kind === 'invalid_reply_token',
+      );
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/** Pure builder for the cart bubble. */
+import type { messagingApi } from '@line/bot-sdk';
+import type { CartView } from '../shop/cart-service';
+import { button, flex, type Message, text, theme } from './common';
+import { copy, formatPrice } from './copy';
+
+function lineRows(view: CartView): messagingApi.FlexComponent[] {
+  const rows: messagingApi.FlexComponent[] = [];
+  view.lines.forEach((l, i) => {
+    if (i > 0) rows.push({ type: 'separator', margin: 'md' });
+    const warning = !l.active
+      ? copy.unavailableLine
+      : l.available < l.quantity
+        ? copy.shortLine(l.available)
+        : undefined;
+    const info: messagingApi.FlexComponent[] = [
+      {
+        type: 'box',
+        layout: 'horizontal',
+        contents: [
+          { type: 'text', text: l.name, size: 'sm', weight: 'bold', wrap: true, flex: 5, color: theme.text },
+          {
+            type: 'text',
+            text: formatPrice(l.unitPrice * l.quantity),
+            size: 'sm',
+            align: 'end',
+            flex: 3,
+            color: theme.text,
+          },
+        ],
+      },
+      { type: 'text', text: copy.unitPrice(formatPrice(l.unitPrice), l.quantity), size: 'xs', color: theme.muted },
+    ];
+    if (warning) info.push({ type: 'text', text: warning, size: 'xs', color: theme.danger, wrap: true });
+    rows.push({ type: 'box', layout: 'vertical', margin: 'md', spacing: 'xs', contents: info });
+    rows.push({
+      type: 'box',
+      layout: 'horizontal',
+      spacing: 'sm',
+      margin: 'sm',
+      contents: [
+        button('－', { action: 'dec', productId: l.productId }, 'secondary'),
+        button('＋', { action: 'inc', productId: l.productId }, 'secondary'),
+        button('刪除', { action: 'remove', productId: l.productId }, 'link'),
+      ],
+    });
+  });
+  return rows;
+}
+
+export function cartMessage(view: CartView, notice?: string): Message[] {
+  const out: Message[] = [];
+  if (notice) out.push(text(notice));
+  if (view.lines.length === 0) {
+    out.push(text(copy.cartEmpty, true));
+    return out;
+  }
+  const bubble: messagingApi.FlexBubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: {
+      type: 'box',
+      layout: 'horizontal',
+      backgroundColor: theme.brand,
+      paddingAll: 'lg',
+      contents: [
+        { type: 'text', text: `🛒 ${copy.cartTitle}`, color: '#FFFFFF', weight: 'bold', size: 'lg' },
+        {
+          type: 'text',
+          text: copy.cartItems(view.itemCount),
+          color: '#FFFFFF',
+          size: 'sm',
+          align: 'end',
+          gravity: 'center',
+        },
+      ],
+    },
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      contents: [
+        ...lineRows(view),
+        { type: 'separator', margin: 'lg' },
+        {
+          type: 'box',
+          layout: 'horizontal',
+          margin: 'lg',
+          contents: [
+            { type: 'text', text: copy.cartTotal, weight: 'bold', size: 'md' },
+            {
+              type: 'text',
+              text: formatPrice(view.total),
+              weight: 'bold',
+              size: 'lg',
+              align: 'end',
+              color: theme.accent,
+            },
+          ],
+        },
+      ],
+    },
+    footer: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        button(copy.checkout, { action: 'checkout' }, 'primary', copy.checkout),
+        {
+          type: 'box',
+          layout: 'horizontal',
+          spacing: 'sm',
+          contents: [
+            button(copy.continueShopping, { action: 'browse' }, 'secondary', copy.continueShopping),
+            button(copy.emptyCart, { action: 'empty' }, 'secondary', copy.emptyCart),
+          ],
+        },
+      ],
+    },
+  };
+  out.push(flex(copy.cartAlt(view.itemCount, formatPrice(view.total)), bubble, true));
+  return out;
+}

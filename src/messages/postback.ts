@@ -1,0 +1,79 @@
+/**
+ * Postback data: what a button means, as `action=…&key=…` (≤ 300 chars, LINE's limit).
+ * The one place that writes and reads it, so buttons and handlers cannot drift apart.
+ */
+export type PostbackAction =
+  | { action: 'browse' }
+  | { action: 'category'; categoryId: number; page: number }
+  | { action: 'add'; productId: number }
+  | { action: 'inc'; productId: number }
+  | { action: 'dec'; productId: number }
+  | { action: 'remove'; productId: number }
+  | { action: 'cart' }
+  | { action: 'empty' }
+  | { action: 'checkout'; payType?: 'C' | 'A' }
+  | { action: 'orders' }
+  | { action: 'order'; orderNo: string }
+  | { action: 'pay'; orderNo: string }
+  | { action: 'cancel'; orderNo: string }
+  | { action: 'rebuy'; orderNo: string }
+  | { action: 'help' }
+  | { action: 'menu'; tab: string };
+
+export function encodePostback(p: PostbackAction): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) {
+    if (v !== undefined) params.set(k, String(v));
+  }
+  return params.toString();
+}
+
+function positiveInt(v: string | null): number | undefined {
+  if (v === null || !/^\d{1,9}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n > 0 ? n : undefined;
+}
+
+const ORDER_NO = /^[A-Za-z0-9_-]{1,50}$/;
+
+/** Reads postback data; anything unknown or malformed is `undefined` (answered with help). */
+export function decodePostback(data: string): PostbackAction | undefined {
+  if (data.length > 300) return undefined;
+  const q = new URLSearchParams(data);
+  const action = q.get('action');
+  const productId = positiveInt(q.get('productId'));
+  const orderNo = q.get('orderNo') ?? '';
+  switch (action) {
+    case 'browse':
+    case 'cart':
+    case 'empty':
+    case 'orders':
+    case 'help':
+      return { action };
+    case 'category': {
+      const categoryId = positiveInt(q.get('categoryId'));
+      return categoryId ? { action, categoryId, page: positiveInt(q.get('page')) ?? 1 } : undefined;
+    }
+    case 'add':
+    case 'inc':
+    case 'dec':
+    case 'remove':
+      return productId ? { action, productId } : undefined;
+    case 'checkout': {
+      const payType = q.get('payType');
+      if (payType === null) return { action };
+      return payType === 'C' || payType === 'A' ? { action, payType } : undefined;
+    }
+    case 'order':
+    case 'pay':
+    case 'cancel':
+    case 'rebuy':
+      return ORDER_NO.test(orderNo) ? { action, orderNo } : undefined;
+    case 'menu': {
+      const tab = q.get('tab') ?? '';
+      return /^[a-z0-9_-]{1,32}$/.test(tab) ? { action, tab } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

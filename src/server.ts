@@ -1,0 +1,81 @@
+/**
+ * Process entry: config → database (migrated) → sandbox simulators when no credentials are set →
+ * app + background jobs → listen. Stops gracefully on SIGINT/SIGTERM.
+ */
+import { Agent, setGlobalDispatcher } from 'undici';
+import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrator';
+import { createLogger } from './logging';
+import { createRuntime } from './runtime';
+import { type Sandbox, startSandbox } from './sandbox/start-sandbox';
+import { seedDemoCatalogIfEmpty } from './seed';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(environmentWithDotEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`line-shop: configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  // The LINE SDK uses the global fetch: bound every outbound call so a slow LINE never hangs a worker.
+  setGlobalDispatcher(
+    new Agent({ connectTimeout: 5_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 }),
+  );
+
+  const database = openDatabase(config.databaseUrl);
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  let sandbox: Sandbox | undefined;
+  if (config.mode === 'sandbox') {
+    const seeded = await seedDemoCatalogIfEmpty(database.db, Date.now());
+    if (seeded > 0) logger.info({ products: seeded }, 'demo catalog loaded');
+    sandbox = await startSandbox(config, logger);
+    config = sandbox.config;
+  }
+
+  const runtime = await createRuntime({ config, database, logger, httpLogger: logger });
+  await runtime.app.listen({ port: config.port, host: config.host });
+  runtime.startJobs();
+  if (sandbox) await sandbox.afterShopStarted(runtime);
+
+  const lines = [
+    '',
+    `  line-shop is running in ${config.mode.toUpperCase()} mode`,
+    `  shop:      ${config.publicBaseUrl}  (health: ${config.publicBaseUrl}/healthz)`,
+    `  webhook:   ${config.publicBaseUrl}/line/webhook`,
+    `  database:  ${database.describe}`,
+    ...(sandbox
+      ? sandbox.describe()
+      : [
+          `  LINE API:  ${config.line.apiBaseUrl}`,
+          `  QPay:      ${config.qpay ? config.qpay.baseUrl : 'not configured (set QPAY_* to take payments)'}`,
+        ]),
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await runtime.stop();
+    await sandbox?.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(`line-shop: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

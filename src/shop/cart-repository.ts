@@ -1,0 +1,101 @@
+/** Carts and their lines. Only this file touches the cart tables. */
+import type { Executor } from '../db/database';
+import type { Cart } from '../db/types';
+
+export interface CartLine {
+  productId: number;
+  sku: string;
+  name: string;
+  imageUrl: string | null;
+  unitPrice: number;
+  quantity: number;
+  /** stock − reserved right now. */
+  available: number;
+  active: boolean;
+}
+
+export async function findOpenCart(db: Executor, lineUserId: string): Promise<Cart | undefined> {
+  return db
+    .selectFrom('carts')
+    .selectAll()
+    .where('line_user_id', '=', lineUserId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+}
+
+/** The user's open cart, created when there is none (the unique index keeps it to one). */
+export async function openCartFor(db: Executor, lineUserId: string, now: number): Promise<Cart> {
+  const existing = await findOpenCart(db, lineUserId);
+  if (existing) return existing;
+  return db
+    .insertInto('carts')
+    .values({ line_user_id: lineUserId, status: 'open', created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function cartLines(db: Executor, cartId: number): Promise<CartLine[]> {
+  const rows = await db
+    .selectFrom('cart_items')
+    .innerJoin('products', 'products.id', 'cart_items.product_id')
+    .select([
+      'products.id as productId',
+      'products.sku',
+      'products.name',
+      'products.image_url as imageUrl',
+      'products.price as unitPrice',
+      'products.stock',
+      'products.reserved',
+      'products.active',
+      'cart_items.quantity',
+    ])
+    .where('cart_items.cart_id', '=', cartId)
+    .orderBy('cart_items.added_at')
+    .orderBy('products.id')
+    .execute();
+  return rows.map((r) => ({
+    productId: r.productId,
+    sku: r.sku,
+    name: r.name,
+    imageUrl: r.imageUrl,
+    unitPrice: r.unitPrice,
+    quantity: r.quantity,
+    available: r.stock - r.reserved,
+    active: r.active === 1,
+  }));
+}
+
+export async function lineQuantity(db: Executor, cartId: number, productId: number): Promise<number> {
+  const row = await db
+    .selectFrom('cart_items')
+    .select('quantity')
+    .where('cart_id', '=', cartId)
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  return row?.quantity ?? 0;
+}
+
+/** Sets a line's quantity; 0 removes the line. */
+export async function setLineQuantity(
+  db: Executor,
+  cartId: number,
+  productId: number,
+  quantity: number,
+  now: number,
+): Promise<void> {
+  if (quantity <= 0) {
+    await db.deleteFrom('cart_items').where('cart_id', '=', cartId).where('product_id', '=', productId).execute();
+  } else {
+    await db
+      .insertInto('cart_items')
+      .values({ cart_id: cartId, product_id: productId, quantity, added_at: now })
+      .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet({ quantity }))
+      .execute();
+  }
+  await db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
+}
+
+export async function clearCart(db: Executor, cartId: number, now: number): Promise<void> {
+  await db.deleteFrom('cart_items').where('cart_id', '=', cartId).execute();
+  await db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
+}

@@ -1,0 +1,111 @@
+/**
+ * Cart rules. Every operation re-reads current state, so a button tapped days later (a product
+ * since sold out, a cart since checked out) gets an answer that fits today, not last week.
+ * Callers pass a transaction: the change and the event that caused it commit together.
+ */
+import type { Executor } from '../db/database';
+import {
+  type CartLine,
+  cartLines,
+  clearCart,
+  findOpenCart,
+  lineQuantity,
+  openCartFor,
+  setLineQuantity,
+} from './cart-repository';
+import { getProduct } from './catalog-repository';
+
+/** A line never holds more than this, whatever the stock (a typo guard, not a business rule). */
+export const MAX_LINE_QUANTITY = 99;
+/** Distinct products in one cart; keeps the cart bubble well inside LINE's 30 KB. */
+export const MAX_CART_LINES = 15;
+
+export interface CartView {
+  lines: CartLine[];
+  /** Integer TWD. */
+  total: number;
+  itemCount: number;
+}
+
+export function summarize(lines: CartLine[]): CartView {
+  return {
+    lines,
+    total: lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0),
+    itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+  };
+}
+
+export async function viewCart(db: Executor, userId: string): Promise<CartView> {
+  const cart = await findOpenCart(db, userId);
+  return summarize(cart ? await cartLines(db, cart.id) : []);
+}
+
+export type AddResult =
+  | { kind: 'added'; productName: string; quantity: number; cart: CartView }
+  | { kind: 'limited'; productName: string; quantity: number; available: number; cart: CartView }
+  | { kind: 'sold_out'; productName: string }
+  | { kind: 'cart_full'; cart: CartView }
+  | { kind: 'unavailable' };
+
+/** Adds one (or `count`) of a product, never beyond what is available to sell. */
+export async function addToCart(
+  db: Executor,
+  userId: string,
+  productId: number,
+  now: number,
+  count = 1,
+): Promise<AddResult> {
+  const product = await getProduct(db, productId);
+  if (!product || product.active !== 1) return { kind: 'unavailable' };
+  const available = Math.min(product.stock - product.reserved, MAX_LINE_QUANTITY);
+  if (available <= 0) return { kind: 'sold_out', productName: product.name };
+  const cart = await openCartFor(db, userId, now);
+  const current = await lineQuantity(db, cart.id, productId);
+  if (current === 0) {
+    const lines = await cartLines(db, cart.id);
+    if (lines.length >= MAX_CART_LINES) return { kind: 'cart_full', cart: summarize(lines) };
+  }
+  const wanted = current + count;
+  const quantity = Math.min(wanted, available);
+  if (quantity !== current) await setLineQuantity(db, cart.id, productId, quantity, now);
+  const view = summarize(await cartLines(db, cart.id));
+  if (quantity < wanted) return { kind: 'limited', productName: product.name, quantity, available, cart: view };
+  return { kind: 'added', productName: product.name, quantity, cart: view };
+}
+
+export type ChangeResult =
+  | { kind: 'changed'; cart: CartView; limitedTo?: number }
+  | { kind: 'not_in_cart'; cart: CartView };
+
+/** +1 / −1 / remove on a line. A line that is no longer in the cart is reported, not recreated. */
+export async function changeLine(
+  db: Executor,
+  userId: string,
+  productId: number,
+  change: 'inc' | 'dec' | 'remove',
+  now: number,
+): Promise<ChangeResult> {
+  const cart = await findOpenCart(db, userId);
+  if (!cart) return { kind: 'not_in_cart', cart: summarize([]) };
+  const current = await lineQuantity(db, cart.id, productId);
+  if (current === 0) return { kind: 'not_in_cart', cart: summarize(await cartLines(db, cart.id)) };
+  let next = change === 'inc' ? current + 1 : change === 'dec' ? current - 1 : 0;
+  let limitedTo: number | undefined;
+  if (change === 'inc') {
+    const product = await getProduct(db, productId);
+    const available =
+      product && product.active === 1 ? Math.min(product.stock - product.reserved, MAX_LINE_QUANTITY) : 0;
+    if (next > available) {
+      next = Math.max(available, 0);
+      limitedTo = next;
+    }
+  }
+  if (next !== current) await setLineQuantity(db, cart.id, productId, next, now);
+  const view = summarize(await cartLines(db, cart.id));
+  return limitedTo === undefined ? { kind: 'changed', cart: view } : { kind: 'changed', cart: view, limitedTo };
+}
+
+export async function emptyCart(db: Executor, userId: string, now: number): Promise<void> {
+  const cart = await findOpenCart(db, userId);
+  if (cart) await clearCart(db, cart.id, now);
+}

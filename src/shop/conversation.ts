@@ -1,0 +1,146 @@
+/**
+ * The shop conversation: one LINE event in, the messages to answer with out. Runs inside the
+ * transaction that also marks the event handled, so its changes and its reply commit together.
+ * Handlers for other areas (checkout, orders) plug in through `extraPostbacks`.
+ */
+import type { webhook } from '@line/bot-sdk';
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/types';
+import { cartMessage } from '../messages/cart-messages';
+import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
+import { type Message, text, withQuickReplyOnLast } from '../messages/common';
+import { copy } from '../messages/copy';
+import { decodePostback, type PostbackAction } from '../messages/postback';
+import { addToCart, changeLine, emptyCart, viewCart } from './cart-service';
+import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
+
+export interface ConversationContext {
+  trx: Transaction<DB>;
+  userId: string;
+  now: number;
+  shopName: string;
+  publicBaseUrl: string;
+  /** Runs after the transaction commits (e.g. wake a job that calls the bank). */
+  afterCommit(fn: () => void): void;
+}
+
+export type PostbackHandler = (ctx: ConversationContext, action: PostbackAction) => Promise<Message[]>;
+
+/** Handlers another area provides, keyed by postback action (checkout, orders, pay …). */
+export type PostbackHandlers = Partial<Record<PostbackAction['action'], PostbackHandler>>;
+
+const TEXT_COMMANDS: Array<[RegExp, PostbackAction]> = [
+  [/^(商品|選單|菜單|目錄|逛逛|瀏覽商品|menu|shop|products?)$/i, { action: 'browse' }],
+  [/^(購物車|cart)$/i, { action: 'cart' }],
+  [/^(訂單|我的訂單|orders?)$/i, { action: 'orders' }],
+  [/^(說明|幫助|客服|使用說明|help|\?|？)$/i, { action: 'help' }],
+  [/^(結帳|checkout)$/i, { action: 'checkout' }],
+];
+
+export function textToAction(input: string): PostbackAction | undefined {
+  const t = input.trim();
+  return TEXT_COMMANDS.find(([re]) => re.test(t))?.[1];
+}
+
+async function browse(ctx: ConversationContext): Promise<Message[]> {
+  return [categoriesMessage(await listCategories(ctx.trx))];
+}
+
+async function showCategory(ctx: ConversationContext, categoryId: number, page: number): Promise<Message[]> {
+  const category = await getCategory(ctx.trx, categoryId);
+  if (!category) return [text(copy.categoryGone), categoriesMessage(await listCategories(ctx.trx))];
+  const { products, hasMore } = await listActiveProducts(
+    ctx.trx,
+    categoryId,
+    (page - 1) * PRODUCTS_PER_PAGE,
+    PRODUCTS_PER_PAGE,
+  );
+  if (products.length === 0 && page > 1) return showCategory(ctx, categoryId, 1);
+  return [productCarousel(category, products, page, hasMore, ctx.publicBaseUrl)];
+}
+
+const coreHandlers: Record<string, PostbackHandler> = {
+  browse: (ctx) => browse(ctx),
+  category: (ctx, a) => (a.action === 'category' ? showCategory(ctx, a.categoryId, a.page) : Promise.resolve([])),
+  help: async (ctx) => [text(copy.help(ctx.shopName), true)],
+  cart: async (ctx) => cartMessage(await viewCart(ctx.trx, ctx.userId)),
+  empty: async (ctx) => {
+    await emptyCart(ctx.trx, ctx.userId, ctx.now);
+    return [text(copy.cartEmptied, true)];
+  },
+  add: async (ctx, a) => {
+    if (a.action !== 'add') return [];
+    const r = await addToCart(ctx.trx, ctx.userId, a.productId, ctx.now);
+    switch (r.kind) {
+      case 'added':
+        return cartMessage(r.cart, copy.added(r.productName, r.quantity));
+      case 'limited':
+        return cartMessage(r.cart, copy.limited(r.productName, r.quantity));
+      case 'sold_out':
+        return [text(copy.soldOut(r.productName), true)];
+      case 'cart_full':
+        return cartMessage(r.cart, copy.cartFull);
+      case 'unavailable':
+        return [text(copy.productUnavailable, true)];
+    }
+  },
+  inc: (ctx, a) => changeAndShow(ctx, a),
+  dec: (ctx, a) => changeAndShow(ctx, a),
+  remove: (ctx, a) => changeAndShow(ctx, a),
+  // Until the checkout area plugs in its handlers, these answer honestly instead of silently.
+  checkout: async () => [text(copy.checkoutSoon, true)],
+  orders: async () => [text(copy.ordersSoon, true)],
+  // A rich-menu tab switch: LINE already switched the menu; nothing to say.
+  menu: async () => [],
+};
+
+async function changeAndShow(ctx: ConversationContext, a: PostbackAction): Promise<Message[]> {
+  if (a.action !== 'inc' && a.action !== 'dec' && a.action !== 'remove') return [];
+  const r = await changeLine(ctx.trx, ctx.userId, a.productId, a.action, ctx.now);
+  if (r.kind === 'not_in_cart') return cartMessage(r.cart, copy.notInCart);
+  return cartMessage(r.cart, r.limitedTo !== undefined ? copy.limitedInc(r.limitedTo) : undefined);
+}
+
+export function createConversation(extra: PostbackHandlers = {}) {
+  const handlers: Record<string, PostbackHandler> = { ...coreHandlers, ...extra };
+
+  async function act(
+    ctx: ConversationContext,
+    action: PostbackAction | undefined,
+    unknown: string,
+  ): Promise<Message[]> {
+    if (!action) return [text(unknown, true)];
+    const handler = handlers[action.action];
+    if (!handler) return [text(unknown, true)];
+    return handler(ctx, action);
+  }
+
+  return async function handleEvent(ctx: ConversationContext, event: webhook.Event): Promise<Message[]> {
+    if (event.source?.type === 'group' || event.source?.type === 'room') {
+      return event.type === 'join' ? [text(copy.notFromGroup)] : [];
+    }
+    let out: Message[];
+    switch (event.type) {
+      case 'follow': {
+        const cart = await viewCart(ctx.trx, ctx.userId);
+        const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.lines.length > 0;
+        out = [text(again ? copy.welcomeBack(ctx.shopName) : copy.greeting(ctx.shopName)), ...(await browse(ctx))];
+        break;
+      }
+      case 'message': {
+        const m = (event as webhook.MessageEvent).message;
+        const action = m?.type === 'text' ? textToAction((m as webhook.TextMessageContent).text ?? '') : undefined;
+        out = await act(ctx, action, copy.unknownText);
+        break;
+      }
+      case 'postback':
+        out = await act(ctx, decodePostback((event as webhook.PostbackEvent).postback?.data ?? ''), copy.unknownAction);
+        break;
+      default:
+        out = [];
+    }
+    return out.length > 0 ? withQuickReplyOnLast(out.slice(0, 5)) : out;
+  };
+}
+
+export type ConversationHandler = ReturnType<typeof createConversation>;

@@ -1,0 +1,78 @@
+import { ConfigError, loadConfig, parseDotEnv } from '../src/config';
+
+const QPAY = {
+  QPAY_SHOP_NO: 'NA0249_001',
+  QPAY_A1: '4D9709D699CA40EE',
+  QPAY_A2: '5A4FEF83140C4E9E',
+  QPAY_B1: 'BC74301945134CB4',
+  QPAY_B2: '961F67F8FCA44AB9',
+  QPAY_KEY_ID: 'b5e6986d-8636-4aa0-8c93-441ad14b2098',
+};
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has documented defaults and runs in sandbox mode without LINE credentials', () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe('sandbox');
+    expect(c.port).toBe(3000);
+    expect(c.publicBaseUrl).toBe('http://localhost:3000');
+    expect(c.databaseUrl).toBe('sqlite:data/shop.db');
+    expect(c.line.apiBaseUrl).toBe('https://api.line.me');
+    expect(c.line.dataApiBaseUrl).toBe('https://api-data.line.me');
+    expect(c.qpay).toBeUndefined();
+    expect(c.host).toBe('127.0.0.1');
+  });
+
+  it('derives PUBLIC_BASE_URL from PORT and accepts every DATABASE_URL form', () => {
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    for (const url of ['sqlite::memory:', 'sqlite:/tmp/x.db', 'postgres://u:p@h:5432/db', 'postgresql://h/db']) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+  });
+
+  it('runs live with both LINE credentials and listens on all interfaces', () => {
+    const c = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', ...QPAY });
+    expect(c.mode).toBe('live');
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.qpay?.shopNo).toBe('NA0249_001');
+    expect(c.qpay?.baseUrl).toBe('https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api/');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
+    [{ LINE_API_BASE_URL: 'ftp://x' }, 'LINE_API_BASE_URL'],
+    [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN'],
+    [{ QPAY_SHOP_NO: 'NA0249_001' }, 'QPAY_A1'],
+    [{ ...QPAY, QPAY_B2: 'xyz' }, 'QPAY_B2'],
+    [{ ...QPAY, QPAY_SHOP_NO: 'bad' }, 'QPAY_SHOP_NO'],
+  ])('refuses %j naming %s', (env, variable) => {
+    const err = errorOf(env as Record<string, string>);
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('never puts a secret value into an error message', () => {
+    const err = errorOf({ ...QPAY, QPAY_A1: 'secret-not-hex!!' });
+    expect(err.message).not.toContain('secret-not-hex');
+  });
+
+  it('reads .env syntax with comments, export and quotes', () => {
+    expect(parseDotEnv('# c\nexport PORT=4000\nSHOP_NAME="茶 舖"\nX=\'y\'\n\nbad line\n')).toEqual({
+      PORT: '4000',
+      SHOP_NAME: '茶 舖',
+      X: 'y',
+    });
+  });
+});
