@@ -1,0 +1,48 @@
+/** Small HTML helpers shared by the simulator's pages. */
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** NT$ with thousands separators, from the bank's ×100 amount. */
+export function formatTwd(bankAmount: number): string {
+  return `NT$ ${Math.floor(bankAmount / 100).toLocaleString('en-US')}`;
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;background:#eef1f5;color:#1d2733;font:16px/1.5 -apple-system,"PingFang TC","Noto Sans TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
+.top{background:#0b3d6e;color:#fff;padding:14px 18px;display:flex;align-items:center;gap:10px}
+.logo{width:30px;height:30px;border-radius:7px;background:#f2b705;color:#0b3d6e;font-weight:800;display:flex;align-items:center;justify-content:center}
+.top b{font-size:17px;letter-spacing:.5px}.top small{display:block;opacity:.75;font-size:12px}
+.lock{margin-left:auto;font-size:12px;opacity:.85}
+.sbx{background:#fff4d6;color:#7a5200;font-size:13px;padding:8px 18px;border-bottom:1px solid #f0dca4}
+main{max-width:480px;margin:0 auto;padding:16px}
+.card{background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(16,40,70,.12);padding:18px;margin-bottom:14px}
+h1{font-size:18px;margin:0 0 12px}
+dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:8px 12px;font-size:15px}
+dt{color:#5b6b7c}dd{margin:0;text-align:right;word-break:break-all}
+.amount{font-size:26px;font-weight:700;color:#0b3d6e;text-align:right;margin-top:10px;border-top:1px dashed #d3dae3;padding-top:10px}
+.amount span{font-size:14px;color:#5b6b7c;font-weight:400;float:left;margin-top:10px}
+label{display:block;font-size:14px;color:#3b4b5c;margin:12px 0 6px}
+input{width:100%;font-size:18px;padding:12px;border:1px solid #c5cfda;border-radius:8px;background:#fbfcfe;font-family:ui-monospace,Menlo,Consolas,monospace}
+input:focus{outline:none;border-color:#0b6fd0;box-shadow:0 0 0 3px rgba(11,111,208,.15)}
+.row{display:flex;gap:12px}.row>div{flex:1}
+button,.btn{display:block;width:100%;margin-top:18px;padding:14px;font-size:17px;font-weight:600;border:0;border-radius:8px;background:#0b6fd0;color:#fff;text-align:center;text-decoration:none;cursor:pointer}
+.err{background:#fdecec;color:#a12020;border-radius:8px;padding:10px 12px;font-size:14px;margin-bottom:6px}
+.note{font-size:13px;color:#5b6b7c}
+.cards{font-size:13px;margin:8px 0 0;padding-left:18px}.cards code{font-size:13px}
+.big{font-size:44px;text-align:center;margin:6px 0}
+footer{text-align:center;font-size:12px;color:#8593a3;padding:8px 0 24px}
+`;
+
+/** A page in the simulated bank's look. */
+export function bankPage(title: string, body: string, bankName: string): string {
+  return `<!doctype html>
+<html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}｜${escapeHtml(bankName)}</title><style>${STYLE}</style></head>
+<body><header class="top"><div class="logo">Q</div><div><b>${escapeHtml(bankName)}</b><small>QPay 線上收款 · 信用卡付款</small></div><div class="lock">🔒 安全連線</div></header>
+<div class="sbx">測試環境：本頁由銀行模擬器提供，請勿輸入真實卡號。</div>
+<main>${body}</main>
+<footer>QPay Bank Simulator · 僅供開發測試使用</footer></body></html>`;
+}
