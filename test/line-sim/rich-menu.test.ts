@@ -45,7 +45,7 @@ describe('LINE simulator: rich menus', () => {
 
   async function createWithImage(name: string, areas: messagingApi.RichMenuArea[]): Promise<string> {
     const { richMenuId } = await client.createRichMenu(menu(name, areas));
-    await blob.setRichMenuImage(richMenuId, new Blob([solidPng(2500, 843)], { type: 'image/png' }));
+    await blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(solidPng(2500, 843))], { type: 'image/png' }));
     return richMenuId;
   }
 
@@ -72,21 +72,21 @@ describe('LINE simulator: rich menus', () => {
   test('image upload: 415 for another type, 400 for another size, 400 for a second upload', async () => {
     const { richMenuId } = await client.createRichMenu(menu('main', []));
     const gif = await statusOf(
-      blob.setRichMenuImage(richMenuId, new Blob([solidPng(2500, 843)], { type: 'image/gif' })),
+      blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(solidPng(2500, 843))], { type: 'image/gif' })),
     );
     expect(gif.status).toBe(415);
     const small = await statusOf(
-      blob.setRichMenuImage(richMenuId, new Blob([solidPng(1200, 405)], { type: 'image/png' })),
+      blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(solidPng(1200, 405))], { type: 'image/png' })),
     );
     expect(small.status).toBe(400);
     expect(JSON.parse(small.body).message).toMatch(/1200x405.*2500x843/);
     const jpegWrong = await statusOf(
-      blob.setRichMenuImage(richMenuId, new Blob([jpegHeader(800, 270)], { type: 'image/jpeg' })),
+      blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(jpegHeader(800, 270))], { type: 'image/jpeg' })),
     );
     expect(jpegWrong.status).toBe(400);
-    await blob.setRichMenuImage(richMenuId, new Blob([jpegHeader(2500, 843)], { type: 'image/jpeg' }));
+    await blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(jpegHeader(2500, 843))], { type: 'image/jpeg' }));
     const second = await statusOf(
-      blob.setRichMenuImage(richMenuId, new Blob([solidPng(2500, 843)], { type: 'image/png' })),
+      blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(solidPng(2500, 843))], { type: 'image/png' })),
     );
     expect(second.status).toBe(400);
     expect(sim.callsTo(`/v2/bot/richmenu/${richMenuId}/content`).map((call) => call.status)).toEqual([
@@ -98,7 +98,9 @@ describe('LINE simulator: rich menus', () => {
   test('an image over 1 MB is refused', async () => {
     const { richMenuId } = await client.createRichMenu(menu('main', []));
     const huge = Buffer.concat([solidPng(2500, 843), Buffer.alloc(1024 * 1024)]);
-    const failure = await statusOf(blob.setRichMenuImage(richMenuId, new Blob([huge], { type: 'image/png' })));
+    const failure = await statusOf(
+      blob.setRichMenuImage(richMenuId, new Blob([new Uint8Array(huge)], { type: 'image/png' })),
+    );
     expect(failure.status).toBe(413);
   });
 
