@@ -14,10 +14,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(environmentWithDotEnv());
-  if (config.mode === 'sandbox') {
+  if (config.mode === 'sandbox' && config.line.apiBaseUrl === 'https://api.line.me') {
+    // The sandbox token would only earn a 401 from the real LINE.
     console.error(
-      'note: no LINE_CHANNEL_SECRET set (sandbox mode); deploying to LINE_API_BASE_URL with the sandbox token.',
+      'richmenu:deploy: no LINE credentials. Set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to deploy to LINE,\n' +
+        'or LINE_API_BASE_URL and LINE_DATA_API_BASE_URL to deploy to a LINE simulator.',
     );
+    return 1;
   }
   console.log(`deploying rich menus to ${config.line.apiBaseUrl} (images: ${config.line.dataApiBaseUrl})`);
   const report = await deployShopRichMenus({ line: config.line, dryRun: argv.includes('--dry-run') });
@@ -33,7 +36,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError) console.error(`config: ${err.message}`);
     else if (err instanceof RichMenuDeployError) {
       console.error(`richmenu:deploy failed: ${err.message}`);
-      if (err.report) for (const line of formatReport(err.report)) console.error(`  ${line}`);
+      // The report is worth printing only once the plan was made (the error came from LINE, later).
+      if (err.report && err.report.plan.menus.length > 0) {
+        for (const line of formatReport(err.report)) console.error(`  ${line}`);
+      }
       if (!err.report?.changed) console.error('  nothing was switched: the previous menus stay in use.');
       else console.error('  partly applied: run it again to finish (new menus are kept, old ones cleaned up).');
     } else console.error(`richmenu:deploy failed: ${describeLineError(err)}`);

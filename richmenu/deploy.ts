@@ -163,6 +163,7 @@ export async function deployRichMenus(opts: DeployOptions): Promise<DeployReport
       status: a.action === 'keep' ? 'kept' : a.action === 'create' ? 'created' : 'updated',
       richMenuId: idByKey.get(a.key),
     }));
+    report.defaultRichMenuId = remote.defaultRichMenuId;
     report.changed = !isNoop(plan);
     return report;
   }
@@ -256,6 +257,7 @@ export function formatReport(report: DeployReport): string[] {
     );
   }
   if (report.plan.setDefault) lines.push(`default: ${verb}set to ${report.plan.setDefault.key}`);
+  else if (report.defaultRichMenuId) lines.push(`default: kept (${report.defaultRichMenuId})`);
   for (const a of report.aliases) {
     lines.push(
       `alias ${a.aliasId}: ${a.status === 'kept' ? 'kept' : verb + a.status}${a.richMenuId ? ` → ${a.richMenuId}` : ''}`,
