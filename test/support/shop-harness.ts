@@ -58,10 +58,8 @@ export async function startInstance(
     ...(options.now ? { now: options.now } : {}),
   });
   const address = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  // Image URLs in messages use PUBLIC_BASE_URL; point it at where this instance really listens.
-  const config = { ...base, publicBaseUrl: address };
   if (options.startJobs !== false) runtime.startJobs();
-  return { runtime, url: address, config, stop: () => runtime.stop() };
+  return { runtime, url: address, config: base, stop: () => runtime.stop() };
 }
 
 export async function startTestShop(dialect: Dialect, options: TestShopOptions = {}): Promise<TestShop> {
