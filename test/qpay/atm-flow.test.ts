@@ -116,7 +116,7 @@ test('admin endpoints: list, pay now, fail now, expire now, tick, HTML page', as
   await atmOrder('A20250115014');
   await atmOrder('A20250115015');
   const post = async (path: string) => {
-    const res = await request(`${h.sim.url}${path}`, { method: 'POST' });
+    const res = await request(`${h.sim.url}${path}`, { method: 'POST', reset: true });
     return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
   };
   expect((await post('/sim/orders/A20250115013/pay')).json).toMatchObject({
@@ -155,6 +155,7 @@ test('the WebATM page pays an ATM order', async () => {
   const u = new URL(created.webAtmUrl);
   const res = await request(`${u.origin}${u.pathname}`, {
     method: 'POST',
+    reset: true,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: u.searchParams.toString(),
   });

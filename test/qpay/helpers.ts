@@ -103,13 +103,14 @@ export async function startShopServer() {
 }
 
 export async function httpGet(url: string) {
-  const res = await request(url);
+  const res = await request(url, { reset: true });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
 export async function httpPostForm(url: string, fields: Record<string, string>) {
   const res = await request(url, {
     method: 'POST',
+    reset: true,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
   });

@@ -19,6 +19,7 @@ const { credentials } = { credentials: { shopNo: 'DA0001_001' } };
 async function post(path: string, body: unknown, keyId = h.sim.credentials.keyId) {
   const res = await request(`${h.sim.baseUrl}${path}`, {
     method: 'POST',
+    reset: true,
     headers: { 'content-type': 'application/json; charset=utf-8', 'x-keyid': keyId },
     body: JSON.stringify(body),
   });
