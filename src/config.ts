@@ -17,6 +17,19 @@ export interface QpayConfig {
   keyId: string;
 }
 
+export interface PaymentsConfig {
+  /** Life of a card pay link, minutes (QPay ExpMinutes 1–30). CARD_PAY_MINUTES, default 20. */
+  cardPayMinutes: number;
+  /** Capture card payments at once (QPay AutoBilling Y). CARD_AUTO_CAPTURE, default true. */
+  cardAutoCapture: boolean;
+  /** ATM transfers are accepted until 23:59 Taiwan time this many days after checkout. ATM_EXPIRE_DAYS, default 3. */
+  atmExpireDays: number;
+  /** How often orders awaiting payment are checked with the bank. RECONCILE_INTERVAL_SECONDS, default 120. */
+  reconcileIntervalMs: number;
+  /** A pending order untouched this long is resolved by asking the bank. PENDING_RECOVERY_SECONDS, default 60. */
+  pendingRecoveryMs: number;
+}
+
 export interface Config {
   mode: Mode;
   port: number;
@@ -32,6 +45,17 @@ export interface Config {
   };
   /** Absent until the merchant sets the QPay variables (in sandbox mode the bank simulator's). */
   qpay: QpayConfig | undefined;
+  payments: PaymentsConfig;
+  /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
+  backToLineUrl: string;
+  /** Local simulators, used only in sandbox mode. */
+  sandbox: {
+    host: string;
+    lineSimPort: number;
+    bankSimPort: number;
+    bankAtmDelaySeconds: number;
+    bankStateFile: string;
+  };
   logLevel: string;
 }
 
@@ -139,6 +163,42 @@ function qpay(env: Env, mode: Mode): QpayConfig | undefined {
   };
 }
 
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${v}"`);
+  }
+  return Number(v);
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const v = text(env, name)?.toLowerCase();
+  if (v === undefined) return fallback;
+  if (['1', 'true', 'yes', 'y', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'n', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${v}"`);
+}
+
+function payments(env: Env): PaymentsConfig {
+  return {
+    cardPayMinutes: integer(env, 'CARD_PAY_MINUTES', 20, 1, 30),
+    cardAutoCapture: flag(env, 'CARD_AUTO_CAPTURE', true),
+    atmExpireDays: integer(env, 'ATM_EXPIRE_DAYS', 3, 0, 30),
+    reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_SECONDS', 120, 5, 86_400) * 1000,
+    pendingRecoveryMs: integer(env, 'PENDING_RECOVERY_SECONDS', 60, 5, 3_600) * 1000,
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env): string {
+  const v = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(v))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: Env): Config {
   const secret = text(env, 'LINE_CHANNEL_SECRET');
   const mode: Mode = secret === undefined ? 'sandbox' : 'live';
@@ -162,6 +222,15 @@ export function loadConfig(env: Env): Config {
       dataApiBaseUrl: httpUrl(env, 'LINE_DATA_API_BASE_URL', 'https://api-data.line.me'),
     },
     qpay: qpay(env, mode),
-    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    payments: payments(env),
+    backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
+    sandbox: {
+      host: text(env, 'SANDBOX_HOST') ?? '127.0.0.1',
+      lineSimPort: port(env, 'LINE_SIM_PORT', 3001),
+      bankSimPort: port(env, 'BANK_SIM_PORT', 3100),
+      bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
+      bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
+    },
+    logLevel: logLevel(env),
   };
 }

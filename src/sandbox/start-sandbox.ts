@@ -1,10 +1,15 @@
 /**
- * Sandbox mode (no LINE credentials): runs the local LINE simulator and QPay bank simulator
- * beside the shop and points the shop's config at them. Bound to localhost unless told otherwise.
+ * Sandbox mode (no LINE credentials): runs the local LINE simulator (with its chat page) and the
+ * QPay bank simulator beside the shop, points the shop's config at them, and deploys the rich
+ * menus to the simulator. Everything binds to localhost unless SANDBOX_HOST says otherwise.
  */
+import { join } from 'node:path';
+import { deployShopRichMenus } from '../../richmenu/line-deploy';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Runtime } from '../runtime';
+import { DEMO_QPAY_CREDENTIALS, startBankSimulator, TEST_CARDS } from './bank';
+import { startLineSimulator } from './line';
 
 export interface Sandbox {
   /** The shop's config with LINE and QPay pointed at the simulators. */
@@ -14,14 +19,52 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(config: Config, _logger: Logger): Promise<Sandbox> {
+export async function startSandbox(config: Config, logger: Logger): Promise<Sandbox> {
+  const { host } = config.sandbox;
+  const line = await startLineSimulator({
+    port: config.sandbox.lineSimPort,
+    host,
+    channelSecret: config.line.channelSecret,
+    channelAccessToken: config.line.channelAccessToken,
+    webhookUrl: `http://127.0.0.1:${config.port}/line/webhook`,
+    botName: config.shopName,
+    // The demo catalog's images come from this machine over plain http.
+    allowHttpImages: true,
+  });
+  const credentials = DEMO_QPAY_CREDENTIALS;
+  const bank = await startBankSimulator({
+    port: config.sandbox.bankSimPort,
+    host,
+    credentials,
+    atmAutoPayDelayMs: config.sandbox.bankAtmDelaySeconds * 1000,
+    stateFile: join(config.sandbox.bankStateFile),
+    shopName: config.shopName,
+  });
+  const chatUrl = `${line.url}/`;
+  const sandboxConfig: Config = {
+    ...config,
+    line: { ...config.line, apiBaseUrl: line.url, dataApiBaseUrl: line.url },
+    qpay: { baseUrl: bank.baseUrl, ...credentials },
+    backToLineUrl: chatUrl,
+  };
   return {
-    config,
-    afterShopStarted: async () => {},
+    config: sandboxConfig,
+    afterShopStarted: async () => {
+      const report = await deployShopRichMenus({
+        line: { channelAccessToken: config.line.channelAccessToken, apiBaseUrl: line.url, dataApiBaseUrl: line.url },
+      });
+      logger.debug({ report }, 'rich menus deployed to the LINE simulator');
+    },
     describe: () => [
-      '  sandbox:   the LINE simulator and bank simulator are not wired in yet;',
-      '             the webhook answers, but no chat page runs. Set LINE_CHANNEL_SECRET to go live.',
+      `  chat:      ${chatUrl}   ← open this in your browser and tap 追蹤 / send 商品`,
+      `  LINE sim:  ${line.url}  (Messaging API + chat page)`,
+      `  bank sim:  ${bank.url}/sim  (QPay simulator admin: orders, payments, notifications)`,
+      `  test cards: ${TEST_CARDS.map((c) => `${c.number} ${c.label}`).join(' · ')}`,
+      '  go live:   set LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and QPAY_* (see README)',
     ],
-    close: async () => {},
+    close: async () => {
+      await line.close();
+      await bank.close();
+    },
   };
 }
