@@ -2,8 +2,9 @@
 import { escapeHtml as e, formatTwd } from './html';
 import type { SimState } from './state';
 
+/** Taiwan time, as the bank shows it. */
 function time(ms: number | undefined): string {
-  return ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  return ms === undefined ? '' : new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 export function adminPage(state: SimState, baseUrl: string): string {

@@ -32,7 +32,8 @@ button,.btn{display:block;width:100%;margin-top:18px;padding:14px;font-size:17px
 .err{background:#fdecec;color:#a12020;border-radius:8px;padding:10px 12px;font-size:14px;margin-bottom:6px}
 .note{font-size:13px;color:#5b6b7c}
 .cards{font-size:13px;margin:8px 0 0;padding-left:18px}.cards code{font-size:13px}
-.big{font-size:44px;text-align:center;margin:6px 0}
+.big{display:flex;justify-content:center;margin:6px 0 10px}.big svg{width:56px;height:56px}
+.lock svg{width:12px;height:12px;vertical-align:-1px;margin-right:3px}
 footer{text-align:center;font-size:12px;color:#8593a3;padding:8px 0 24px}
 `;
 
@@ -41,8 +42,22 @@ export function bankPage(title: string, body: string, bankName: string): string 
   return `<!doctype html>
 <html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}｜${escapeHtml(bankName)}</title><style>${STYLE}</style></head>
-<body><header class="top"><div class="logo">Q</div><div><b>${escapeHtml(bankName)}</b><small>QPay 線上收款 · 信用卡付款</small></div><div class="lock">🔒 安全連線</div></header>
+<body><header class="top"><div class="logo">Q</div><div><b>${escapeHtml(bankName)}</b><small>QPay 線上收款 · 信用卡付款</small></div><div class="lock">${ICONS.lock}安全連線</div></header>
 <div class="sbx">測試環境：本頁由銀行模擬器提供，請勿輸入真實卡號。</div>
 <main>${body}</main>
 <footer>QPay Bank Simulator · 僅供開發測試使用</footer></body></html>`;
 }
+
+/**
+ * Inline SVG icons: the pages must not depend on an emoji font (headless and minimal systems lack one).
+ */
+export const ICONS = {
+  lock: '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3z"/></svg>',
+  ok: '<svg viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="22" fill="#1f9d55"/><path d="M14 25l7 7 13-15" stroke="#fff" stroke-width="4.5" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  warn: '<svg viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="22" fill="#d64545"/><path d="M24 13v14" stroke="#fff" stroke-width="4.5" stroke-linecap="round"/><circle cx="24" cy="34" r="2.8" fill="#fff"/></svg>',
+  clock:
+    '<svg viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="22" fill="#8a96a3"/><path d="M24 12v13l8 5" stroke="#fff" stroke-width="4.5" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  info: '<svg viewBox="0 0 48 48" aria-hidden="true"><circle cx="24" cy="24" r="22" fill="#0b6fd0"/><path d="M24 21v14" stroke="#fff" stroke-width="4.5" stroke-linecap="round"/><circle cx="24" cy="14" r="2.8" fill="#fff"/></svg>',
+} as const;
+
+export type IconName = keyof typeof ICONS;

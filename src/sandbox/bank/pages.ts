@@ -1,5 +1,5 @@
 /** The hosted pages the shopper sees: card form, results, expiry, ATM (WebATM) and the return form. */
-import { bankPage, escapeHtml as e, formatTwd } from './html';
+import { bankPage, escapeHtml as e, formatTwd, ICONS, type IconName } from './html';
 import type { SimOrder } from './state';
 import { formatCardNumber, TEST_CARDS } from './test-cards';
 
@@ -44,16 +44,16 @@ ${error ? `<div class="err" role="alert">${e(error)}</div>` : ''}
   );
 }
 
-export function messagePage(ctx: PageContext, title: string, icon: string, text: string, order?: SimOrder): string {
+export function messagePage(ctx: PageContext, title: string, icon: IconName, text: string, order?: SimOrder): string {
   return bankPage(
     title,
-    `<section class="card"><div class="big">${icon}</div><h1 style="text-align:center">${e(title)}</h1><p class="note" style="text-align:center">${e(text)}</p></section>${order ? summary(order, ctx) : ''}`,
+    `<section class="card"><div class="big">${ICONS[icon]}</div><h1 style="text-align:center">${e(title)}</h1><p class="note" style="text-align:center">${e(text)}</p></section>${order ? summary(order, ctx) : ''}`,
     ctx.bankName,
   );
 }
 
 export function expiredPage(order: SimOrder, ctx: PageContext): string {
-  return messagePage(ctx, '付款連結已逾期', '⌛', '此筆訂單的付款期限已過，請回到商店重新下單。', order);
+  return messagePage(ctx, '付款連結已逾期', 'clock', '此筆訂單的付款期限已過，請回到商店重新下單。', order);
 }
 
 /**
@@ -69,7 +69,7 @@ export function returnFormPage(
 ): string {
   return bankPage(
     ok ? '付款完成' : '付款未成功',
-    `<section class="card"><div class="big">${ok ? '✅' : '⚠️'}</div><h1 style="text-align:center">${ok ? '授權成功' : '付款未成功'}</h1>
+    `<section class="card"><div class="big">${ok ? ICONS.ok : ICONS.warn}</div><h1 style="text-align:center">${ok ? '授權成功' : '付款未成功'}</h1>
 <p class="note" style="text-align:center">正在返回商店…</p>
 <form id="back" method="post" action="${e(returnUrl)}">
 <input type="hidden" name="ShopNo" value="${e(shopNo)}"><input type="hidden" name="PayToken" value="${e(payToken)}">

@@ -231,14 +231,14 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     if (!order)
       return {
         status: 404,
-        body: messagePage(pages, '查無此付款連結', '❓', '連結不正確或已失效，請回到商店重新操作。'),
+        body: messagePage(pages, '查無此付款連結', 'warn', '連結不正確或已失效，請回到商店重新操作。'),
       };
     if (order.state === 'pending' && lifecycle.isOverdue(order)) lifecycle.expire(order);
     if (order.state === 'expired') return { status: 410, body: expiredPage(order, pages) };
     if (order.state !== 'pending') {
       return {
         status: 409,
-        body: messagePage(pages, '此訂單已完成付款程序', 'ℹ️', '這個付款連結已使用過，無法重複付款。', order),
+        body: messagePage(pages, '此訂單已完成付款程序', 'info', '這個付款連結已使用過，無法重複付款。', order),
       };
     }
     return undefined;
@@ -278,8 +278,8 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     return html(
       reply,
       ok
-        ? messagePage(pages, '授權成功', '✅', '付款已完成，您可以關閉此頁面。', o)
-        : messagePage(pages, '付款未成功', '⚠️', payment.description, o),
+        ? messagePage(pages, '授權成功', 'ok', '付款已完成，您可以關閉此頁面。', o)
+        : messagePage(pages, '付款未成功', 'warn', payment.description, o),
     );
   });
 
@@ -298,7 +298,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     const closed = closedLinkPage(order);
     if (closed) return html(reply, closed.body, closed.status);
     await lifecycle.payAtm(order as SimOrder);
-    return html(reply, messagePage(pages, '轉帳完成', '✅', '款項已入帳，商店將收到付款通知。', order));
+    return html(reply, messagePage(pages, '轉帳完成', 'ok', '款項已入帳，商店將收到付款通知。', order));
   });
 
   // ---- admin -----------------------------------------------------------------------------------
