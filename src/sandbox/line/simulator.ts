@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { SimulatorContext } from './context';
 import { registerApiHooks } from './http/api-hooks';
+import { registerChatPageRoutes } from './http/chat-page-routes';
 import { NOT_FOUND, sendLineError } from './http/line-errors';
 import { registerMessagingRoutes } from './http/messaging-routes';
 import { registerRichMenuRoutes } from './http/rich-menu-routes';
+import { registerSimApiRoutes } from './http/sim-api-routes';
 import { hex } from './ids';
 import { CallLog, type RecordedCall } from './state/call-log';
 import { type BotChatEntry, type ChatEntry, ChatLog, type LineMessage, type TimelineEntry } from './state/chat-log';
@@ -43,6 +45,8 @@ export interface LineSimulatorOptions {
   botName?: string;
   /** Accept http:// image URLs in messages (LINE requires https); for a local sandbox. */
   allowHttpImages?: boolean;
+  /** Serve the chat page (`/`, `/chat`) and its JSON API (`/sim/api/...`); default true. */
+  chatPage?: boolean;
   /** Extra routes on the same server (the chat page registers itself through this). */
   extraRoutes?: (app: FastifyInstance, sim: LineSimulator) => void | Promise<void>;
 }
@@ -152,6 +156,10 @@ export async function startLineSimulator(options: LineSimulatorOptions): Promise
   registerApiHooks(app, ctx);
   registerMessagingRoutes(app, ctx);
   registerRichMenuRoutes(app, ctx);
+  if (options.chatPage ?? true) {
+    registerSimApiRoutes(app, ctx, actions);
+    registerChatPageRoutes(app);
+  }
 
   let address = { url: '', port: 0 };
   const sim: LineSimulator = {
