@@ -9,6 +9,8 @@ export function createNotificationSender(timeoutMs: number): { send: Notificatio
       const res = await request(url, {
         method: 'POST',
         dispatcher: agent,
+        // Notifications are rare and go to many shops: no keep-alive, so close() never waits on idle sockets.
+        reset: true,
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify(body),
       });
