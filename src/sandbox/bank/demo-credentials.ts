@@ -2,14 +2,10 @@
  * The credential set the bank simulator uses when no QPAY_* variables are set, and which the shop's
  * sandbox mode gives its QPay client. Made up for local use only: the real bank knows none of it.
  */
-export interface BankCredentials {
-  shopNo: string;
-  a1: string;
-  a2: string;
-  b1: string;
-  b2: string;
-  keyId: string;
-}
+import type { QpayConfig } from '../../config';
+
+/** What the bank issues a shop: the client's config without the endpoint. */
+export type BankCredentials = Omit<QpayConfig, 'baseUrl'>;
 
 export const DEMO_QPAY_CREDENTIALS: Readonly<BankCredentials> = Object.freeze({
   shopNo: 'DA0001_001',
