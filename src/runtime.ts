@@ -8,12 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import type { Payment } from './db/types';
+import { OrderSubmitter } from './jobs/order-submitter';
+import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
 import { EventWorker } from './line/event-worker';
 import { createLineApi, type LineApi } from './line/line-api';
 import { OutboxSender } from './line/outbox-sender';
 import type { Logger } from './logger';
+import { qpayRoutes } from './payments/qpay-routes';
+import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
+import { createOrderHandlers } from './shop/order-conversation';
+import { createPaymentService, type PaymentService } from './shop/payment-service';
 
 export interface RuntimeOptions {
   config: Config;
@@ -25,6 +32,14 @@ export interface RuntimeOptions {
   /** Poll intervals; tests shorten them. */
   pollMs?: number;
   extraPlugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Use this QPay client instead of one built from config.qpay (tests wrap the real one). */
+  qpayClient?: QpayClient;
+  /** "Back to LINE" link on the payment result page (default config.backToLineUrl). */
+  lineUrl?: string;
+  /** Test failpoints: simulate a process dying at a given step. */
+  failpoints?: { afterBankCall?: (payment: Payment) => Promise<void> | void };
+  /** How long the return page waits for the bank (default 8 s). */
+  returnWaitMs?: number;
 }
 
 export interface Runtime {
@@ -33,6 +48,12 @@ export interface Runtime {
   eventWorker: EventWorker;
   outboxSender: OutboxSender;
   pollers: Poller[];
+  /** Present when QPay is configured. */
+  qpay: QpayClient | undefined;
+  payments: PaymentService | undefined;
+  orderSubmitter: OrderSubmitter | undefined;
+  expirySweeper: ExpirySweeper | undefined;
+  reconciler: Reconciler | undefined;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -50,9 +71,82 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     apiBaseUrl: config.line.apiBaseUrl,
   });
   const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }));
+  const pollMs = opts.pollMs ?? 1000;
+  const outboxPoller = new Poller('outbox', () => outboxSender.tick(), pollMs, logger);
+  const wakeOutbox = () => outboxPoller.wake();
+
+  // Payments: only when QPay is configured (in sandbox mode, the bank simulator's credentials).
+  const qpay = opts.qpayClient ?? (config.qpay ? createQpayClient(config.qpay) : undefined);
+  const ownsQpay = opts.qpayClient === undefined && qpay !== undefined;
+  let payments: PaymentService | undefined;
+  let orderSubmitter: OrderSubmitter | undefined;
+  let expirySweeper: ExpirySweeper | undefined;
+  let reconciler: Reconciler | undefined;
+  const paymentPollers: Poller[] = [];
+  const plugins = [...(opts.extraPlugins ?? [])];
+  if (qpay) {
+    payments = createPaymentService({
+      db: database.db,
+      qpay,
+      now,
+      logger: logger.child({ job: 'payments' }),
+      shopName: config.shopName,
+      onMessagesQueued: wakeOutbox,
+    });
+    orderSubmitter = new OrderSubmitter({
+      db: database.db,
+      qpay,
+      now,
+      logger: logger.child({ job: 'order-submitter' }),
+      config: config.payments,
+      shopName: config.shopName,
+      publicBaseUrl: config.publicBaseUrl,
+      onMessagesQueued: wakeOutbox,
+      afterBankCall: opts.failpoints?.afterBankCall,
+    });
+    const jobDeps = {
+      db: database.db,
+      payments,
+      now,
+      logger: logger.child({ job: 'payment-jobs' }),
+      config: config.payments,
+      onMessagesQueued: wakeOutbox,
+    };
+    expirySweeper = new ExpirySweeper(jobDeps);
+    reconciler = new Reconciler(jobDeps);
+    const submitter = orderSubmitter;
+    const sweeper = expirySweeper;
+    const rec = reconciler;
+    paymentPollers.push(
+      new Poller('order-submitter', () => submitter.tick(), pollMs, logger),
+      new Poller('expiry-sweeper', () => sweeper.tick(), Math.max(pollMs, 5_000), logger),
+      new Poller('reconciler', () => rec.tick(), Math.max(pollMs, 5_000), logger),
+    );
+    const reconcilerPoller = paymentPollers[2] as Poller;
+    plugins.push(
+      qpayRoutes({
+        db: database.db,
+        shopNo: qpay.shopNo,
+        payments,
+        now,
+        logger: logger.child({ route: 'qpay' }),
+        shopName: config.shopName,
+        lineUrl: opts.lineUrl ?? config.backToLineUrl,
+        onTokenRecorded: () => reconcilerPoller.wake(),
+        returnWaitMs: opts.returnWaitMs,
+      }),
+    );
+  }
+  const submitterPoller = paymentPollers[0];
   const eventWorker = new EventWorker({
     db: database.db,
-    handle: createConversation(),
+    handle: createConversation(
+      createOrderHandlers({
+        config: config.payments,
+        paymentsEnabled: qpay !== undefined,
+        wakeSubmitter: () => submitterPoller?.wake(),
+      }),
+    ),
     outbox: outboxSender,
     now,
     logger: logger.child({ job: 'events' }),
@@ -60,10 +154,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     shopName: config.shopName,
     publicBaseUrl: config.publicBaseUrl,
   });
-  const pollMs = opts.pollMs ?? 1000;
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
-  const outboxPoller = new Poller('outbox', () => outboxSender.tick(), pollMs, logger);
-  const pollers = [eventPoller, outboxPoller];
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers];
 
   const app = await buildApp({
     db: database.db,
@@ -72,7 +164,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     onEventsStored: () => eventPoller.wake(),
     logger: opts.httpLogger,
     mediaDir: MEDIA_DIR,
-    plugins: opts.extraPlugins,
+    plugins,
   });
 
   return {
@@ -81,12 +173,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     eventWorker,
     outboxSender,
     pollers,
+    qpay,
+    payments,
+    orderSubmitter,
+    expirySweeper,
+    reconciler,
     startJobs: () => {
       for (const p of pollers) p.start();
     },
     stop: async () => {
       await app.close();
       await Promise.all(pollers.map((p) => p.stop()));
+      if (ownsQpay) await qpay?.close();
     },
   };
 }

@@ -93,6 +93,96 @@ export interface OutboxTable {
   sent_by: string | null;
 }
 
+export type OrderStatus = 'pending' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded';
+export type PayType = 'C' | 'A';
+
+/** An order: the customer-facing record. `order_no` is also the first bank OrderNo. */
+export interface OrderTable {
+  id: Generated<number>;
+  order_no: string;
+  line_user_id: string;
+  cart_id: number | null;
+  status: OrderStatus;
+  pay_type: PayType;
+  /** Integer TWD. */
+  total: number;
+  refunded_amount: ColumnType<number, number | undefined, number>;
+  /** Payment deadline (awaiting_payment); stock is held until then. */
+  expires_at: number | null;
+  paid_at: number | null;
+  closed_at: number | null;
+  failure_reason: string | null;
+  /** Set when the merchant must look (paid after expiry, amount mismatch, refund needed …). */
+  attention: string | null;
+  /** The checkout event's reply token: the pay link is sent with it while it is fresh. */
+  reply_token: string | null;
+  reply_until: number | null;
+  /** When reconciliation should next ask the bank about this order. */
+  next_check_at: number | null;
+  /** Lease of the sweeper / reconciler working on this order. */
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderItemTable {
+  order_id: number;
+  product_id: number;
+  name: string;
+  unit_price: number;
+  quantity: number;
+}
+
+export type PaymentStatus = 'requested' | 'created' | 'refused' | 'failed' | 'paid' | 'abandoned';
+
+/** One bank order (OrderCreate) for an order. */
+export interface PaymentTable {
+  id: Generated<number>;
+  order_id: number;
+  bank_order_no: string;
+  attempt: number;
+  pay_type: PayType;
+  amount: number;
+  status: PaymentStatus;
+  ts_no: string | null;
+  pay_url: string | null;
+  atm_pay_no: string | null;
+  expires_at: number | null;
+  pay_token: string | null;
+  paid_at: number | null;
+  card_last4: string | null;
+  bank_description: string | null;
+  /** OrderCreate calls started for this row: > 0 means the bank may already have it. */
+  bank_calls: ColumnType<number, number | undefined, number>;
+  locked_until: number | null;
+  raw: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NotificationStatus = 'received' | 'paid' | 'failed' | 'rejected' | 'late';
+
+export interface BankNotificationTable {
+  pay_token: string;
+  source: 'notify' | 'return' | 'reconcile';
+  status: NotificationStatus;
+  order_no: string | null;
+  detail: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  locked_until: number | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface RefundTable {
+  id: Generated<number>;
+  order_id: number;
+  amount: number;
+  bank_description: string | null;
+  created_at: number;
+}
+
 export interface DB {
   categories: CategoryTable;
   products: ProductTable;
@@ -101,6 +191,11 @@ export interface DB {
   line_events: LineEventTable;
   chat_leases: ChatLeaseTable;
   outbox: OutboxTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  payments: PaymentTable;
+  bank_notifications: BankNotificationTable;
+  refunds: RefundTable;
 }
 
 export type Category = Selectable<CategoryTable>;
@@ -111,3 +206,7 @@ export type Cart = Selectable<CartTable>;
 export type CartItem = Selectable<CartItemTable>;
 export type LineEventRow = Selectable<LineEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type Order = Selectable<OrderTable>;
+export type OrderItem = Selectable<OrderItemTable>;
+export type Payment = Selectable<PaymentTable>;
+export type BankNotification = Selectable<BankNotificationTable>;

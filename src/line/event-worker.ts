@@ -87,6 +87,8 @@ export class EventWorker {
           shopName: this.deps.shopName,
           publicBaseUrl: this.deps.publicBaseUrl,
           afterCommit: (fn) => after.push(fn),
+          replyToken,
+          replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
         };
         const messages = await this.deps.handle(ctx, event);
         if (messages.length === 0) return;

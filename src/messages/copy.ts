@@ -54,3 +54,139 @@ export const copy = {
 export function formatPrice(twd: number): string {
   return `NT$${twd.toLocaleString('en-US')}`;
 }
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** `6/12（四）14:35` in Taiwan time (UTC+8), how a customer reads a deadline. */
+export function formatTaiwanTime(epochMs: number): string {
+  const d = new Date(epochMs + 8 * 3_600_000);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}（${WEEKDAYS[d.getUTCDay()]}）${hh}:${mm}`;
+}
+
+/** `2025/6/12 14:35` in Taiwan time, for receipts. */
+export function formatTaiwanDateTime(epochMs: number): string {
+  const d = new Date(epochMs + 8 * 3_600_000);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${hh}:${mm}`;
+}
+
+/** A 14-digit virtual account in groups of four, easy to read aloud and to check. */
+export function formatAccount(no: string): string {
+  return no.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+/** Checkout, payment, orders and receipts. */
+export const orderCopy = {
+  choosePayTitle: '選擇付款方式',
+  choosePayAlt: (total: string) => `結帳：合計 ${total}，請選擇付款方式`,
+  payCard: '💳 信用卡',
+  payAtm: '🏧 ATM 轉帳',
+  payCardText: '信用卡付款',
+  payAtmText: 'ATM 轉帳付款',
+  payCardHint: '立即刷卡，付款完成馬上出貨',
+  payAtmHint: (days: number) => `取得專屬轉帳帳號，${days} 天內轉帳即可`,
+  checkoutTotal: '應付金額',
+  cartChanged: (lines: string[]) => `結帳前庫存有變動，購物車已調整：\n${lines.join('\n')}\n請確認購物車後再結帳一次。`,
+  changedLine: (name: string, from: number, to: number) =>
+    to === 0 ? `・「${name}」已售完，已從購物車移除` : `・「${name}」只剩 ${to} 件（原本 ${from} 件）`,
+  cartEmptyAtCheckout: '購物車是空的，沒有可以結帳的商品。若剛剛已經下單，可以在「我的訂單」查看。',
+  paymentsUnavailable: '目前暫停線上付款，請稍後再試。',
+  orderCreatedTitle: '訂單已成立',
+  orderNo: (no: string) => `訂單編號 ${no}`,
+  orderNoLabel: '訂單編號',
+  payBy: (deadline: string) => `請於 ${deadline} 前完成付款`,
+  deadlineLabel: '付款期限',
+  deadlineNote: '逾期未付款，訂單會自動取消並釋出商品。',
+  payButton: (total: string) => `💳 前往付款 ${total}`,
+  payLinkAlt: (no: string, total: string, deadline: string) =>
+    `訂單 ${no} 已成立，合計 ${total}。請於 ${deadline} 前點連結完成信用卡付款。`,
+  atmTitle: 'ATM 轉帳資訊',
+  atmBank: '銀行代碼',
+  atmBankName: '807 永豐銀行',
+  atmAccount: '轉帳帳號',
+  atmAmount: '轉帳金額',
+  atmDeadline: '轉帳期限',
+  atmNote: '此帳號僅供本訂單使用，請轉入「完全相同」的金額。入帳後會自動通知您。',
+  atmCopyHint: (no: string) => `轉帳帳號（長按即可複製）：\n${no}`,
+  atmWebAtm: '使用網路 ATM 轉帳',
+  atmAlt: (no: string, total: string, account: string, deadline: string) =>
+    `訂單 ${no}：請轉帳 ${total} 至 807 永豐銀行 ${account}，期限 ${deadline}。`,
+  viewOrder: '查看訂單',
+  cancelOrder: '取消訂單',
+  retryPay: '重新付款',
+  rebuy: '再買一次',
+  continueShopping: '繼續購物',
+  myOrders: '我的訂單',
+  bankRefused: (no: string, reason: string) =>
+    `抱歉，訂單 ${no} 沒有建立成功：銀行目前無法受理（${reason}）。\n商品已放回購物車，請稍後再結帳一次，或改用其他付款方式。`,
+  bankRefusedReasonUnknown: '付款服務暫時無法使用',
+  payFailedTitle: '付款沒有成功',
+  payFailed: (no: string, reason: string, deadline: string) =>
+    `訂單 ${no} 的付款沒有成功${reason ? `（${reason}）` : ''}。\n訂單仍為您保留到 ${deadline}，可以重新付款，或取消訂單。`,
+  payFailedAlt: (no: string) => `訂單 ${no} 付款沒有成功，可以重新付款或取消訂單。`,
+  preparingNewLink: '正在準備新的付款連結，請稍候…',
+  retryFailed: (no: string) => `抱歉，訂單 ${no} 暫時無法產生新的付款連結，請稍後再按一次「重新付款」。`,
+  orderNotFound: '找不到這筆訂單，請從「我的訂單」重新查看。',
+  orderPending: (no: string) => `訂單 ${no} 正在向銀行建立付款，請稍候幾秒再試。`,
+  alreadyPaid: (no: string) => `訂單 ${no} 已經付款完成，不需要再付款囉！`,
+  notPayable: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法付款。需要的話可以「再買一次」。`,
+  linkStillValid: (no: string) => `訂單 ${no} 的付款連結還有效，點下方按鈕即可付款。`,
+  cancelled: (no: string) => `已取消訂單 ${no}，商品已釋出。歡迎再來逛逛！`,
+  cannotCancel: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法取消。`,
+  cancelledNotice: '訂單已取消',
+  expiredTitle: '訂單已逾期',
+  expired: (no: string) =>
+    `訂單 ${no} 已超過付款期限，系統已自動取消並釋出商品。想要的話，按「再買一次」就能把商品放回購物車。`,
+  expiredAlt: (no: string) => `訂單 ${no} 已逾期未付款，已自動取消。`,
+  rebuyDone: (n: number) => `已把 ${n} 項商品放回購物車，請確認後結帳。`,
+  rebuyPartial: (lines: string[]) => `已放回購物車，但部分商品庫存不足：\n${lines.join('\n')}`,
+  rebuyNone: '很抱歉，這筆訂單的商品目前都沒有庫存了。',
+  ordersTitle: '我的訂單',
+  ordersNone: '目前還沒有訂單，去逛逛吧！',
+  ordersAlt: (n: number) => `最近 ${n} 筆訂單`,
+  ordersTapHint: '點訂單查看明細',
+  status: {
+    pending: '建立中',
+    awaiting_payment: '待付款',
+    paid: '已付款',
+    failed: '未成立',
+    expired: '已逾期',
+    cancelled: '已取消',
+    refunded: '已退款',
+  } as Record<string, string>,
+  statusLabel: '狀態',
+  orderTitle: (no: string) => `訂單 ${no}`,
+  orderAlt: (no: string, status: string, total: string) => `訂單 ${no}：${status}，合計 ${total}`,
+  orderDate: '下單時間',
+  payMethod: '付款方式',
+  methodCard: '信用卡',
+  methodAtm: 'ATM 轉帳',
+  cardLast4: (last4: string) => `信用卡（末四碼 ${last4}）`,
+  total: '合計',
+  itemLine: (price: string, qty: number) => `${price} × ${qty}`,
+  receiptTitle: '付款完成',
+  receiptThanks: '感謝您的購買！我們會盡快為您出貨。',
+  receiptAlt: (shop: string, no: string, total: string) => `${shop}：訂單 ${no} 已付款 ${total}，感謝您的購買！`,
+  paidAt: '付款時間',
+  refundedAmount: '已退款',
+  paidLate: (no: string) =>
+    `我們收到了訂單 ${no} 的付款，但這筆訂單在付款前已經逾期或取消，而商品已經沒有庫存。\n店家會盡快為您辦理全額退款，造成不便非常抱歉。`,
+  refundNotice: (no: string, amount: string, full: boolean) =>
+    full
+      ? `訂單 ${no} 已全額退款 ${amount}，款項將依發卡銀行作業時間退回。`
+      : `訂單 ${no} 已部分退款 ${amount}，款項將依發卡銀行作業時間退回。`,
+  // Result pages (browser, after the bank's card page).
+  pageTitle: (shop: string) => `${shop}｜付款結果`,
+  pagePaid: '付款成功',
+  pagePaidBody: (no: string, total: string) => `訂單 ${no} 已完成付款，金額 ${total}。收據已傳到 LINE 聊天室。`,
+  pageFailed: '付款沒有成功',
+  pageFailedBody: '這次付款沒有完成，您的訂單仍然保留。請回到 LINE，在訂單訊息按「重新付款」，或改用其他信用卡。',
+  pageProcessing: '付款確認中…',
+  pageProcessingBody: '銀行正在確認這筆付款，本頁會自動更新。您也可以先回到 LINE，付款完成後會收到收據。',
+  pageUnknown: '查無這筆付款',
+  pageUnknownBody: '找不到這筆付款資料。若已完成付款，請回到 LINE 查看「我的訂單」。',
+  pageBackToLine: '回到 LINE',
+} as const;

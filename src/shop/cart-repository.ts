@@ -99,3 +99,44 @@ export async function clearCart(db: Executor, cartId: number, now: number): Prom
   await db.deleteFrom('cart_items').where('cart_id', '=', cartId).execute();
   await db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
 }
+
+/** Moves a cart between statuses only if it is still in `from`; returns whether it did. */
+export async function setCartStatus(
+  db: Executor,
+  cartId: number,
+  from: Cart['status'],
+  to: Cart['status'],
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('carts')
+    .set({ status: to, updated_at: now })
+    .where('id', '=', cartId)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Gives an order's cart back to the customer (the bank refused the order): the cart becomes the
+ * open one again, or, when the customer has started a new cart meanwhile, its lines are merged in.
+ */
+export async function reopenCart(db: Executor, cartId: number, lineUserId: string, now: number): Promise<void> {
+  const open = await findOpenCart(db, lineUserId);
+  if (!open) {
+    await db
+      .updateTable('carts')
+      .set({ status: 'open', updated_at: now })
+      .where('id', '=', cartId)
+      .where('status', '!=', 'open')
+      .execute();
+    return;
+  }
+  if (open.id === cartId) return;
+  const lines = await db.selectFrom('cart_items').selectAll().where('cart_id', '=', cartId).execute();
+  for (const l of lines) {
+    if ((await lineQuantity(db, open.id, l.product_id)) === 0) {
+      await setLineQuantity(db, open.id, l.product_id, l.quantity, now);
+    }
+  }
+}

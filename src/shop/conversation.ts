@@ -22,6 +22,13 @@ export interface ConversationContext {
   publicBaseUrl: string;
   /** Runs after the transaction commits (e.g. wake a job that calls the bank). */
   afterCommit(fn: () => void): void;
+  /**
+   * The event's reply token, when it has one. A handler that answers with no messages leaves it
+   * unused, so a job can answer with it later (until `replyUntil`).
+   */
+  replyToken?: string | undefined;
+  /** Until when the reply token may be used (epoch ms). */
+  replyUntil?: number | undefined;
 }
 
 export type PostbackHandler = (ctx: ConversationContext, action: PostbackAction) => Promise<Message[]>;

@@ -2,11 +2,13 @@
  * A whole shop for tests: a real database (SQLite file or PostgreSQL), the real app listening on
  * an ephemeral port, its background jobs, and the LINE simulator sending it signed webhooks.
  */
+import { createServer } from 'node:net';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
 import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
+import { type BankSimulator, silentLogger as silentBankLogger, startBankSimulator } from '../../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator } from '../../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../../src/seed';
 import { createTestDatabase, type TestDatabase } from './databases';
@@ -24,6 +26,8 @@ export interface ShopInstance {
 export interface TestShop extends ShopInstance {
   database: TestDatabase;
   sim: LineSimulator;
+  /** The QPay bank simulator (due jobs run only when the test calls bank.runDueJobs()). */
+  bank: BankSimulator;
   /** Starts one more shop instance on the same database (scale-out tests). */
   startAnotherInstance(options?: { startJobs?: boolean }): Promise<ShopInstance>;
   close(): Promise<void>;
@@ -34,20 +38,50 @@ export interface TestShopOptions {
   startJobs?: boolean;
   now?: () => number;
   env?: Record<string, string>;
+  /** Extra runtime options (failpoints, a wrapped QPay client …). */
+  runtime?: Partial<Parameters<typeof createRuntime>[0]>;
+}
+
+/** A free TCP port (so PUBLIC_BASE_URL, which goes to the bank as BackendURL, is known up front). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startInstance(
   database: TestDatabase,
   sim: LineSimulator,
   options: TestShopOptions = {},
+  bank?: BankSimulator,
 ): Promise<ShopInstance> {
+  const port = await freePort();
+  const qpayEnv: Record<string, string> = bank
+    ? {
+        QPAY_BASE_URL: bank.baseUrl,
+        QPAY_SHOP_NO: bank.credentials.shopNo,
+        QPAY_A1: bank.credentials.a1,
+        QPAY_A2: bank.credentials.a2,
+        QPAY_B1: bank.credentials.b1,
+        QPAY_B2: bank.credentials.b2,
+        QPAY_KEY_ID: bank.credentials.keyId,
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      }
+    : {};
   const base = loadConfig({
     LINE_CHANNEL_SECRET: TEST_SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
     LINE_API_BASE_URL: sim.url,
     LINE_DATA_API_BASE_URL: sim.url,
     DATABASE_URL: database.url,
-    PORT: '3000',
+    PORT: String(port),
+    ...qpayEnv,
     ...options.env,
   });
   const runtime = await createRuntime({
@@ -56,8 +90,10 @@ export async function startInstance(
     logger: silentLogger,
     pollMs: 25,
     ...(options.now ? { now: options.now } : {}),
+    returnWaitMs: 3_000,
+    ...options.runtime,
   });
-  const address = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await runtime.app.listen({ port, host: '127.0.0.1' });
   if (options.startJobs !== false) runtime.startJobs();
   return { runtime, url: address, config: base, stop: () => runtime.stop() };
 }
@@ -71,21 +107,38 @@ export async function startTestShop(dialect: Dialect, options: TestShopOptions =
     allowHttpImages: true,
     ...(options.now ? { now: options.now } : {}),
   });
-  const first = await startInstance(database, sim, options);
+  const bank = await startBankSimulator({
+    credentials: {
+      shopNo: 'TS0001_001',
+      a1: '0F1E2D3C4B5A6978',
+      a2: '8796A5B4C3D2E1F0',
+      b1: '1234567890ABCDEF',
+      b2: 'FEDCBA0987654321',
+      keyId: '6A3C0B1E-5D4F-4E2A-9B8C-7D6E5F4A3B2C',
+    },
+    tickIntervalMs: 0,
+    atmAutoPayDelayMs: 10 * 365 * 86_400_000,
+    notificationRetryDelaysMs: [60_000],
+    logger: silentBankLogger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const first = await startInstance(database, sim, options, bank);
   sim.setWebhookUrl(`${first.url}/line/webhook`);
   const others: ShopInstance[] = [];
   return {
     ...first,
     database,
     sim,
+    bank,
     startAnotherInstance: async (o = {}) => {
-      const inst = await startInstance(database, sim, { ...options, ...o });
+      const inst = await startInstance(database, sim, { ...options, ...o }, bank);
       others.push(inst);
       return inst;
     },
     close: async () => {
       await Promise.all([first, ...others].map((i) => i.stop()));
       await sim.close();
+      await bank.close();
       await database.drop();
     },
   };

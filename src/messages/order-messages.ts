@@ -1,0 +1,436 @@
+/**
+ * Pure builders for checkout and orders: pay-type choice, card pay link, ATM transfer details,
+ * payment failed / expired notices, the orders list and one order's details.
+ */
+import type { messagingApi } from '@line/bot-sdk';
+import type { Order, OrderItem, Payment } from '../db/types';
+import type { CartView } from '../shop/cart-service';
+import type { CartChange } from '../shop/checkout-service';
+import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
+import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
+
+export interface OrderView {
+  order: Order;
+  items: OrderItem[];
+  /** The latest bank payment attempt, if any. */
+  payment?: Payment | undefined;
+}
+
+type Bubble = messagingApi.FlexBubble;
+
+function uriButton(label: string, uri: string, style: 'primary' | 'secondary' | 'link' = 'primary'): FlexComponent {
+  const b: messagingApi.FlexButton = { type: 'button', style, height: 'md', action: { type: 'uri', label, uri } };
+  if (style === 'primary') b.color = theme.accent;
+  return b;
+}
+
+function row(
+  label: string,
+  value: string,
+  opts: { bold?: boolean; color?: string; size?: string } = {},
+): FlexComponent {
+  return {
+    type: 'box',
+    layout: 'horizontal',
+    contents: [
+      { type: 'text', text: label, size: 'sm', color: theme.muted, flex: 3 },
+      {
+        type: 'text',
+        text: value,
+        size: opts.size ?? 'sm',
+        color: opts.color ?? theme.text,
+        weight: opts.bold ? 'bold' : 'regular',
+        align: 'end',
+        wrap: true,
+        flex: 5,
+      },
+    ],
+  };
+}
+
+export function itemRows(items: OrderItem[]): FlexComponent[] {
+  return items.map((i) => ({
+    type: 'box',
+    layout: 'horizontal',
+    margin: 'sm',
+    contents: [
+      {
+        type: 'box',
+        layout: 'vertical',
+        flex: 5,
+        contents: [
+          { type: 'text', text: i.name, size: 'sm', wrap: true, color: theme.text },
+          {
+            type: 'text',
+            text: orderCopy.itemLine(formatPrice(i.unit_price), i.quantity),
+            size: 'xs',
+            color: theme.muted,
+          },
+        ],
+      },
+      {
+        type: 'text',
+        text: formatPrice(i.unit_price * i.quantity),
+        size: 'sm',
+        align: 'end',
+        flex: 3,
+        color: theme.text,
+      },
+    ],
+  }));
+}
+
+export function totalRow(total: number): FlexComponent {
+  return {
+    type: 'box',
+    layout: 'horizontal',
+    margin: 'lg',
+    contents: [
+      { type: 'text', text: orderCopy.total, weight: 'bold', size: 'md', color: theme.text },
+      { type: 'text', text: formatPrice(total), weight: 'bold', size: 'xl', align: 'end', color: theme.accent },
+    ],
+  };
+}
+
+function header(title: string, subtitle: string, color: string = theme.brand): messagingApi.FlexBox {
+  return {
+    type: 'box',
+    layout: 'vertical',
+    backgroundColor: color,
+    paddingAll: 'lg',
+    spacing: 'xs',
+    contents: [
+      { type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'lg' },
+      { type: 'text', text: subtitle, color: '#FFFFFF', size: 'sm' },
+    ],
+  };
+}
+
+function deadlineBox(deadline: number): FlexComponent {
+  return {
+    type: 'box',
+    layout: 'vertical',
+    margin: 'lg',
+    paddingAll: 'md',
+    cornerRadius: 'md',
+    backgroundColor: theme.paper,
+    spacing: 'xs',
+    contents: [
+      { type: 'text', text: orderCopy.deadlineLabel, size: 'xs', color: theme.muted },
+      { type: 'text', text: formatTaiwanTime(deadline), size: 'lg', weight: 'bold', color: theme.danger },
+      { type: 'text', text: orderCopy.deadlineNote, size: 'xs', color: theme.muted, wrap: true },
+    ],
+  };
+}
+
+/** The pay-type choice shown when the customer taps 前往結帳. */
+export function choosePayTypeMessage(cart: CartView, atmDays: number): Message {
+  const option = (label: string, hint: string, payType: 'C' | 'A', shown: string): FlexComponent => ({
+    type: 'box',
+    layout: 'vertical',
+    spacing: 'xs',
+    margin: 'md',
+    contents: [
+      button(label, { action: 'checkout', payType }, payType === 'C' ? 'primary' : 'secondary', shown),
+      { type: 'text', text: hint, size: 'xs', color: theme.muted, align: 'center', wrap: true },
+    ],
+  });
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: header(orderCopy.choosePayTitle, copy.cartItems(cart.itemCount)),
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      contents: [
+        ...cart.lines.map(
+          (l): FlexComponent => ({
+            type: 'box',
+            layout: 'horizontal',
+            margin: 'sm',
+            contents: [
+              { type: 'text', text: `${l.name} × ${l.quantity}`, size: 'sm', wrap: true, flex: 5, color: theme.text },
+              {
+                type: 'text',
+                text: formatPrice(l.unitPrice * l.quantity),
+                size: 'sm',
+                align: 'end',
+                flex: 3,
+                color: theme.text,
+              },
+            ],
+          }),
+        ),
+        { type: 'separator', margin: 'lg' },
+        totalRow(cart.total),
+      ],
+    },
+    footer: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        option(orderCopy.payCard, orderCopy.payCardHint, 'C', orderCopy.payCardText),
+        option(orderCopy.payAtm, orderCopy.payAtmHint(atmDays), 'A', orderCopy.payAtmText),
+      ],
+    },
+  };
+  return flex(orderCopy.choosePayAlt(formatPrice(cart.total)), bubble);
+}
+
+export function cartChangedMessages(changes: CartChange[]): Message[] {
+  return [text(orderCopy.cartChanged(changes.map((c) => orderCopy.changedLine(c.name, c.from, c.to))))];
+}
+
+function orderFooterButtons(view: OrderView, now: number): FlexComponent[] {
+  const { order, payment } = view;
+  const out: FlexComponent[] = [];
+  if (order.status === 'awaiting_payment') {
+    const linkLive =
+      payment?.status === 'created' &&
+      payment.pay_url !== null &&
+      order.pay_type === 'C' &&
+      (payment.expires_at ?? 0) > now;
+    if (linkLive) out.push(uriButton(orderCopy.payButton(formatPrice(order.total)), payment?.pay_url as string));
+    else if (order.pay_type === 'C') out.push(button(orderCopy.retryPay, { action: 'pay', orderNo: order.order_no }));
+    out.push(
+      button(orderCopy.cancelOrder, { action: 'cancel', orderNo: order.order_no }, 'secondary', orderCopy.cancelOrder),
+    );
+  } else if (order.status === 'expired' || order.status === 'cancelled' || order.status === 'failed') {
+    out.push(button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy));
+  } else if (order.status === 'paid' || order.status === 'refunded') {
+    out.push(button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping));
+  }
+  return out;
+}
+
+/** Card: summary, deadline and a big pay button opening the bank's CardPayURL. */
+export function cardPayLinkMessage(view: OrderView, payUrl: string, shopName: string): Message {
+  const { order, items } = view;
+  const deadline = order.expires_at ?? 0;
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: header(`🧾 ${orderCopy.orderCreatedTitle}`, `${shopName}｜${orderCopy.orderNo(order.order_no)}`),
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      contents: [...itemRows(items), { type: 'separator', margin: 'lg' }, totalRow(order.total), deadlineBox(deadline)],
+    },
+    footer: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        uriButton(orderCopy.payButton(formatPrice(order.total)), payUrl),
+        button(orderCopy.cancelOrder, { action: 'cancel', orderNo: order.order_no }, 'link', orderCopy.cancelOrder),
+      ],
+    },
+  };
+  return flex(orderCopy.payLinkAlt(order.order_no, formatPrice(order.total), formatTaiwanTime(deadline)), bubble, true);
+}
+
+/** ATM: bank code 807, the virtual account (large, grouped), amount and deadline; then the bare number to copy. */
+export function atmPayMessages(
+  view: OrderView,
+  atmPayNo: string,
+  webAtmUrl: string | null,
+  shopName: string,
+): Message[] {
+  const { order, items } = view;
+  const deadline = order.expires_at ?? 0;
+  const footer: FlexComponent[] = [];
+  if (webAtmUrl) footer.push(uriButton(orderCopy.atmWebAtm, webAtmUrl, 'secondary'));
+  footer.push(
+    button(orderCopy.cancelOrder, { action: 'cancel', orderNo: order.order_no }, 'link', orderCopy.cancelOrder),
+  );
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: header(`🏧 ${orderCopy.atmTitle}`, `${shopName}｜${orderCopy.orderNo(order.order_no)}`),
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        row(orderCopy.atmBank, orderCopy.atmBankName, { bold: true }),
+        {
+          type: 'box',
+          layout: 'vertical',
+          margin: 'md',
+          paddingAll: 'md',
+          cornerRadius: 'md',
+          backgroundColor: theme.paper,
+          contents: [
+            { type: 'text', text: orderCopy.atmAccount, size: 'xs', color: theme.muted },
+            { type: 'text', text: formatAccount(atmPayNo), size: 'xl', weight: 'bold', color: theme.text },
+          ],
+        },
+        row(orderCopy.atmAmount, formatPrice(order.total), { bold: true, color: theme.accent, size: 'lg' }),
+        row(orderCopy.atmDeadline, formatTaiwanTime(deadline), { bold: true, color: theme.danger }),
+        { type: 'text', text: orderCopy.atmNote, size: 'xs', color: theme.muted, wrap: true, margin: 'md' },
+        { type: 'separator', margin: 'lg' },
+        ...itemRows(items),
+      ],
+    },
+    footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: footer },
+  };
+  return [
+    flex(orderCopy.atmAlt(order.order_no, formatPrice(order.total), atmPayNo, formatTaiwanTime(deadline)), bubble),
+    text(orderCopy.atmCopyHint(atmPayNo), true),
+  ];
+}
+
+/** A short notice with buttons (payment failed, order expired …). */
+export function noticeMessage(
+  alt: string,
+  title: string,
+  body: string,
+  buttons: FlexComponent[],
+  color: string = theme.brand,
+): Message {
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'kilo',
+    header: {
+      type: 'box',
+      layout: 'vertical',
+      backgroundColor: color,
+      paddingAll: 'md',
+      contents: [{ type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'md' }],
+    },
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      contents: [{ type: 'text', text: body, size: 'sm', wrap: true, color: theme.text }],
+    },
+  };
+  if (buttons.length > 0) bubble.footer = { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons };
+  return flex(alt, bubble, true);
+}
+
+export function paymentFailedMessage(order: Order, reason: string): Message {
+  return noticeMessage(
+    orderCopy.payFailedAlt(order.order_no),
+    `⚠️ ${orderCopy.payFailedTitle}`,
+    orderCopy.payFailed(order.order_no, reason, formatTaiwanTime(order.expires_at ?? 0)),
+    [
+      button(orderCopy.retryPay, { action: 'pay', orderNo: order.order_no }, 'primary', orderCopy.retryPay),
+      button(orderCopy.cancelOrder, { action: 'cancel', orderNo: order.order_no }, 'secondary', orderCopy.cancelOrder),
+    ],
+    theme.danger,
+  );
+}
+
+export function expiredMessage(order: Order): Message {
+  return noticeMessage(
+    orderCopy.expiredAlt(order.order_no),
+    `⏰ ${orderCopy.expiredTitle}`,
+    orderCopy.expired(order.order_no),
+    [button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy)],
+    theme.muted,
+  );
+}
+
+export function bankRefusedMessage(order: Order, reason: string): Message {
+  return text(orderCopy.bankRefused(order.order_no, reason), true);
+}
+
+const STATUS_COLOR: Record<string, string> = {
+  awaiting_payment: theme.danger,
+  paid: theme.brand,
+  refunded: theme.muted,
+  pending: theme.muted,
+  failed: theme.muted,
+  expired: theme.muted,
+  cancelled: theme.muted,
+};
+
+/** The customer's recent orders; each row opens the order. */
+export function ordersListMessage(orders: Order[]): Message {
+  if (orders.length === 0) return text(orderCopy.ordersNone, true);
+  const rows: FlexComponent[] = [];
+  orders.forEach((o, i) => {
+    if (i > 0) rows.push({ type: 'separator', margin: 'md' });
+    rows.push({
+      type: 'box',
+      layout: 'horizontal',
+      margin: 'md',
+      action: postbackAction(orderCopy.viewOrder, { action: 'order', orderNo: o.order_no }),
+      contents: [
+        {
+          type: 'box',
+          layout: 'vertical',
+          flex: 5,
+          contents: [
+            { type: 'text', text: o.order_no, size: 'sm', weight: 'bold', color: theme.text },
+            { type: 'text', text: formatTaiwanTime(o.created_at), size: 'xs', color: theme.muted },
+          ],
+        },
+        {
+          type: 'box',
+          layout: 'vertical',
+          flex: 4,
+          contents: [
+            { type: 'text', text: formatPrice(o.total), size: 'sm', align: 'end', color: theme.text },
+            {
+              type: 'text',
+              text: orderCopy.status[o.status] ?? o.status,
+              size: 'xs',
+              align: 'end',
+              weight: 'bold',
+              color: STATUS_COLOR[o.status] ?? theme.muted,
+            },
+          ],
+        },
+      ],
+    });
+  });
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: header(`📦 ${orderCopy.ordersTitle}`, orderCopy.ordersTapHint),
+    body: { type: 'box', layout: 'vertical', contents: rows },
+  };
+  return flex(orderCopy.ordersAlt(orders.length), bubble, true);
+}
+
+/** One order: lines, total, status and the right next action. */
+export function orderDetailMessage(view: OrderView, now: number): Message {
+  const { order, items, payment } = view;
+  const status = orderCopy.status[order.status] ?? order.status;
+  const body: FlexComponent[] = [
+    row(orderCopy.statusLabel, status, { bold: true, color: STATUS_COLOR[order.status] ?? theme.text }),
+    row(orderCopy.orderDate, formatTaiwanTime(order.created_at)),
+    row(
+      orderCopy.payMethod,
+      order.pay_type === 'A'
+        ? orderCopy.methodAtm
+        : payment?.card_last4
+          ? orderCopy.cardLast4(payment.card_last4)
+          : orderCopy.methodCard,
+    ),
+    { type: 'separator', margin: 'lg' },
+    ...itemRows(items),
+    { type: 'separator', margin: 'lg' },
+    totalRow(order.total),
+  ];
+  if (order.refunded_amount > 0) body.push(row(orderCopy.refundedAmount, formatPrice(order.refunded_amount)));
+  if (order.status === 'awaiting_payment' && order.pay_type === 'A' && payment?.atm_pay_no) {
+    body.push(
+      { type: 'separator', margin: 'lg' },
+      row(orderCopy.atmBank, orderCopy.atmBankName),
+      row(orderCopy.atmAccount, formatAccount(payment.atm_pay_no), { bold: true }),
+    );
+  }
+  if (order.status === 'awaiting_payment' && order.expires_at) body.push(deadlineBox(order.expires_at));
+  const bubble: Bubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: header(orderCopy.orderTitle(order.order_no), status),
+    body: { type: 'box', layout: 'vertical', contents: body },
+  };
+  const buttons = orderFooterButtons(view, now);
+  if (buttons.length > 0) bubble.footer = { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons };
+  return flex(orderCopy.orderAlt(order.order_no, status, formatPrice(order.total)), bubble, true);
+}

@@ -1,0 +1,75 @@
+/** Pure builders for the receipt and the notices that follow a payment (late payment, refund). */
+import type { messagingApi } from '@line/bot-sdk';
+import { button, type FlexComponent, flex, type Message, text, theme } from './common';
+import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
+import { itemRows, type OrderView, totalRow } from './order-messages';
+
+function row(label: string, value: string): FlexComponent {
+  return {
+    type: 'box',
+    layout: 'horizontal',
+    contents: [
+      { type: 'text', text: label, size: 'sm', color: theme.muted, flex: 3 },
+      { type: 'text', text: value, size: 'sm', color: theme.text, align: 'end', wrap: true, flex: 5 },
+    ],
+  };
+}
+
+/** The Flex receipt: shop, order number, lines, total, paid time (Taiwan), card last 4 or ATM. */
+export function receiptMessage(view: OrderView, shopName: string): Message {
+  const { order, items, payment } = view;
+  const method =
+    order.pay_type === 'A'
+      ? orderCopy.methodAtm
+      : payment?.card_last4
+        ? orderCopy.cardLast4(payment.card_last4)
+        : orderCopy.methodCard;
+  const bubble: messagingApi.FlexBubble = {
+    type: 'bubble',
+    size: 'mega',
+    header: {
+      type: 'box',
+      layout: 'vertical',
+      backgroundColor: theme.brand,
+      paddingAll: 'lg',
+      spacing: 'xs',
+      contents: [
+        { type: 'text', text: shopName, color: '#FFFFFF', size: 'sm' },
+        { type: 'text', text: `✅ ${orderCopy.receiptTitle}`, color: '#FFFFFF', weight: 'bold', size: 'xl' },
+      ],
+    },
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'sm',
+      contents: [
+        row(orderCopy.orderNoLabel, order.order_no),
+        row(orderCopy.paidAt, formatTaiwanDateTime(order.paid_at ?? payment?.paid_at ?? order.updated_at)),
+        row(orderCopy.payMethod, method),
+        { type: 'separator', margin: 'lg' },
+        ...itemRows(items),
+        { type: 'separator', margin: 'lg' },
+        totalRow(order.total),
+        { type: 'text', text: orderCopy.receiptThanks, size: 'xs', color: theme.muted, wrap: true, margin: 'lg' },
+      ],
+    },
+    footer: {
+      type: 'box',
+      layout: 'horizontal',
+      spacing: 'sm',
+      contents: [
+        button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping),
+        button(orderCopy.myOrders, { action: 'orders' }, 'secondary', orderCopy.myOrders),
+      ],
+    },
+  };
+  return flex(orderCopy.receiptAlt(shopName, order.order_no, formatPrice(order.total)), bubble, true);
+}
+
+export function paidLateMessage(orderNo: string): Message {
+  return text(orderCopy.paidLate(orderNo), true);
+}
+
+export function refundMessage(orderNo: string, amount: number, full: boolean): Message {
+  return text(orderCopy.refundNotice(orderNo, formatPrice(amount), full), true);
+}

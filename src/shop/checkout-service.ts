@@ -1,0 +1,92 @@
+/**
+ * Checkout: cart → pending order, in the caller's transaction (the LINE event's). Reserves every
+ * line's stock with a conditional update; if any line is short, nothing stays reserved, the cart is
+ * trimmed to what is available and the caller learns exactly what changed. The bank is called
+ * later, outside any transaction, by the order submitter.
+ */
+
+import type { PaymentsConfig } from '../config';
+import type { Executor } from '../db/database';
+import type { Order, PayType } from '../db/types';
+import { bankDateEndMs, toBankDate } from '../qpay/time';
+import { type CartLine, cartLines, findOpenCart, setCartStatus, setLineQuantity } from './cart-repository';
+import { type CartView, summarize } from './cart-service';
+import { insertOrder, newOrderNo, reserveStock } from './order-repository';
+
+export interface CartChange {
+  name: string;
+  /** Quantity in the cart before. */
+  from: number;
+  /** Quantity now (0 = removed). */
+  to: number;
+}
+
+export type CheckoutResult =
+  | { kind: 'empty' }
+  | { kind: 'changed'; changes: CartChange[]; cart: CartView }
+  | { kind: 'created'; order: Order };
+
+export interface CheckoutRequest {
+  userId: string;
+  payType: PayType;
+  now: number;
+  replyToken: string | undefined;
+  replyUntil: number | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/** When an order placed at `now` stops being payable. */
+export function paymentDeadline(payType: PayType, now: number, config: PaymentsConfig): number {
+  if (payType === 'C') return now + config.cardPayMinutes * 60_000;
+  return bankDateEndMs(toBankDate(now + config.atmExpireDays * DAY_MS)) as number;
+}
+
+/** Trims every line to what can be sold now; returns what changed. */
+async function trimCart(trx: Executor, cartId: number, lines: CartLine[], now: number): Promise<CartChange[]> {
+  const changes: CartChange[] = [];
+  for (const l of lines) {
+    const can = l.active ? Math.max(0, Math.min(l.quantity, l.available)) : 0;
+    if (can !== l.quantity) {
+      await setLineQuantity(trx, cartId, l.productId, can, now);
+      changes.push({ name: l.name, from: l.quantity, to: can });
+    }
+  }
+  return changes;
+}
+
+export async function checkout(trx: Executor, req: CheckoutRequest, config: PaymentsConfig): Promise<CheckoutResult> {
+  const cart = await findOpenCart(trx, req.userId);
+  const lines = cart ? await cartLines(trx, cart.id) : [];
+  if (!cart || lines.length === 0) return { kind: 'empty' };
+
+  const short = await reserveStock(
+    trx,
+    lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+    req.now,
+  );
+  if (short.length > 0) {
+    // Nothing is reserved now. Re-read (another checkout may have just taken the units) and trim.
+    const changes = await trimCart(trx, cart.id, await cartLines(trx, cart.id), req.now);
+    return { kind: 'changed', changes, cart: summarize(await cartLines(trx, cart.id)) };
+  }
+  if (!(await setCartStatus(trx, cart.id, 'open', 'locked', req.now))) {
+    throw new Error(`cart ${cart.id} changed during checkout`);
+  }
+  const order = await insertOrder(
+    trx,
+    {
+      orderNo: newOrderNo(req.now),
+      lineUserId: req.userId,
+      cartId: cart.id,
+      payType: req.payType,
+      total: summarize(lines).total,
+      expiresAt: paymentDeadline(req.payType, req.now, config),
+      replyToken: req.replyToken ?? null,
+      replyUntil: req.replyToken ? (req.replyUntil ?? null) : null,
+      items: lines.map((l) => ({ productId: l.productId, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity })),
+    },
+    req.now,
+  );
+  return { kind: 'created', order };
+}

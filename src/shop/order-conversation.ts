@@ -1,0 +1,171 @@
+/**
+ * Postback handlers for checkout and orders, plugged into the conversation. They run inside the
+ * LINE event's transaction; the bank is called afterwards by the order submitter (woken after
+ * commit). Every handler re-reads the order, so an old button answers what is true today.
+ */
+import type { PaymentsConfig } from '../config';
+import type { Order } from '../db/types';
+import { cartMessage } from '../messages/cart-messages';
+import { button, type Message, text } from '../messages/common';
+import { orderCopy } from '../messages/copy';
+import {
+  atmPayMessages,
+  cardPayLinkMessage,
+  cartChangedMessages,
+  choosePayTypeMessage,
+  noticeMessage,
+  orderDetailMessage,
+  ordersListMessage,
+} from '../messages/order-messages';
+import type { PostbackAction } from '../messages/postback';
+import { addToCart, viewCart } from './cart-service';
+import { checkout } from './checkout-service';
+import type { ConversationContext, PostbackHandlers } from './conversation';
+import { getOrderByNo, latestPayment, orderItems, ordersOfUser } from './order-repository';
+import { cancelOrder, requestNewPayLink } from './order-service';
+
+export interface OrderConversationDeps {
+  config: PaymentsConfig;
+  /** False when QPay is not configured: checkout explains instead of taking orders. */
+  paymentsEnabled: boolean;
+  /** Wakes the order submitter (called after the event's transaction commits). */
+  wakeSubmitter: () => void;
+}
+
+/** A new pay link is only worth making with at least this long left before the deadline. */
+const MIN_TIME_LEFT_MS = 90_000;
+
+async function findOwnOrder(ctx: ConversationContext, orderNo: string): Promise<Order | undefined> {
+  const order = await getOrderByNo(ctx.trx, orderNo);
+  return order && order.line_user_id === ctx.userId ? order : undefined;
+}
+
+async function view(ctx: ConversationContext, order: Order) {
+  return { order, items: await orderItems(ctx.trx, order.id), payment: await latestPayment(ctx.trx, order.id) };
+}
+
+function statusName(order: Order): string {
+  return orderCopy.status[order.status] ?? order.status;
+}
+
+export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandlers {
+  const notFound = (): Message[] => [text(orderCopy.orderNotFound, true)];
+
+  return {
+    async checkout(ctx, a) {
+      if (a.action !== 'checkout') return [];
+      if (!deps.paymentsEnabled) return [text(orderCopy.paymentsUnavailable, true)];
+      if (!a.payType) {
+        const cart = await viewCart(ctx.trx, ctx.userId);
+        if (cart.lines.length === 0) return [text(orderCopy.cartEmptyAtCheckout, true)];
+        return [choosePayTypeMessage(cart, deps.config.atmExpireDays)];
+      }
+      const r = await checkout(
+        ctx.trx,
+        {
+          userId: ctx.userId,
+          payType: a.payType,
+          now: ctx.now,
+          replyToken: ctx.replyToken,
+          replyUntil: ctx.replyUntil,
+        },
+        deps.config,
+      );
+      switch (r.kind) {
+        case 'empty':
+          return [text(orderCopy.cartEmptyAtCheckout, true)];
+        case 'changed':
+          return [...cartChangedMessages(r.changes), ...cartMessage(r.cart)].slice(0, 5);
+        case 'created':
+          // No reply now: the pay link goes out with this event's reply token once the bank answers.
+          ctx.afterCommit(deps.wakeSubmitter);
+          return [];
+      }
+    },
+
+    async orders(ctx) {
+      return [ordersListMessage(await ordersOfUser(ctx.trx, ctx.userId, 10))];
+    },
+
+    async order(ctx, a) {
+      if (a.action !== 'order') return [];
+      const order = await findOwnOrder(ctx, a.orderNo);
+      if (!order) return notFound();
+      return [orderDetailMessage(await view(ctx, order), ctx.now)];
+    },
+
+    async pay(ctx, a) {
+      if (a.action !== 'pay') return [];
+      const order = await findOwnOrder(ctx, a.orderNo);
+      if (!order) return notFound();
+      if (order.status === 'pending') return [text(orderCopy.orderPending(order.order_no), true)];
+      if (order.status === 'paid' || order.status === 'refunded') {
+        return [text(orderCopy.alreadyPaid(order.order_no), true)];
+      }
+      if (order.status !== 'awaiting_payment') {
+        return [
+          noticeMessage(
+            orderCopy.notPayable(order.order_no, statusName(order)),
+            orderCopy.orderTitle(order.order_no),
+            orderCopy.notPayable(order.order_no, statusName(order)),
+            [button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy)],
+          ),
+        ];
+      }
+      const v = await view(ctx, order);
+      const p = v.payment;
+      if (p?.status === 'requested') return [text(orderCopy.preparingNewLink, true)];
+      if (p?.status === 'created' && order.pay_type === 'A' && p.atm_pay_no) {
+        return atmPayMessages(v, p.atm_pay_no, p.pay_url, ctx.shopName);
+      }
+      if (p?.status === 'created' && order.pay_type === 'C' && p.pay_url && (p.expires_at ?? 0) > ctx.now + 30_000) {
+        return [text(orderCopy.linkStillValid(order.order_no)), cardPayLinkMessage(v, p.pay_url, ctx.shopName)];
+      }
+      if ((order.expires_at ?? 0) - ctx.now < MIN_TIME_LEFT_MS) {
+        return [text(orderCopy.notPayable(order.order_no, orderCopy.status.expired as string), true)];
+      }
+      await requestNewPayLink(ctx.trx, order, ctx.replyToken, ctx.replyUntil, ctx.now);
+      ctx.afterCommit(deps.wakeSubmitter);
+      return [];
+    },
+
+    async cancel(ctx, a) {
+      if (a.action !== 'cancel') return [];
+      const order = await findOwnOrder(ctx, a.orderNo);
+      if (!order) return notFound();
+      if (order.status === 'pending') return [text(orderCopy.orderPending(order.order_no), true)];
+      if (order.status === 'cancelled') return [text(orderCopy.cancelled(order.order_no), true)];
+      if (!(await cancelOrder(ctx.trx, order, ctx.now))) {
+        return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
+      }
+      return [
+        noticeMessage(
+          orderCopy.cancelled(order.order_no),
+          orderCopy.cancelledNotice,
+          orderCopy.cancelled(order.order_no),
+          [button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'secondary', orderCopy.rebuy)],
+        ),
+      ];
+    },
+
+    async rebuy(ctx, a: PostbackAction) {
+      if (a.action !== 'rebuy') return [];
+      const order = await findOwnOrder(ctx, a.orderNo);
+      if (!order) return notFound();
+      const short: string[] = [];
+      let added = 0;
+      for (const item of await orderItems(ctx.trx, order.id)) {
+        const r = await addToCart(ctx.trx, ctx.userId, item.product_id, ctx.now, item.quantity);
+        if (r.kind === 'added') added++;
+        else if (r.kind === 'limited') {
+          added++;
+          short.push(orderCopy.changedLine(r.productName, item.quantity, r.quantity));
+        } else if (r.kind === 'sold_out') short.push(orderCopy.changedLine(r.productName, item.quantity, 0));
+        else if (r.kind === 'unavailable') short.push(orderCopy.changedLine(item.name, item.quantity, 0));
+      }
+      const cart = await viewCart(ctx.trx, ctx.userId);
+      if (added === 0) return [text(orderCopy.rebuyNone, true)];
+      return cartMessage(cart, short.length > 0 ? orderCopy.rebuyPartial(short) : orderCopy.rebuyDone(added));
+    },
+  };
+}

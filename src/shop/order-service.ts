@@ -1,0 +1,168 @@
+/**
+ * Order state changes other than payment: the bank accepted or refused OrderCreate, the order
+ * expired, the customer cancelled or asked for a new pay link. Each is one transaction with the
+ * messages it causes enqueued in it.
+ */
+import type { PaymentsConfig } from '../config';
+import type { Executor } from '../db/database';
+import type { Order, Payment } from '../db/types';
+import { enqueueMessage } from '../line/outbox-repository';
+import type { Message } from '../messages/common';
+import { text } from '../messages/common';
+import { orderCopy } from '../messages/copy';
+import { atmPayMessages, bankRefusedMessage, cardPayLinkMessage, expiredMessage } from '../messages/order-messages';
+import type { OrderCreated } from '../qpay';
+import { reopenCart, setCartStatus } from './cart-repository';
+import {
+  getOrder,
+  insertPaymentAttempt,
+  orderItems,
+  paymentsOf,
+  releaseStock,
+  transitionOrder,
+  transitionPayment,
+  updateOrder,
+} from './order-repository';
+
+async function release(trx: Executor, order: Order, now: number): Promise<void> {
+  const items = await orderItems(trx, order.id);
+  await releaseStock(
+    trx,
+    items.map((i) => ({ productId: i.product_id, quantity: i.quantity })),
+    now,
+  );
+  for (const p of await paymentsOf(trx, order.id)) {
+    await transitionPayment(trx, p.id, ['requested', 'created'], 'abandoned', now);
+  }
+}
+
+async function send(trx: Executor, order: Order, messages: Message[], kind: string, key: string, now: number) {
+  const useReply = order.reply_token !== null && order.reply_until !== null && order.reply_until > now;
+  await enqueueMessage(
+    trx,
+    {
+      lineUserId: order.line_user_id,
+      messages,
+      kind,
+      logicalKey: key,
+      replyToken: useReply ? (order.reply_token as string) : undefined,
+      replyUntil: useReply ? (order.reply_until as number) : undefined,
+    },
+    now,
+  );
+  // A reply token is single use.
+  if (order.reply_token !== null) await updateOrder(trx, order.id, { reply_token: null, reply_until: null }, now);
+}
+
+/** The bank created the bank order: the order awaits payment; the customer gets the pay link. */
+export async function recordBankOrderCreated(
+  trx: Executor,
+  payment: Payment,
+  created: Pick<OrderCreated, 'tsNo' | 'raw'> & {
+    payUrl: string | null;
+    atmPayNo: string | null;
+    webAtmUrl: string | null;
+  },
+  linkExpiresAt: number,
+  config: PaymentsConfig,
+  shopName: string,
+  now: number,
+): Promise<boolean> {
+  const ok = await transitionPayment(trx, payment.id, 'requested', 'created', now, {
+    ts_no: created.tsNo,
+    pay_url: created.payUrl ?? created.webAtmUrl,
+    atm_pay_no: created.atmPayNo,
+    expires_at: linkExpiresAt,
+    raw: JSON.stringify(created.raw).slice(0, 8000),
+  });
+  if (!ok) return false;
+  const order = (await getOrder(trx, payment.order_id)) as Order;
+  if (order.status === 'pending') {
+    await transitionOrder(trx, order.id, 'pending', 'awaiting_payment', now);
+    await updateOrder(trx, order.id, { next_check_at: now + config.reconcileIntervalMs }, now);
+    if (order.cart_id !== null) await setCartStatus(trx, order.cart_id, 'locked', 'ordered', now);
+  } else if (order.status !== 'awaiting_payment') {
+    return true; // paid or closed meanwhile: no pay link to send
+  }
+  const fresh = (await getOrder(trx, order.id)) as Order;
+  const view = { order: fresh, items: await orderItems(trx, order.id), payment };
+  const messages =
+    order.pay_type === 'C'
+      ? [cardPayLinkMessage(view, created.payUrl as string, shopName)]
+      : atmPayMessages(view, created.atmPayNo as string, created.webAtmUrl, shopName);
+  await send(trx, fresh, messages, 'pay_link', `pay-link:${payment.bank_order_no}`, now);
+  return true;
+}
+
+/** The bank refused OrderCreate. A first attempt fails the order (stock released, cart reopened). */
+export async function recordBankOrderRefused(
+  trx: Executor,
+  payment: Payment,
+  reason: string,
+  now: number,
+): Promise<void> {
+  if (!(await transitionPayment(trx, payment.id, 'requested', 'refused', now, { bank_description: reason }))) return;
+  const order = (await getOrder(trx, payment.order_id)) as Order;
+  if (order.status === 'pending') {
+    await transitionOrder(trx, order.id, 'pending', 'failed', now, { closed_at: now, failure_reason: reason });
+    await release(trx, order, now);
+    if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
+    await send(trx, order, [bankRefusedMessage(order, reason)], 'order_failed', `order-failed:${order.order_no}`, now);
+  } else if (order.status === 'awaiting_payment') {
+    await send(
+      trx,
+      order,
+      [text(orderCopy.retryFailed(order.order_no), true)],
+      'pay_link_failed',
+      `pay-link-failed:${payment.bank_order_no}`,
+      now,
+    );
+  }
+}
+
+/** Unpaid past its deadline (the bank said so): expired, stock released, customer told. */
+export async function expireOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
+  if (!(await transitionOrder(trx, order.id, 'awaiting_payment', 'expired', now, { closed_at: now }))) return false;
+  await release(trx, order, now);
+  await enqueueMessage(
+    trx,
+    {
+      lineUserId: order.line_user_id,
+      messages: [expiredMessage(order)],
+      kind: 'expired',
+      logicalKey: `expired:${order.order_no}`,
+    },
+    now,
+  );
+  return true;
+}
+
+/** The customer cancels an unpaid order. Returns false when it is no longer awaiting payment. */
+export async function cancelOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
+  if (!(await transitionOrder(trx, order.id, 'awaiting_payment', 'cancelled', now, { closed_at: now }))) return false;
+  await release(trx, order, now);
+  return true;
+}
+
+/**
+ * A new bank order for an order still awaiting payment (after a declined card or an expired
+ * link). The submitter creates it; its pay link goes out with `replyToken` while fresh.
+ */
+export async function requestNewPayLink(
+  trx: Executor,
+  order: Order,
+  replyToken: string | undefined,
+  replyUntil: number | undefined,
+  now: number,
+): Promise<Payment> {
+  const attempts = await paymentsOf(trx, order.id);
+  const next = Math.max(0, ...attempts.map((p) => p.attempt)) + 1;
+  for (const p of attempts) await transitionPayment(trx, p.id, 'created', 'abandoned', now);
+  await updateOrder(
+    trx,
+    order.id,
+    { reply_token: replyToken ?? null, reply_until: replyToken ? (replyUntil ?? null) : null },
+    now,
+  );
+  return insertPaymentAttempt(trx, order, next, now);
+}
