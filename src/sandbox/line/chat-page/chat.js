@@ -98,7 +98,13 @@
     const meta = document.createElement('div');
     meta.className = 'meta';
     meta.textContent = timeLabel(entry.at);
-    line.appendChild(meta);
+    if (content.classList.contains('fx-carousel')) {
+      // Like LINE: a carousel runs to both screen edges and the time follows its last bubble.
+      row.classList.add('carousel-row');
+      content.appendChild(meta);
+    } else {
+      line.appendChild(meta);
+    }
     stack.appendChild(line);
     row.append(avatar, stack);
     return row;

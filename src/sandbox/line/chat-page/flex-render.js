@@ -172,7 +172,6 @@
     const img = el('img');
     img.src = image.url;
     img.alt = '';
-    img.loading = 'lazy';
     img.style.objectFit = image.aspectMode === 'cover' ? 'cover' : 'contain';
     img.onerror = () => frame.classList.add('fx-image-broken');
     frame.appendChild(img);
