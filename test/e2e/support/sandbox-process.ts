@@ -13,9 +13,11 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 export interface SandboxProcess {
   shopUrl: string;
+  /** The chat page URL printed at start (empty in live mode, which prints none). */
   chatUrl: string;
   lineSimUrl: string;
   bankUrl: string;
+  ports: { shop: number; lineSim: number; bank: number };
   /** Everything the process printed so far (stdout + stderr). */
   output(): string;
   stop(): Promise<void>;
@@ -52,6 +54,10 @@ async function poll<T>(
   }
 }
 
+/**
+ * `env` is added last: pass LINE_CHANNEL_SECRET/LINE_CHANNEL_ACCESS_TOKEN to start in live mode
+ * (the simulator ports are still chosen and set, so a test can check nothing listens on them).
+ */
 export async function startSandboxProcess(
   opts: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<SandboxProcess> {
@@ -122,17 +128,20 @@ export async function startSandboxProcess(
       async () => ((await fetch(`${shopUrl}/healthz`)).ok ? true : undefined),
       () => exited,
     );
-    const chatUrl = await poll(
-      'the chat URL in the start-up output',
+    // The banner is printed once everything is up (simulators started, rich menus deployed).
+    await poll(
+      'the start-up banner',
       deadline,
-      async () => /^\s*chat:\s+(\S+)/m.exec(out)?.[1],
+      // One console.log writes the whole banner; wait for its closing blank line.
+      async () => (/line-shop is running in \w+ mode[\s\S]*\n\n/.test(out) ? true : undefined),
       () => exited,
     );
     return {
       shopUrl,
-      chatUrl,
+      chatUrl: /^\s*chat:\s+(\S+)/m.exec(out)?.[1] ?? '',
       lineSimUrl: `http://127.0.0.1:${linePort}`,
       bankUrl: `http://127.0.0.1:${bankPort}`,
+      ports: { shop: port, lineSim: linePort, bank: bankPort },
       output: () => out,
       stop,
     };

@@ -360,7 +360,8 @@
     for (const user of info.users) {
       const option = document.createElement('option');
       option.value = user.userId;
-      option.textContent = `${user.displayName} (${user.userId.slice(0, 7)}…)`;
+      option.textContent = user.displayName;
+      option.title = user.userId;
       picker.appendChild(option);
     }
     return info.users;

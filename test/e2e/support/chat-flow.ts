@@ -1,0 +1,121 @@
+/**
+ * A customer's steps in the sandbox chat page and the bank's card page, shared by the e2e test and
+ * the README screenshot script. Each step waits for what the customer would see (no sleeps) and
+ * throws when it does not come.
+ */
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** A phone: what a customer sees in LINE. */
+export const PHONE = { width: 390, height: 844 };
+export const APPROVED_CARD = '4000221111111111';
+export const DECLINED_CARD = '4000221111112002';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export async function newPhone(
+  browser: Browser,
+  viewport = PHONE,
+): Promise<{ context: BrowserContext; chat: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, locale: 'zh-TW' });
+  const chat = await context.newPage();
+  chat.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  chat.on('pageerror', (error) => errors.push(error.message));
+  return { context, chat, errors };
+}
+
+/** The newest bot message in the chat that contains `text`. */
+export function botMessage(page: Page, text: string): Locator {
+  return page.locator('.row.bot', { hasText: text }).last();
+}
+
+/** Waits until every <img> in the chat has loaded (or failed), so screenshots show the pictures. */
+export async function imagesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('#messages img, #rich-menu img')].every((img) => img.complete),
+  );
+}
+
+/** Opens the chat page (as `user`, or a new user), follows the shop and waits for its greeting. */
+export async function openAndFollow(chat: Page, chatUrl: string, user?: string): Promise<void> {
+  await chat.goto(user ? `${chatUrl}?user=${user}` : chatUrl);
+  await chat.click('#follow');
+  await botMessage(chat, '想看哪一類呢？').waitFor();
+  await chat.waitForSelector('#rich-menu:not([hidden]) .rich-menu-area');
+}
+
+/** Taps the rich menu's 瀏覽商品 area, then a category; returns its product carousel. */
+export async function browseCategory(chat: Page, category: string, firstProduct: string): Promise<Locator> {
+  await chat.locator('.rich-menu-area[title="瀏覽商品"]').click();
+  await chat.locator('.row.user .bubble', { hasText: '瀏覽商品' }).waitFor();
+  await chat.locator('.row.bot .fx-button', { hasText: category }).last().click();
+  const carousel = chat.locator('.fx-carousel', { hasText: firstProduct }).last();
+  await carousel.waitFor();
+  await imagesSettled(chat);
+  return carousel;
+}
+
+/** Folds the rich menu away (tap the chat bar), as one does to see more of the chat. */
+export async function foldRichMenu(chat: Page): Promise<void> {
+  await chat.click('#chat-bar-text');
+  await chat.waitForSelector('#rich-menu', { state: 'hidden' });
+}
+
+/** Taps 加入購物車 on the product's bubble and waits for the cart that counts `items`. */
+export async function addToCart(chat: Page, carousel: Locator, product: string, items: number): Promise<Locator> {
+  await carousel.locator('.fx-bubble', { hasText: product }).locator('.fx-button').click();
+  const cart = botMessage(chat, `共 ${items} 件`);
+  await cart.waitFor();
+  return cart;
+}
+
+/**
+ * From the cart: 前往結帳 → 信用卡 → waits for the pay-link bubble (pushed once the shop has created
+ * the order at the bank) and returns it.
+ */
+export async function checkoutByCard(chat: Page, cart: Locator): Promise<{ choice: Locator; payLink: Locator }> {
+  await cart.locator('.fx-button', { hasText: '前往結帳' }).click();
+  const choice = botMessage(chat, '選擇付款方式');
+  await choice.waitFor();
+  await choice.locator('.fx-button', { hasText: '信用卡' }).click();
+  const payLink = botMessage(chat, '前往付款');
+  await payLink.waitFor({ timeout: 15_000 });
+  await imagesSettled(chat);
+  return { choice, payLink };
+}
+
+/** Taps the pay button: the bank's card page opens in a new tab (LINE's in-app browser). */
+export async function openBankPage(context: BrowserContext, payLink: Locator): Promise<Page> {
+  const [bank] = await Promise.all([
+    context.waitForEvent('page'),
+    payLink.locator('.fx-button', { hasText: '前往付款' }).click(),
+  ]);
+  bank.setDefaultTimeout(15_000);
+  await bank.waitForSelector('#cardNo');
+  return bank;
+}
+
+export async function fillCard(bank: Page, card: string): Promise<void> {
+  await bank.fill('#cardNo', card);
+  await bank.fill('#exp', '12/39');
+  await bank.fill('#cvc', '123');
+}
+
+/** Submits the card page; the bank posts the browser back to the shop's result page. */
+export async function submitCard(bank: Page): Promise<void> {
+  await bank.click('button[type="submit"]');
+  await bank.waitForURL((url) => url.pathname.startsWith('/payments/qpay/'));
+  await bank.locator('h1', { hasText: /付款成功|付款沒有成功/ }).waitFor();
+}
