@@ -64,6 +64,7 @@ export const MEDIA_DIR = join(__dirname, '..', 'db', 'seed', 'media');
 
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, database, logger } = opts;
+  let stopping: Promise<void> | undefined;
   const now = opts.now ?? Date.now;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const line = createLineApi({
@@ -181,10 +182,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     startJobs: () => {
       for (const p of pollers) p.start();
     },
-    stop: async () => {
-      await app.close();
-      await Promise.all(pollers.map((p) => p.stop()));
-      if (ownsQpay) await qpay?.close();
+    // Idempotent: a test (or a second signal) may stop an instance that is already stopped.
+    stop: () => {
+      stopping ??= (async () => {
+        await app.close();
+        await Promise.all(pollers.map((p) => p.stop()));
+        if (ownsQpay) await qpay?.close();
+      })();
+      return stopping;
     },
   };
 }
