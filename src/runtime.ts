@@ -168,6 +168,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     plugins,
   });
 
+  const stopped = false;
   return {
     app,
     line,

@@ -140,3 +140,17 @@ export async function orderStatus(shop: TestShop, orderNo: string): Promise<stri
     .executeTakeFirst();
   return row?.status;
 }
+
+/** Runs `act` (a tap or a bank event) and resolves with the first bot message that follows it. */
+export async function next(shop: TestShop, userId: string, act: () => Promise<unknown>): Promise<unknown> {
+  const before = shop.sim.botMessages(userId).length;
+  await act();
+  return nth(shop, userId, before + 1);
+}
+
+/** Adds one unit and waits for the cart answer (one reply: its messages arrive together). */
+export async function addOne(shop: TestShop, userId: string, productId: number): Promise<void> {
+  const before = shop.sim.botMessages(userId).length;
+  await shop.sim.postback(userId, `action=add&productId=${productId}`);
+  await shop.sim.waitForMessages(userId, before + 1);
+}

@@ -1,8 +1,21 @@
 /** Full purchases against the LINE simulator and the bank simulator, on every database. */
 import { validateMessages } from '../../src/sandbox/line';
+import { RefundError, refundOrder } from '../../src/shop/refund-service';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
-import { altText, buy, newUser, nth, orderStatus, product, productWithStock, uris, waitUntil } from './helpers';
+import {
+  altText,
+  buy,
+  newUser,
+  next,
+  nth,
+  orderStatus,
+  postbacks,
+  product,
+  productWithStock,
+  uris,
+  waitUntil,
+} from './helpers';
 
 describe.each(dialects)('purchase on %s', (dialect) => {
   let shop: TestShop;
@@ -70,5 +83,30 @@ describe.each(dialects)('purchase on %s', (dialect) => {
     expect(JSON.stringify(receipt)).toContain('ATM 轉帳');
     await waitUntil(async () => (await orderStatus(shop, order.order_no)) === 'paid');
     expect(await product(shop, p.id)).toEqual({ stock: 1, reserved: 0 });
+  });
+
+  it('orders list and detail; merchant refunds (partial, then the rest) with a notice each', async () => {
+    const user = newUser();
+    const p = await productWithStock(shop, 5);
+    const { order } = await buy(shop, user, p.id, 'C', 2);
+    const list = await next(shop, user, () => shop.sim.sendText(user, '訂單'));
+    expect(validateMessages([list])).toEqual([]);
+    expect(JSON.stringify(list)).toContain('待付款');
+    const detail = await next(shop, user, () => shop.sim.postback(user, `action=order&orderNo=${order.order_no}`));
+    expect(validateMessages([detail])).toEqual([]);
+    expect(postbacks(detail)).toContain(`action=cancel&orderNo=${order.order_no}`);
+    expect(uris(detail)[0]).toContain('PayCard');
+    await next(shop, user, () => shop.bank.pay(order.order_no));
+    const qpay = shop.runtime.qpay;
+    if (!qpay) throw new Error('no qpay');
+    await expect(refundOrder(shop.database.db, qpay, order.order_no, order.total + 1, Date.now)).rejects.toThrow(
+      RefundError,
+    );
+    const partial = await refundOrder(shop.database.db, qpay, order.order_no, 100, Date.now);
+    expect(partial.order).toMatchObject({ status: 'paid', refunded_amount: 100 });
+    const rest = await refundOrder(shop.database.db, qpay, order.order_no, undefined, Date.now);
+    expect(rest.order).toMatchObject({ status: 'refunded', refunded_amount: order.total });
+    expect(shop.bank.order(order.order_no)?.refunds.map((r) => r.amount)).toEqual([10_000, (order.total - 100) * 100]);
+    await waitUntil(async () => shop.sim.botMessages(user).filter((m) => altText(m).includes('退款')).length === 2);
   });
 });

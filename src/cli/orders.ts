@@ -1,0 +1,122 @@
+/**
+ * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`.
+ * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
+ */
+import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
+import { openDatabase } from '../db/database';
+import type { OrderStatus } from '../db/types';
+import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
+import { createQpayClient, QpayError } from '../qpay';
+import { DEMO_QPAY_CREDENTIALS } from '../sandbox/bank';
+import { getOrderByNo, listOrders, orderItems, paymentsOf, refundsOf } from '../shop/order-repository';
+import { RefundError, refundOrder } from '../shop/refund-service';
+
+const USAGE = 'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount]';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const config = loadConfig(environmentWithDotEnv());
+  const [command, arg, amountText] = argv;
+  const database = openDatabase(config.databaseUrl);
+  const db = database.db;
+  try {
+    if (command === 'list') {
+      const orders = await listOrders(db, 50, arg as OrderStatus | undefined);
+      if (orders.length === 0) console.log('no orders');
+      for (const o of orders) {
+        console.log(
+          [
+            pad(o.order_no, 14),
+            pad(o.status, 17),
+            o.pay_type === 'C' ? 'card' : 'ATM ',
+            pad(formatPrice(o.total), 10),
+            formatTaiwanDateTime(o.created_at),
+            o.attention ? `  ⚠ ${o.attention}` : '',
+          ].join('  '),
+        );
+      }
+      return 0;
+    }
+    if (command === 'show' && arg) {
+      const o = await getOrderByNo(db, arg);
+      if (!o) {
+        console.error(`no order ${arg}`);
+        return 1;
+      }
+      console.log(
+        `order ${o.order_no}  ${o.status} (${orderCopy.status[o.status]})  ${o.pay_type === 'C' ? 'card' : 'ATM'}`,
+      );
+      console.log(`customer ${o.line_user_id}`);
+      console.log(
+        `created ${formatTaiwanDateTime(o.created_at)}  deadline ${o.expires_at ? formatTaiwanDateTime(o.expires_at) : '-'}  paid ${o.paid_at ? formatTaiwanDateTime(o.paid_at) : '-'}`,
+      );
+      for (const i of await orderItems(db, o.id)) {
+        console.log(
+          `  ${pad(i.name, 20)} ${formatPrice(i.unit_price)} × ${i.quantity} = ${formatPrice(i.unit_price * i.quantity)}`,
+        );
+      }
+      console.log(`total ${formatPrice(o.total)}  refunded ${formatPrice(o.refunded_amount)}`);
+      if (o.attention) console.log(`ATTENTION: ${o.attention}`);
+      if (o.failure_reason) console.log(`failure: ${o.failure_reason}`);
+      for (const p of await paymentsOf(db, o.id)) {
+        console.log(
+          `  bank order ${p.bank_order_no} #${p.attempt} ${p.status} TSNo ${p.ts_no ?? '-'}${p.atm_pay_no ? ` ATM ${p.atm_pay_no}` : ''}${p.card_last4 ? ` card …${p.card_last4}` : ''}${p.bank_description ? ` (${p.bank_description})` : ''}`,
+        );
+      }
+      for (const r of await refundsOf(db, o.id)) {
+        console.log(
+          `  refund ${formatPrice(r.amount)} at ${formatTaiwanDateTime(r.created_at)} ${r.bank_description ?? ''}`,
+        );
+      }
+      return 0;
+    }
+    if (command === 'refund' && arg) {
+      if (amountText !== undefined && !/^\d+$/.test(amountText)) {
+        console.error('amount must be a whole number of NT$');
+        return 1;
+      }
+      const qpayConfig: QpayConfig =
+        config.qpay ??
+        (config.mode === 'sandbox'
+          ? {
+              baseUrl: `http://127.0.0.1:${config.sandbox.bankSimPort}/funBIZ-Sbx/QPay.WebAPI/api/`,
+              ...DEMO_QPAY_CREDENTIALS,
+            }
+          : (() => {
+              throw new ConfigError('QPAY_SHOP_NO', 'QPay is not configured; cannot refund');
+            })());
+      const qpay = createQpayClient(qpayConfig);
+      try {
+        const r = await refundOrder(db, qpay, arg, amountText === undefined ? undefined : Number(amountText), Date.now);
+        console.log(
+          `refunded ${formatPrice(r.refunded)} of ${r.order.order_no} (${r.description}); order is now ${r.order.status}, refunded ${formatPrice(r.order.refunded_amount)} in all`,
+        );
+        console.log('the customer gets a refund notice in LINE when the shop is running');
+      } finally {
+        await qpay.close();
+      }
+      return 0;
+    }
+    console.error(USAGE);
+    return 2;
+  } catch (err) {
+    if (err instanceof RefundError || err instanceof QpayError || err instanceof ConfigError) {
+      console.error(`orders: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`orders: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,70 @@
+/**
+ * Merchant refunds through QPay OrderMaintain R (card orders; partial allowed). The bank is called
+ * outside any transaction; the refund, the order's refunded amount and the customer's notice are
+ * then recorded in one.
+ */
+import type { Kysely } from 'kysely';
+import type { DB, Order } from '../db/types';
+import { enqueueMessage } from '../line/outbox-repository';
+import { refundMessage } from '../messages/receipt-messages';
+import type { QpayClient } from '../qpay';
+import { getOrder, getOrderByNo, paymentsOf, recordRefund, refundsOf } from './order-repository';
+
+export class RefundError extends Error {}
+
+export async function refundOrder(
+  db: Kysely<DB>,
+  qpay: QpayClient,
+  orderNo: string,
+  amount: number | undefined,
+  now: () => number,
+): Promise<{ order: Order; refunded: number; description: string }> {
+  const order = await getOrderByNo(db, orderNo);
+  if (!order) throw new RefundError(`no order ${orderNo}`);
+  if (order.status !== 'paid')
+    throw new RefundError(`order ${orderNo} is ${order.status}; only paid orders can be refunded`);
+  const paid = (await paymentsOf(db, order.id)).find((p) => p.status === 'paid');
+  if (!paid) throw new RefundError(`order ${orderNo} has no paid bank order`);
+  if (paid.pay_type !== 'C') {
+    throw new RefundError(
+      'ATM payments cannot be refunded through QPay; transfer the money back and record it by hand',
+    );
+  }
+  const left = order.total - order.refunded_amount;
+  const value = amount ?? left;
+  if (!Number.isInteger(value) || value <= 0 || value > left) {
+    throw new RefundError(`amount must be a whole number from 1 to ${left} (NT$ not yet refunded)`);
+  }
+  const result = await qpay.orderMaintain({
+    orderNo: paid.bank_order_no,
+    command: 'R',
+    ...(value === order.total ? {} : { amount: value }),
+  });
+  await db.transaction().execute(async (trx) => {
+    const t = now();
+    await recordRefund(trx, order.id, value, result.description, t);
+    const r = await trx
+      .updateTable('orders')
+      .set((eb) => ({
+        refunded_amount: eb('refunded_amount', '+', value),
+        status: value === left ? 'refunded' : 'paid',
+        updated_at: t,
+      }))
+      .where('id', '=', order.id)
+      .where('refunded_amount', '=', order.refunded_amount)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new RefundError('order changed while refunding; check it with `show`');
+    const n = (await refundsOf(trx, order.id)).length;
+    await enqueueMessage(
+      trx,
+      {
+        lineUserId: order.line_user_id,
+        messages: [refundMessage(order.order_no, value, value === left && order.refunded_amount === 0)],
+        kind: 'refund',
+        logicalKey: `refund:${order.order_no}:${n}`,
+      },
+      t,
+    );
+  });
+  return { order: (await getOrder(db, order.id)) as Order, refunded: value, description: result.description };
+}
