@@ -32,7 +32,9 @@ const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432
 const RESULTS = join(__dirname, 'results');
 const PROFILES = join(RESULTS, 'profiles');
 const RATES = [250, 500, 1000, 2000];
-const STEP_SECONDS = 4;
+const STEP_SECONDS = 3;
+/** How long a rate step waits for its replies before counting the rest as not (yet) replied. */
+const STEP_DRAIN_MS = 30_000;
 const USERS = 400;
 const E2E_EVENTS = 8_000;
 const SATURATION_MS = 5_000;
@@ -396,10 +398,10 @@ async function rateSteps(
     };
     if (opts.countReplies) {
       const expected = count + WARMUP;
-      const d = await waitDelivered(env.sim, mark, expected, 60_000);
+      const d = await waitDelivered(env.sim, mark, expected, STEP_DRAIN_MS);
       row.replied = d.delivered - WARMUP;
       row['drained s'] = Math.round((Math.max(d.lastAt, r.endedAt) - r.endedAt) / 100) / 10;
-      row.lost = Math.max(0, expected - d.delivered);
+      row[`unreplied@${STEP_DRAIN_MS / 1000}s`] = Math.max(0, expected - d.delivered);
       row.dup = Math.max(0, d.delivered - expected);
     }
     rows.push(row);
