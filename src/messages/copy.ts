@@ -174,10 +174,14 @@ export const orderCopy = {
   refundedAmount: '已退款',
   paidLate: (no: string) =>
     `我們收到了訂單 ${no} 的付款，但這筆訂單在付款前已經逾期或取消，而商品已經沒有庫存。\n店家會盡快為您辦理全額退款，造成不便非常抱歉。`,
-  refundNotice: (no: string, amount: string, full: boolean) =>
-    full
-      ? `訂單 ${no} 已全額退款 ${amount}，款項將依發卡銀行作業時間退回。`
-      : `訂單 ${no} 已部分退款 ${amount}，款項將依發卡銀行作業時間退回。`,
+  refundNotice: (no: string, amount: string, kind: 'full' | 'rest' | 'partial') =>
+    `${
+      kind === 'full'
+        ? `訂單 ${no} 已全額退款 ${amount}`
+        : kind === 'rest'
+          ? `訂單 ${no} 已退還剩餘款項 ${amount}，全額退款完成`
+          : `訂單 ${no} 已部分退款 ${amount}`
+    }，款項將依發卡銀行作業時間退回。`,
   // Result pages (browser, after the bank's card page).
   pageTitle: (shop: string) => `${shop}｜付款結果`,
   pagePaid: '付款成功',

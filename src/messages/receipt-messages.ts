@@ -70,6 +70,7 @@ export function paidLateMessage(orderNo: string): Message {
   return text(orderCopy.paidLate(orderNo), true);
 }
 
-export function refundMessage(orderNo: string, amount: number, full: boolean): Message {
-  return text(orderCopy.refundNotice(orderNo, formatPrice(amount), full), true);
+/** `rest`: this refund returns what a partial refund left, so the order is now fully refunded. */
+export function refundMessage(orderNo: string, amount: number, kind: 'full' | 'rest' | 'partial'): Message {
+  return text(orderCopy.refundNotice(orderNo, formatPrice(amount), kind), true);
 }

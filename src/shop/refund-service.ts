@@ -59,7 +59,13 @@ export async function refundOrder(
       trx,
       {
         lineUserId: order.line_user_id,
-        messages: [refundMessage(order.order_no, value, value === left && order.refunded_amount === 0)],
+        messages: [
+          refundMessage(
+            order.order_no,
+            value,
+            value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest',
+          ),
+        ],
         kind: 'refund',
         logicalKey: `refund:${order.order_no}:${n}`,
       },
