@@ -46,6 +46,11 @@ export interface BankSimulatorOptions {
   /** Shown on the hosted pages. */
   bankName?: string;
   shopName?: string;
+  /**
+   * Benchmarks only: every answer of the Order endpoint (OrderCreate, OrderQuery, OrderPayQuery …)
+   * waits this long before it is sent, like a slow bank (default 0). Nonce is not delayed.
+   */
+  responseDelayMs?: number;
 }
 
 /** Test-only corruption of the next Order answer, to prove clients reject it. */
@@ -110,6 +115,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     now,
   };
   let tamper: ResponseTamper | undefined;
+  const responseDelayMs = options.responseDelayMs ?? 0;
 
   // Due jobs never run twice at once: a tick and a test's runDueJobs queue up behind each other.
   let jobs: Promise<unknown> = Promise.resolve();
@@ -197,6 +203,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
       Message: sealed.message,
     };
     applyTamper(envelope);
+    if (responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, responseDelayMs));
     return envelope;
   });
 
