@@ -47,8 +47,31 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number }
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing was the largest single cost in
+ * the webhook benchmark. The shop runs a small, fixed set of statements, so keep them prepared.
+ * better-sqlite3 runs statements synchronously, so one statement object is never used twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const statements = new Map<string, SQLite.Statement>();
+  const cached = {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => {
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        // A bound on memory in case some caller builds SQL with varying text (e.g. IN lists).
+        if (statements.size >= 2000) statements.clear();
+        stmt = sqlite.prepare(sql);
+        statements.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+  return cached as unknown as SQLite.Database;
 }
 
 export function isPostgres(db: Executor): boolean {

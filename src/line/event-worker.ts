@@ -1,11 +1,16 @@
 /**
- * Works through the inbox: claims a chat (lease), handles its pending events one at a time in
- * timestamp order, each in one transaction with its reply enqueued, then delivers the reply.
- * A crash anywhere leaves the event pending (rolled back) or done-with-reply-in-outbox.
+ * Works through the inbox: leases a batch of chats, handles their pending events in timestamp
+ * order (each chat's events one after another), enqueues each event's reply in the same
+ * transaction that marks the event done, then delivers the replies. A crash anywhere leaves an
+ * event pending (rolled back) or done with its reply waiting in the outbox.
+ *
+ * For throughput, one tick handles the whole batch in one transaction (one commit for many
+ * events). If anything in it fails, the batch is rolled back and redone one event per
+ * transaction, so a single bad event cannot hold up the others.
  */
 import type { messagingApi, webhook } from '@line/bot-sdk';
-import type { Kysely } from 'kysely';
-import type { DB, LineEventRow } from '../db/types';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, LineEventRow, OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
 import { text } from '../messages/common';
 import { copy } from '../messages/copy';
@@ -13,12 +18,12 @@ import type { ConversationContext } from '../shop/conversation';
 import {
   chatsWithPendingEvents,
   finishEvent,
+  leaseChats,
   pendingEventsOf,
   recordEventFailure,
-  releaseChat,
-  tryLeaseChat,
+  releaseChats,
 } from './inbox-repository';
-import { enqueueMessage, getMessage } from './outbox-repository';
+import { enqueueMessage } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
 
 /** A reply token is good for about a minute; leave margin for the send itself. */
@@ -38,8 +43,16 @@ export interface EventWorkerDeps {
   owner: string;
   shopName: string;
   publicBaseUrl: string;
-  /** Chats handled side by side in one tick. */
-  concurrency?: number;
+  /** Chats leased per tick. */
+  chatsPerTick?: number;
+  /** Events handled per tick (across those chats). */
+  eventsPerTick?: number;
+}
+
+/** What handling one event produced, to act on once its transaction has committed. */
+interface Handled {
+  reply?: OutboxRow;
+  afterCommit: Array<() => void>;
 }
 
 export class EventWorker {
@@ -47,77 +60,94 @@ export class EventWorker {
 
   /** One round. Returns whether any event was handled (the poller loops while true). */
   async tick(): Promise<boolean> {
-    const chats = await chatsWithPendingEvents(this.deps.db, this.deps.concurrency ?? 16);
-    const handled = await Promise.all(chats.map((c) => this.processChat(c)));
-    return handled.some((n) => n > 0);
-  }
-
-  private async processChat(chatId: string): Promise<number> {
     const { db, owner, now } = this.deps;
-    if (!(await tryLeaseChat(db, chatId, owner, now(), LEASE_MS))) return 0;
-    let handled = 0;
+    const waiting = await chatsWithPendingEvents(db, this.deps.chatsPerTick ?? 64);
+    if (waiting.length === 0) return false;
+    const chats = await leaseChats(db, waiting, owner, now(), LEASE_MS);
+    if (chats.length === 0) return false;
     try {
-      for (const row of await pendingEventsOf(db, chatId, 20)) {
-        // Keep the lease alive across a long batch.
-        if (!(await tryLeaseChat(db, chatId, owner, now(), LEASE_MS))) break;
-        const ok = await this.processEvent(row);
-        if (!ok) break; // keep order: later events wait for this one
-        handled++;
-      }
+      const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
+      const handled = (await this.handleBatch(events)) ?? (await this.handleOneByOne(events));
+      for (const h of handled) for (const fn of h.afterCommit) fn();
+      await this.deps.outbox.deliver(handled.flatMap((h) => (h.reply ? [h.reply] : [])));
+      return handled.length > 0;
     } finally {
-      await releaseChat(db, chatId, owner);
+      await releaseChats(db, chats, owner);
     }
-    return handled;
   }
 
-  /** Returns false when the event failed and should be retried later. */
-  private async processEvent(row: LineEventRow): Promise<boolean> {
-    const { db, now, logger } = this.deps;
+  /** All events in one transaction; undefined when it failed (nothing of it was kept). */
+  private async handleBatch(events: LineEventRow[]): Promise<Handled[] | undefined> {
+    if (events.length <= 1) return undefined;
+    try {
+      return await this.deps.db.transaction().execute(async (trx) => {
+        const out: Handled[] = [];
+        for (const row of events) {
+          const h = await this.handleIn(trx, row);
+          if (h) out.push(h);
+        }
+        return out;
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Each event in its own transaction; a chat stops at its first failure to keep its order. */
+  private async handleOneByOne(events: LineEventRow[]): Promise<Handled[]> {
+    const { db, logger } = this.deps;
+    const out: Handled[] = [];
+    const stuck = new Set<string>();
+    for (const row of events) {
+      if (stuck.has(row.chat_id)) continue;
+      try {
+        const h = await db.transaction().execute((trx) => this.handleIn(trx, row));
+        if (h) out.push(h);
+      } catch (err) {
+        stuck.add(row.chat_id);
+        const attempts = await recordEventFailure(db, row.webhook_event_id, String((err as Error)?.stack ?? err));
+        logger.error({ err, eventId: row.webhook_event_id, attempts }, 'event handling failed');
+        if (attempts >= MAX_EVENT_ATTEMPTS) await this.giveUp(row);
+      }
+    }
+    return out;
+  }
+
+  /** Handles one event inside `trx`; undefined when another worker already did. */
+  private async handleIn(trx: Transaction<DB>, row: LineEventRow): Promise<Handled | undefined> {
+    const { now } = this.deps;
+    if (!(await finishEvent(trx, row.webhook_event_id, 'done', now()))) return undefined;
     const event = JSON.parse(row.payload) as webhook.Event;
     const replyToken = (event as { replyToken?: string }).replyToken;
-    const after: Array<() => void> = [];
-    let outboxId: number | undefined;
-    try {
-      await db.transaction().execute(async (trx) => {
-        if (!(await finishEvent(trx, row.webhook_event_id, 'done', now()))) return; // someone else did it
-        const ctx: ConversationContext = {
-          trx,
-          userId: row.chat_id,
-          now: now(),
-          shopName: this.deps.shopName,
-          publicBaseUrl: this.deps.publicBaseUrl,
-          afterCommit: (fn) => after.push(fn),
+    const handled: Handled = { afterCommit: [] };
+    const ctx: ConversationContext = {
+      trx,
+      userId: row.chat_id,
+      now: now(),
+      shopName: this.deps.shopName,
+      publicBaseUrl: this.deps.publicBaseUrl,
+      afterCommit: (fn) => handled.afterCommit.push(fn),
+      replyToken,
+      replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
+    };
+    const messages = await this.deps.handle(ctx, event);
+    if (messages.length > 0) {
+      handled.reply = await enqueueMessage(
+        trx,
+        {
+          lineUserId: row.chat_id,
+          messages,
+          kind: 'reply',
+          logicalKey: `reply:${row.webhook_event_id}`,
           replyToken,
           replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
-        };
-        const messages = await this.deps.handle(ctx, event);
-        if (messages.length === 0) return;
-        outboxId = await enqueueMessage(
-          trx,
-          {
-            lineUserId: row.chat_id,
-            messages,
-            kind: 'reply',
-            logicalKey: `reply:${row.webhook_event_id}`,
-            replyToken,
-            replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
-            claimFor: now() + LEASE_MS,
-          },
-          now(),
-        );
-      });
-    } catch (err) {
-      const attempts = await recordEventFailure(db, row.webhook_event_id, String((err as Error)?.stack ?? err));
-      logger.error({ err, eventId: row.webhook_event_id, attempts }, 'event handling failed');
-      if (attempts >= MAX_EVENT_ATTEMPTS) await this.giveUp(row);
-      return false;
+          // Leased to this worker, which delivers it right after the commit.
+          claimFor: now() + LEASE_MS,
+        },
+        now(),
+      );
     }
-    for (const fn of after) fn();
-    if (outboxId !== undefined) {
-      const msg = await getMessage(db, outboxId);
-      if (msg) await this.deps.outbox.deliver(msg);
-    }
-    return true;
+    return handled;
   }
 
   /** After repeated failures: stop retrying, tell the customer, and keep the error for the merchant. */

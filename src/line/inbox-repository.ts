@@ -52,19 +52,20 @@ export async function chatsWithPendingEvents(db: Executor, limit: number): Promi
 }
 
 /**
- * Takes (or extends) the lease on a chat unless another owner holds a live one. A single
- * upsert, so two instances racing for the same chat cannot both win.
+ * Takes (or extends) the leases on chats unless another owner holds a live one, in one upsert:
+ * two instances racing for a chat cannot both win. Returns the chats now leased to `owner`.
  */
-export async function tryLeaseChat(
+export async function leaseChats(
   db: Executor,
-  chatId: string,
+  chatIds: string[],
   owner: string,
   now: number,
   leaseMs: number,
-): Promise<boolean> {
-  const row = await db
+): Promise<string[]> {
+  if (chatIds.length === 0) return [];
+  const rows = await db
     .insertInto('chat_leases')
-    .values({ chat_id: chatId, owner, locked_until: now + leaseMs })
+    .values(chatIds.map((chat_id) => ({ chat_id, owner, locked_until: now + leaseMs })))
     .onConflict((oc) =>
       oc
         .column('chat_id')
@@ -72,21 +73,24 @@ export async function tryLeaseChat(
         .where((eb) => eb.or([eb('chat_leases.locked_until', '<', now), eb('chat_leases.owner', '=', owner)])),
     )
     .returning('chat_id')
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
+  return rows.map((r) => r.chat_id);
 }
 
-export async function releaseChat(db: Executor, chatId: string, owner: string): Promise<void> {
-  await db.deleteFrom('chat_leases').where('chat_id', '=', chatId).where('owner', '=', owner).execute();
+export async function releaseChats(db: Executor, chatIds: string[], owner: string): Promise<void> {
+  if (chatIds.length === 0) return;
+  await db.deleteFrom('chat_leases').where('chat_id', 'in', chatIds).where('owner', '=', owner).execute();
 }
 
-/** The chat's waiting events in the order they happened. */
-export async function pendingEventsOf(db: Executor, chatId: string, limit: number): Promise<LineEventRow[]> {
+/** The waiting events of these chats, each chat's in the order they happened. */
+export async function pendingEventsOf(db: Executor, chatIds: string[], limit: number): Promise<LineEventRow[]> {
+  if (chatIds.length === 0) return [];
   return db
     .selectFrom('line_events')
     .selectAll()
-    .where('chat_id', '=', chatId)
+    .where('chat_id', 'in', chatIds)
     .where('status', '=', 'pending')
+    .orderBy('chat_id')
     .orderBy('event_timestamp')
     .orderBy('webhook_event_id')
     .limit(limit)

@@ -27,9 +27,9 @@ export interface NewOutboxMessage {
   claimFor?: number | undefined;
 }
 
-/** Enqueues a message; the same logicalKey twice enqueues it once. Returns the row id if new. */
-export async function enqueueMessage(db: Executor, m: NewOutboxMessage, now: number): Promise<number | undefined> {
-  const row = await db
+/** Enqueues a message; the same logicalKey twice enqueues it once. Returns the row if new. */
+export async function enqueueMessage(db: Executor, m: NewOutboxMessage, now: number): Promise<OutboxRow | undefined> {
+  return db
     .insertInto('outbox')
     .values({
       line_user_id: m.lineUserId,
@@ -44,9 +44,8 @@ export async function enqueueMessage(db: Executor, m: NewOutboxMessage, now: num
       created_at: now,
     })
     .onConflict((oc) => oc.column('retry_key').doNothing())
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
-  return row?.id;
 }
 
 /** Leases up to `limit` due rows to the caller (SKIP LOCKED on PostgreSQL so instances share). */
@@ -74,15 +73,13 @@ export async function claimDueMessages(
     .execute();
 }
 
-export async function getMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
-  return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function markSent(db: Executor, id: number, via: 'reply' | 'push', now: number): Promise<void> {
+/** Records deliveries, many rows in one statement (a burst of replies costs one write). */
+export async function markSent(db: Executor, ids: number[], via: 'reply' | 'push', now: number): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sent', sent_at: now, sent_by: via, locked_until: null, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('status', '=', 'pending')
     .execute();
 }

@@ -23,6 +23,8 @@ export const defaultOutboxOptions: OutboxSenderOptions = {
   leaseMs: 30_000,
 };
 
+type SendOutcome = { ok: true; via: 'reply' | 'push' } | { ok: false; error: LineSendError };
+
 export class OutboxSender {
   constructor(
     private readonly db: Executor,
@@ -35,20 +37,43 @@ export class OutboxSender {
   /** One round: claim due rows and deliver them. Returns whether there was work. */
   async tick(): Promise<boolean> {
     const rows = await claimDueMessages(this.db, this.now(), this.options.leaseMs, 20);
-    await Promise.all(rows.map((r) => this.deliver(r)));
+    await this.deliver(rows);
     return rows.length > 0;
   }
 
-  /** Delivers one row the caller holds the lease on. */
-  async deliver(row: OutboxRow): Promise<void> {
+  /**
+   * Delivers rows the caller holds the lease on, side by side, then records the outcomes:
+   * successes in one write per channel (reply/push), failures one by one.
+   */
+  async deliver(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Different users side by side; one user's messages one after another, so they arrive in order.
+    const byUser = new Map<string, OutboxRow[]>();
+    for (const r of rows) byUser.set(r.line_user_id, [...(byUser.get(r.line_user_id) ?? []), r]);
+    const outcomes: Array<[OutboxRow, SendOutcome]> = [];
+    await Promise.all(
+      [...byUser.values()].map(async (userRows) => {
+        for (const r of userRows) outcomes.push([r, await this.send(r)]);
+      }),
+    );
+    const sent = { reply: [] as number[], push: [] as number[] };
+    for (const [row, o] of outcomes) {
+      if (o.ok) sent[o.via].push(row.id);
+      else await this.recordFailure(row, o.error);
+    }
+    const t = this.now();
+    await markSent(this.db, sent.reply, 'reply', t);
+    await markSent(this.db, sent.push, 'push', t);
+  }
+
+  private async send(row: OutboxRow): Promise<SendOutcome> {
     const messages = JSON.parse(row.messages) as messagingApi.Message[];
     const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
     try {
       if (useReply) {
         try {
           await this.line.reply(row.reply_token as string, messages);
-          await markSent(this.db, row.id, 'reply', this.now());
-          return;
+          return { ok: true, via: 'reply' };
         } catch (err) {
           // A spent or expired token: the customer still gets the message, as a push.
           if (!(err instanceof LineSendError && err.kind === 'invalid_reply_token')) throw err;
@@ -56,29 +81,35 @@ export class OutboxSender {
         }
       }
       await this.line.push(row.line_user_id, messages, row.retry_key);
-      await markSent(this.db, row.id, 'push', this.now());
+      return { ok: true, via: 'push' };
     } catch (err) {
-      const e = err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err));
-      const attempts = row.attempts + 1;
-      const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
-      if (giveUp) {
-        this.logger.error(
-          { outboxId: row.id, kind: row.kind, userId: row.line_user_id, attempts, error: e.message },
-          'DEAD LETTER: message could not be delivered to LINE',
-        );
-      } else {
-        this.logger.warn(
-          { outboxId: row.id, kind: row.kind, attempts, error: e.message },
-          'LINE delivery failed; will retry',
-        );
-      }
-      await markAttemptFailed(
-        this.db,
-        row.id,
-        e.message,
-        giveUp ? undefined : this.now() + this.options.backoffMs(attempts),
-        e.kind === 'invalid_reply_token',
+      return {
+        ok: false,
+        error: err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err)),
+      };
+    }
+  }
+
+  private async recordFailure(row: OutboxRow, e: LineSendError): Promise<void> {
+    const attempts = row.attempts + 1;
+    const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
+    if (giveUp) {
+      this.logger.error(
+        { outboxId: row.id, kind: row.kind, userId: row.line_user_id, attempts, error: e.message },
+        'DEAD LETTER: message could not be delivered to LINE',
+      );
+    } else {
+      this.logger.warn(
+        { outboxId: row.id, kind: row.kind, attempts, error: e.message },
+        'LINE delivery failed; will retry',
       );
     }
+    await markAttemptFailed(
+      this.db,
+      row.id,
+      e.message,
+      giveUp ? undefined : this.now() + this.options.backoffMs(attempts),
+      e.kind === 'invalid_reply_token',
+    );
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Executor } from '../db/database';
-import { storeEvents } from './inbox-repository';
+import { InboxWriter } from './inbox-writer';
 import { isValidSignature } from './signature';
 import { toInboxEvents } from './webhook-events';
 
@@ -20,6 +20,7 @@ export interface WebhookRouteOptions {
 
 export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
   // Encapsulated: only this plugin reads JSON as raw bytes (the signature is over the bytes).
+  const inbox = new InboxWriter(opts.db, opts.now, opts.onStored);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -37,9 +38,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
     }
     const events = (body as { events?: unknown })?.events;
     if (!Array.isArray(events)) return reply.code(400).send({ message: 'body must have an events array' });
-    if (events.length === 0) return { ok: true, stored: 0 };
-    const stored = await storeEvents(opts.db, toInboxEvents(events), opts.now());
-    if (stored > 0) opts.onStored();
-    return { ok: true, stored };
+    if (events.length > 0) await inbox.store(toInboxEvents(events));
+    return { ok: true };
   });
 }
