@@ -36,27 +36,35 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const count = job.eventsFile ? Math.min(job.count, events.length - (job.warmup ?? 0)) : job.count;
   const pools = job.targets.map((t) => {
     const u = new URL(t);
-    const connections = job.mode === 'rate' ? 256 : (job.concurrency ?? 32);
+    const connections =
+      job.mode === 'rate'
+        ? 256
+        : job.mode === 'burst'
+          ? Math.max(1, Math.min(job.count, job.concurrency ?? 256))
+          : (job.concurrency ?? 32);
     return { pool: new Pool(u.origin, { connections, pipelining: 1 }), path: u.pathname };
   });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const sentAt: number[] = [];
   let ok = 0;
   let errors = 0;
 
   const send = async (i: number, dueAt: number): Promise<void> => {
-    const event = events[i] ?? syntheticEvent(i);
-    event.timestamp = Date.now();
-    const body = JSON.stringify({ destination: job.destination, events: [event] });
-    const signature = createHmac('sha256', job.secret).update(body).digest('base64');
+    let body: string;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (job.raw) {
+      body = JSON.stringify(events[i]);
+    } else {
+      const event = events[i] ?? syntheticEvent(i);
+      event.timestamp = Date.now();
+      body = JSON.stringify({ destination: job.destination, events: [event] });
+      headers['x-line-signature'] = createHmac('sha256', job.secret).update(body).digest('base64');
+    }
     const target = pools[i % pools.length]!;
+    if (job.recordSentAt) sentAt[i] = Date.now();
     try {
-      const res = await target.pool.request({
-        path: target.path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-line-signature': signature },
-        body,
-      });
+      const res = await target.pool.request({ path: target.path, method: 'POST', headers, body });
       await res.body.dump();
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       if (res.statusCode === 200) ok++;
@@ -95,6 +103,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
       await sleep(1);
     }
     await Promise.all(inFlight);
+  } else if (job.mode === 'burst') {
+    await Promise.all(Array.from({ length: count }, (_, i) => send(i, t0)));
   } else {
     let next = 0;
     const deadline = t0 + (job.maxMs ?? 60_000);
@@ -123,6 +133,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
     startedAt,
     endedAt: startedAt + elapsed,
     achievedRate: round((latencies.length / elapsed) * 1000),
+    ...(job.recordSentAt ? { sentAt } : {}),
   };
 }
 

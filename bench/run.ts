@@ -12,15 +12,25 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
+import type { DB } from '../src/db/types';
 import { countEventsByStatus } from '../src/line/inbox-repository';
+import { orderCopy } from '../src/messages/copy';
 import { encodePostback } from '../src/messages/postback';
+import {
+  type BankSimulator,
+  DEMO_QPAY_CREDENTIALS,
+  silentLogger as silentBankLogger,
+  startBankSimulator,
+} from '../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator, type WebhookEvent } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
 import { summarizeProfiles } from './profile-summary';
@@ -131,6 +141,8 @@ function startLoadGen(): Promise<LoadGen> {
 interface BenchDb {
   url: string;
   kind: 'sqlite' | 'postgres';
+  /** The orchestrator's own connection (checks, pre-filled carts). */
+  db: Kysely<DB>;
   inboxCounts(): Promise<Record<string, number>>;
   drop(): Promise<void>;
 }
@@ -168,6 +180,7 @@ async function createDb(kind: 'sqlite' | 'postgres'): Promise<BenchDb & { produc
   return {
     url,
     kind,
+    db: database.db,
     productIds: products.filter((p) => Number(p.stock) > 0).map((p) => Number(p.id)),
     inboxCounts: () => countEventsByStatus(database.db),
     drop: async () => {
@@ -187,6 +200,19 @@ const users = Array.from({ length: USERS }, (_, i) => `U${(0xbe00 + i).toString(
  * reply endpoint will accept once), captured instead of delivered, for the load generator to send.
  */
 async function mintEvents(sim: LineSimulator, count: number, productIds: number[]): Promise<string> {
+  const postbacks = Array.from({ length: count }, (_, i) => ({
+    userId: users[i % users.length]!,
+    data: encodePostback({ action: 'add', productId: productIds[i % productIds.length] ?? 1 }),
+  }));
+  return (await mintPostbacks(sim, postbacks)).file;
+}
+
+/** The simulator mints these postbacks (reply tokens included); captured, written to a file for the load generator. */
+async function mintPostbacks(
+  sim: LineSimulator,
+  postbacks: Array<{ userId: string; data: string }>,
+): Promise<{ file: string; events: WebhookEvent[] }> {
+  const count = postbacks.length;
   const events: WebhookEvent[] = [];
   const capture = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -204,9 +230,8 @@ async function mintEvents(sim: LineSimulator, count: number, productIds: number[
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const i = next++;
-      const productId = productIds[i % productIds.length] ?? 1;
-      await sim.postback(users[i % users.length]!, encodePostback({ action: 'add', productId }));
+      const p = postbacks[next++]!;
+      await sim.postback(p.userId, p.data);
     }
   };
   await Promise.all(Array.from({ length: 64 }, worker));
@@ -214,7 +239,7 @@ async function mintEvents(sim: LineSimulator, count: number, productIds: number[
   await new Promise<void>((r) => capture.close(() => r()));
   const file = join(mkdtempSync(join(tmpdir(), 'line-shop-bench-events-')), 'events.json');
   writeFileSync(file, JSON.stringify(events));
-  return file;
+  return { file, events };
 }
 
 const DELIVERY_PATHS = new Set(['/v2/bot/message/reply', '/v2/bot/message/push']);
@@ -316,10 +341,37 @@ interface Shop {
   stop(): Promise<void>;
 }
 
-async function startShop(env: Env, kind: 'sqlite' | 'postgres', count = 1): Promise<Shop> {
+/** A free TCP port on loopback (so PUBLIC_BASE_URL, the bank's BackendURL, is known before start). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** QPay settings pointing a shop at the bank simulator (as test/support/shop-harness.ts does). */
+function qpayEnv(bank: BankSimulator): Record<string, string> {
+  return {
+    QPAY_BASE_URL: bank.baseUrl,
+    QPAY_SHOP_NO: bank.credentials.shopNo,
+    QPAY_A1: bank.credentials.a1,
+    QPAY_A2: bank.credentials.a2,
+    QPAY_B1: bank.credentials.b1,
+    QPAY_B2: bank.credentials.b2,
+    QPAY_KEY_ID: bank.credentials.keyId,
+  };
+}
+
+async function startShop(env: Env, kind: 'sqlite' | 'postgres', count = 1, bank?: BankSimulator): Promise<Shop> {
   const db = await createDb(kind);
   const instances: ServerProc[] = [];
   for (let i = 0; i < count; i++) {
+    const port = bank ? await freePort() : 0;
     instances.push(
       await startServer(
         'shop-process.ts',
@@ -329,7 +381,9 @@ async function startShop(env: Env, kind: 'sqlite' | 'postgres', count = 1): Prom
           LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
           LINE_API_BASE_URL: env.sim.url,
           LINE_DATA_API_BASE_URL: env.sim.url,
-          PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+          PUBLIC_BASE_URL: bank ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:3000',
+          BENCH_LISTEN_PORT: String(port),
+          ...(bank ? qpayEnv(bank) : {}),
         },
         { cpuProf: profile },
       ),
@@ -606,35 +660,439 @@ async function compareScenario(env: Env) {
   save('compare', { ...results, summary, ratios });
 }
 
-function checkoutPieces(): string[] {
-  const need = [
-    ['src/shop/checkout-service.ts', 'checkout service'],
-    ['src/payments/qpay-routes.ts', '/payments/qpay/notify route'],
-    ['src/sandbox/bank/index.ts', 'bank simulator'],
-  ];
-  const tracked = (p: string) => {
-    try {
-      return readdirSync(join(__dirname, '..', p, '..')).includes(p.split('/').pop() ?? '');
-    } catch {
-      return false;
+// ---------------------------------------------------------------------------------------------
+// (3) Checkout and (4) payment burst: the bank simulator (in this process) in the loop
+
+/** Each run: its database, bank latency and how many customers check out at once. */
+const CHECKOUT_RUNS: Array<{ kind: 'sqlite' | 'postgres'; bankMs: number; users: number }> = [
+  { kind: 'sqlite', bankMs: 0, users: 1000 },
+  { kind: 'sqlite', bankMs: 300, users: 500 },
+  { kind: 'postgres', bankMs: 0, users: 1000 },
+  { kind: 'postgres', bankMs: 300, users: 500 },
+];
+const PAYMENT_ORDERS = 1000;
+const DUPLICATE_SHARE = 0.2;
+/** How long a run waits for its pay links or receipts before counting the rest as missing. */
+const BANK_WAIT_MS = 90_000;
+/** A card pay-link message carries the bank's hosted card page; a receipt carries its title. */
+const PAY_LINK_MARK = '/QPay.WebPaySite/Bridge/PayCard';
+const RECEIPT_MARK = `✅ ${orderCopy.receiptTitle}`;
+
+function startBank(responseDelayMs: number): Promise<BankSimulator> {
+  return startBankSimulator({
+    credentials: DEMO_QPAY_CREDENTIALS,
+    tickIntervalMs: 0, // no due jobs: no ATM auto-payments, no expiries, no notification retries
+    notificationRetryDelaysMs: [],
+    logger: silentBankLogger,
+    responseDelayMs,
+  });
+}
+
+async function pgReachable(): Promise<boolean> {
+  try {
+    await adminQuery('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
+}
+
+/**
+ * The bot messages matching `mark` that each user received at the LINE simulator (with the time
+ * each arrived), scanned incrementally; everything else the bot sent them counts as `other`.
+ */
+class MarkedMessages {
+  private readonly scanned = new Map<string, number>();
+  readonly times = new Map<string, number[]>();
+  other = 0;
+
+  constructor(
+    private readonly sim: LineSimulator,
+    readonly userIds: string[],
+    private readonly mark: string,
+  ) {
+    // Only what arrives from now on.
+    for (const u of userIds) this.scanned.set(u, sim.chat(u).length);
+  }
+
+  /** How many users have at least one. */
+  scan(): number {
+    let done = 0;
+    for (const u of this.userIds) {
+      const chat = this.sim.chat(u);
+      let i = this.scanned.get(u) ?? 0;
+      for (; i < chat.length; i++) {
+        const e = chat[i]!;
+        if (e.from !== 'bot') continue;
+        if (JSON.stringify(e.message).includes(this.mark)) this.times.set(u, [...(this.times.get(u) ?? []), e.at]);
+        else this.other++;
+      }
+      this.scanned.set(u, i);
+      if (this.times.has(u)) done++;
     }
+    return done;
+  }
+
+  /** Waits until every user has one (true) or the timeout; then a short grace to catch duplicates. */
+  async waitAll(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let complete = false;
+    while (Date.now() < deadline) {
+      if (this.scan() === this.userIds.length) {
+        complete = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    this.scan();
+    return complete;
+  }
+
+  summary() {
+    let users = 0;
+    let duplicates = 0;
+    let lastAt = 0;
+    for (const t of this.times.values()) {
+      users++;
+      duplicates += t.length - 1;
+      lastAt = Math.max(lastAt, t[0] ?? 0);
+    }
+    return { users, missing: this.userIds.length - users, duplicates, other: this.other, lastAt };
+  }
+}
+
+/** Fills one open cart per user straight into the database: 1–3 products, 1–2 units each. */
+async function prefillCarts(db: Kysely<DB>, userIds: string[], productIds: number[]): Promise<number> {
+  const now = Date.now();
+  let units = 0;
+  for (let start = 0; start < userIds.length; start += 200) {
+    const chunk = userIds.slice(start, start + 200);
+    const carts = await db
+      .insertInto('carts')
+      .values(chunk.map((u) => ({ line_user_id: u, status: 'open' as const, created_at: now, updated_at: now })))
+      .returning(['id', 'line_user_id'])
+      .execute();
+    const items = carts.flatMap((c, j) => {
+      const i = start + j;
+      return Array.from({ length: 1 + (i % 3) }, (_, k) => ({
+        cart_id: c.id,
+        product_id: productIds[(i + k) % productIds.length]!,
+        quantity: 1 + ((i + k) % 2),
+        added_at: now + k,
+      }));
+    });
+    units += items.reduce((a, it) => a + it.quantity, 0);
+    await db.insertInto('cart_items').values(items).execute();
+  }
+  return units;
+}
+
+/** Reserved units on the shelves vs units in orders that hold a reservation (pending, awaiting payment). */
+async function reservationCheck(db: Kysely<DB>) {
+  const reserved = await db
+    .selectFrom('products')
+    .select((eb) => eb.fn.sum<number>('reserved').as('n'))
+    .executeTakeFirst();
+  const held = await db
+    .selectFrom('order_items')
+    .innerJoin('orders', 'orders.id', 'order_items.order_id')
+    .where('orders.status', 'in', ['pending', 'awaiting_payment'])
+    .select((eb) => eb.fn.sum<number>('order_items.quantity').as('n'))
+    .executeTakeFirst();
+  return { reserved: Number(reserved?.n ?? 0), heldByOrders: Number(held?.n ?? 0) };
+}
+
+/** Rows per status. */
+async function countByStatus(db: Kysely<DB>, table: 'orders' | 'bank_notifications') {
+  const rows =
+    table === 'orders'
+      ? await db
+          .selectFrom('orders')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute()
+      : await db
+          .selectFrom('bank_notifications')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute();
+  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)])) as Record<string, number>;
+}
+
+/** Orders per user, and our bank orders against the bank simulator's. */
+async function orderChecks(db: Kysely<DB>, bank: BankSimulator, userIds: string[]) {
+  const orders = await db
+    .selectFrom('orders')
+    .select(['id', 'order_no', 'line_user_id'])
+    .where('line_user_id', 'in', userIds)
+    .execute();
+  const perUser = new Map<string, number>();
+  for (const o of orders) perUser.set(o.line_user_id, (perUser.get(o.line_user_id) ?? 0) + 1);
+  const payments = await db.selectFrom('payments').select(['bank_order_no', 'status']).execute();
+  const ours = new Set(payments.filter((p) => p.status !== 'requested').map((p) => p.bank_order_no));
+  const bankOrders = bank.orders();
+  const perShopOrder = new Map<string, number>();
+  const perOrderNo = new Map<string, number>();
+  for (const b of bankOrders) {
+    perShopOrder.set(b.param1 ?? '', (perShopOrder.get(b.param1 ?? '') ?? 0) + 1);
+    perOrderNo.set(b.orderNo, (perOrderNo.get(b.orderNo) ?? 0) + 1);
+  }
+  const extra = (m: Map<string, number>) => [...m.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
+  return {
+    orders: orders.length,
+    usersWithoutOrder: userIds.length - perUser.size,
+    duplicatedOrders: extra(perUser),
+    bankOrders: bankOrders.length,
+    /** More than one bank order for one shop order, or one OrderNo twice. */
+    duplicatedBankOrders: extra(perShopOrder) + extra(perOrderNo),
+    /** At the bank but not recorded by us, or recorded by us but unknown to the bank. */
+    bankOnly: bankOrders.filter((b) => !ours.has(b.orderNo)).length,
+    oursOnly: [...ours].filter((no) => !perOrderNo.has(no)).length,
+    statuses: await countByStatus(db, 'orders'),
   };
-  return need.filter(([p]) => !tracked(p ?? '')).map(([, what]) => what ?? '');
 }
 
-async function checkoutScenario(): Promise<void> {
-  const missing = checkoutPieces();
-  const why = missing.length
-    ? `missing: ${missing.join(', ')}`
-    : 'the checkout flow (issue 4) is still in progress; the bench will drive it once it is merged';
-  console.log(`\n(3) Checkout/s: not yet — ${why}`);
-  save('checkout', { status: 'not yet', reason: why });
+interface CheckoutRun {
+  row: Row;
+  checks: Row;
+  userIds: string[];
+  detail: Record<string, unknown>;
 }
 
-async function paymentsScenario(): Promise<void> {
-  const why = 'needs the finished checkout + QPay notify handling from issue 4';
-  console.log(`\n(4) Payment burst: not yet — ${why}`);
-  save('payments', { status: 'not yet', reason: why });
+/**
+ * `n` customers with filled carts tap "pay by card" at once (checkout postbacks from the load
+ * generator, 32 in flight); measured until every one has its pay link at the LINE simulator.
+ */
+async function runCheckouts(env: Env, shop: Shop, bank: BankSimulator, n: number, bankMs: number) {
+  const db = shop.db.db;
+  const tag = randomBytes(4).toString('hex');
+  const userIds = Array.from({ length: n }, (_, i) => `U${tag}${i.toString(16).padStart(24, '0')}`);
+  // Plenty of stock: this measures the checkout path, not sell-outs.
+  await db.updateTable('products').set({ stock: 1_000_000 }).where('id', 'in', shop.db.productIds).execute();
+  const units = await prefillCarts(db, userIds, shop.db.productIds);
+  const minted = await mintPostbacks(
+    env.sim,
+    userIds.map((userId) => ({ userId, data: encodePostback({ action: 'checkout', payType: 'C' }) })),
+  );
+  const payLinks = new MarkedMessages(env.sim, userIds, PAY_LINK_MARK);
+  for (const i of shop.instances) i.resetPeak();
+  const r = await env.load.run({
+    targets: shop.targets,
+    secret: SECRET,
+    destination: env.sim.botUserId,
+    eventsFile: minted.file,
+    count: n,
+    mode: 'closed',
+    concurrency: 32,
+    recordSentAt: true,
+  });
+  const complete = await payLinks.waitAll(BANK_WAIT_MS);
+  const links = payLinks.summary();
+  const latencies: number[] = [];
+  minted.events.forEach((e, i) => {
+    const user = (e as { source?: { userId?: string } }).source?.userId ?? '';
+    const at = payLinks.times.get(user)?.[0];
+    const sent = r.sentAt?.[i];
+    if (at !== undefined && sent !== undefined) latencies.push(at - sent);
+  });
+  const seconds = (links.lastAt - r.startedAt) / 1000;
+  const stock = await reservationCheck(db);
+  const orders = await orderChecks(db, bank, userIds);
+  const orderedUnits = await db
+    .selectFrom('order_items')
+    .select((eb) => eb.fn.sum<number>('quantity').as('n'))
+    .executeTakeFirst();
+  const row: Row = {
+    db: shop.db.kind,
+    'bank ms': bankMs,
+    checkouts: n,
+    'webhook errors': r.errors,
+    'pay links': links.users,
+    'checkouts/s': seconds > 0 ? Math.round(links.users / seconds) : 0,
+    'pay link p50 ms': percentile(latencies, 50),
+    'p99 ms': percentile(latencies, 99),
+    'max ms': percentile(latencies, 100),
+    'all in': complete,
+  };
+  const checks: Row = {
+    db: shop.db.kind,
+    'bank ms': bankMs,
+    orders: orders.orders,
+    'awaiting payment': orders.statuses.awaiting_payment ?? 0,
+    'Σ reserved': stock.reserved,
+    'Σ qty pending+awaiting': stock.heldByOrders,
+    'reserved ok': stock.reserved === stock.heldByOrders && stock.heldByOrders === units,
+    'dup orders': orders.duplicatedOrders,
+    'bank orders': orders.bankOrders,
+    'dup bank orders': orders.duplicatedBankOrders,
+    'bank≠db': orders.bankOnly + orders.oursOnly,
+    'dup links': links.duplicates,
+    'other msgs': links.other,
+  };
+  const detail = {
+    load: { ...r, sentAt: undefined },
+    payLinks: links,
+    cartUnits: units,
+    orderedUnits: Number(orderedUnits?.n ?? 0),
+    stock,
+    orders,
+    seconds,
+  };
+  return { row, checks, userIds, detail } satisfies CheckoutRun;
+}
+
+async function checkoutScenario(env: Env) {
+  const rows: Row[] = [];
+  const checks: Row[] = [];
+  const details: unknown[] = [];
+  const pg = await pgReachable();
+  for (const run of CHECKOUT_RUNS) {
+    if (run.kind === 'postgres' && !pg) {
+      console.log(`\n(3) Checkout on PostgreSQL: skipped, cannot reach ${PG_ADMIN}`);
+      continue;
+    }
+    const bank = await startBank(run.bankMs);
+    const shop = await startShop(env, run.kind, 1, bank);
+    try {
+      const c = await runCheckouts(env, shop, bank, run.users, run.bankMs);
+      rows.push(c.row);
+      checks.push(c.checks);
+      const memory = recordMemory(env, `checkout (${run.kind}, bank ${run.bankMs} ms)`, shop.instances);
+      details.push({ ...run, ...c.detail, row: c.row, checks: c.checks, memory });
+      env.figures[`checkouts/s ${run.kind} bank ${run.bankMs} ms`] = Number(c.row['checkouts/s']);
+    } finally {
+      await shop.stop();
+      await bank.close();
+    }
+  }
+  table('(3) Checkout: cart → pay link at LINE, bank simulator in the loop (target ≥ 200/s with a 0 ms bank)', rows);
+  table('(3) Checks after checkout (reserved must equal the units of pending + awaiting-payment orders)', checks);
+  save('checkout', details);
+}
+
+function shuffle<T>(list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
+
+async function stockByProduct(db: Kysely<DB>) {
+  const rows = await db.selectFrom('products').select(['id', 'stock', 'reserved']).execute();
+  return new Map(rows.map((p) => [Number(p.id), { stock: Number(p.stock), reserved: Number(p.reserved) }]));
+}
+
+/**
+ * 1,000 card orders made through the real checkout path, paid at the bank simulator with its own
+ * notifications switched off; then 1,000 notifications + 20 % duplicates at once from the load
+ * generator, measured until every receipt has reached the LINE simulator.
+ */
+async function paymentBurst(env: Env, kind: 'sqlite' | 'postgres') {
+  const bank = await startBank(0);
+  const shop = await startShop(env, kind, 1, bank);
+  try {
+    const co = await runCheckouts(env, shop, bank, PAYMENT_ORDERS, 0);
+    const db = shop.db.db;
+    const before = await stockByProduct(db);
+    // Paid at the bank; no BackendURL, so the bank sends nothing itself: the burst stands in for it.
+    const tokens: string[] = [];
+    for (const o of bank.orders()) {
+      if (o.state !== 'pending') continue;
+      delete o.backendUrl;
+      tokens.push((await bank.pay(o.orderNo)).payToken);
+    }
+    const duplicates = Math.round(tokens.length * DUPLICATE_SHARE);
+    const bodies = shuffle([
+      ...tokens,
+      ...Array.from({ length: duplicates }, (_, i) => tokens[(i * 7919) % tokens.length]!),
+    ]).map((PayToken) => ({ ShopNo: bank.credentials.shopNo, PayToken }));
+    const file = join(mkdtempSync(join(tmpdir(), 'line-shop-bench-notify-')), 'bodies.json');
+    writeFileSync(file, JSON.stringify(bodies));
+    const receipts = new MarkedMessages(env.sim, co.userIds, RECEIPT_MARK);
+    for (const i of shop.instances) i.resetPeak();
+    const r = await env.load.run({
+      targets: shop.instances.map((i) => `${new URL(i.url).origin}/payments/qpay/notify`),
+      secret: SECRET,
+      destination: '',
+      eventsFile: file,
+      raw: true,
+      count: bodies.length,
+      mode: 'burst',
+      concurrency: 256,
+    });
+    const complete = await receipts.waitAll(BANK_WAIT_MS);
+    const got = receipts.summary();
+    const seconds = (got.lastAt - r.startedAt) / 1000;
+
+    // Afterwards: every order paid, reservations turned into sales, stock down by exactly what sold.
+    const after = await stockByProduct(db);
+    const sold = await db
+      .selectFrom('order_items')
+      .innerJoin('orders', 'orders.id', 'order_items.order_id')
+      .where('orders.status', '=', 'paid')
+      .select(['order_items.product_id as id', (eb) => eb.fn.sum<number>('order_items.quantity').as('n')])
+      .groupBy('order_items.product_id')
+      .execute();
+    const soldBy = new Map(sold.map((s) => [Number(s.id), Number(s.n)]));
+    let wrongProducts = 0;
+    for (const [id, b] of before) {
+      const a = after.get(id);
+      const s = soldBy.get(id) ?? 0;
+      if (!a || a.stock !== b.stock - s || a.reserved !== b.reserved - s) wrongProducts++;
+    }
+    const stock = await reservationCheck(db);
+    const statuses = await countByStatus(db, 'orders');
+    const notifications = await countByStatus(db, 'bank_notifications');
+    const row: Row = {
+      db: kind,
+      orders: tokens.length,
+      notifications: bodies.length,
+      'ack errors': r.errors,
+      'ack p50 ms': Math.round(r.p50),
+      'ack p99 ms': Math.round(r.p99),
+      'all acked s': Math.round((r.endedAt - r.startedAt) / 100) / 10,
+      'all receipts s': Math.round(seconds * 10) / 10,
+      'receipts/s': seconds > 0 ? Math.round(got.users / seconds) : 0,
+      receipts: got.users,
+      'dup receipts': got.duplicates,
+      missing: got.missing,
+      'all in': complete,
+    };
+    const checks: Row = {
+      db: kind,
+      paid: statuses.paid ?? 0,
+      'still awaiting': statuses.awaiting_payment ?? 0,
+      'tokens recorded': Object.values(notifications).reduce((a, n) => a + n, 0),
+      'tokens paid': notifications.paid ?? 0,
+      'Σ reserved': stock.reserved,
+      'Σ qty pending+awaiting': stock.heldByOrders,
+      'products with wrong stock': wrongProducts,
+      'other msgs': got.other,
+    };
+    table(`(4) Payment burst, ${kind}: ${tokens.length} notifications + ${duplicates} duplicates at once`, [row]);
+    table('(4) Checks after the burst (exactly one receipt per order; stock = before − sold)', [checks]);
+    env.figures[`payment burst ${kind}: receipts s`] = Number(row['all receipts s']);
+    const memory = recordMemory(env, `payments (${kind})`, shop.instances);
+    return { row, checks, load: r, receipts: got, statuses, notifications, checkout: co.row, memory };
+  } finally {
+    await shop.stop();
+    await bank.close();
+  }
+}
+
+async function paymentsScenario(env: Env) {
+  const results: unknown[] = [await paymentBurst(env, 'sqlite')];
+  if (await pgReachable()) results.push(await paymentBurst(env, 'postgres'));
+  else console.log(`\n(4) Payment burst on PostgreSQL: skipped, cannot reach ${PG_ADMIN}`);
+  save('payments', results);
 }
 
 async function memoryScenario(env: Env) {
@@ -648,8 +1106,8 @@ async function memoryScenario(env: Env) {
 const scenarios: Record<string, (env: Env) => Promise<void>> = {
   ack: (env) => ackScenario(env),
   e2e: (env) => e2eScenario(env),
-  checkout: () => checkoutScenario(),
-  payments: () => paymentsScenario(),
+  checkout: checkoutScenario,
+  payments: paymentsScenario,
   pg: pgScenario,
   compare: compareScenario,
   memory: memoryScenario,

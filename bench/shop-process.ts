@@ -85,7 +85,8 @@ async function main(): Promise<void> {
       ? openSqliteWithStatementCache(config.databaseUrl.slice('sqlite:'.length))
       : openDatabase(config.databaseUrl);
   const runtime = await createRuntime({ config, database, logger: silentLogger });
-  const url = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  // BENCH_LISTEN_PORT: a port chosen up front, so PUBLIC_BASE_URL (the bank's BackendURL) is known.
+  const url = await runtime.app.listen({ port: Number(process.env.BENCH_LISTEN_PORT ?? 0), host: '127.0.0.1' });
   runtime.startJobs();
   reportRss(`${url}/line/webhook`, async () => {
     await runtime.stop();
