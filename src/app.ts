@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Executor } from './db/database';
 import { pingDatabase } from './db/database';
+import { InboxWriter } from './line/inbox-writer';
 import { webhookRoutes } from './line/webhook-route';
 import { mediaRoutes } from './media-route';
 
@@ -13,6 +14,8 @@ export interface AppDeps {
   channelSecret: string;
   now: () => number;
   onEventsStored: () => void;
+  /** The inbox writer, when the caller shares it with the event worker; made here otherwise. */
+  inbox?: InboxWriter;
   /** Extra route plugins (payments, sandbox pages) registered by the runtime. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** The process logger; without one the app logs nothing (tests). */
@@ -41,10 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(webhookRoutes, {
-    db: deps.db,
+    inbox: deps.inbox ?? new InboxWriter(deps.db, deps.now, deps.onEventsStored),
     channelSecret: deps.channelSecret,
-    now: deps.now,
-    onStored: deps.onEventsStored,
   });
   if (deps.mediaDir) await app.register(mediaRoutes, { dir: deps.mediaDir });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

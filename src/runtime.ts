@@ -13,6 +13,7 @@ import { OrderSubmitter } from './jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
 import { EventWorker } from './line/event-worker';
+import { InboxWriter } from './line/inbox-writer';
 import { createLineApi, type LineApi } from './line/line-api';
 import { OutboxSender } from './line/outbox-sender';
 import type { Logger } from './logger';
@@ -139,6 +140,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
   }
   const submitterPoller = paymentPollers[0];
+  // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
+  const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
   const eventWorker = new EventWorker({
     db: database.db,
     handle: createConversation(
@@ -154,6 +157,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     owner,
     shopName: config.shopName,
     publicBaseUrl: config.publicBaseUrl,
+    beforeTransaction: () => inbox.whenIdle(),
   });
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const pollers = [eventPoller, outboxPoller, ...paymentPollers];
@@ -163,12 +167,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     channelSecret: config.line.channelSecret,
     now,
     onEventsStored: () => eventPoller.wake(),
+    inbox,
     logger: opts.httpLogger,
     mediaDir: MEDIA_DIR,
     plugins,
   });
 
-  const stopped = false;
   return {
     app,
     line,

@@ -63,6 +63,9 @@ export class Poller {
           busy = false;
         }
         if (this.wakeRequested) busy = true;
+        // With SQLite every await inside a tick can resolve without touching the event loop;
+        // yield between ticks so HTTP requests (LINE waits for its webhook acks) get their turn.
+        if (busy) await new Promise((r) => setImmediate(r));
       }
     })().finally(() => {
       this.current = undefined;

@@ -4,9 +4,11 @@
  * transaction that marks the event done, then delivers the replies. A crash anywhere leaves an
  * event pending (rolled back) or done with its reply waiting in the outbox.
  *
- * For throughput, one tick handles the whole batch in one transaction (one commit for many
- * events). If anything in it fails, the batch is rolled back and redone one event per
- * transaction, so a single bad event cannot hold up the others.
+ * For throughput, events are handled a few at a time in one transaction (one commit for several
+ * events). If anything in such a group fails, the group is rolled back and redone one event per
+ * transaction, so a single bad event cannot hold up the others. Between groups the worker yields
+ * to the event loop: on SQLite a transaction holds the only connection, and the webhook's inserts
+ * (what LINE waits for) must not queue behind a long batch.
  */
 import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { Kysely, Transaction } from 'kysely';
@@ -47,6 +49,10 @@ export interface EventWorkerDeps {
   chatsPerTick?: number;
   /** Events handled per tick (across those chats). */
   eventsPerTick?: number;
+  /** Events handled in one transaction. */
+  eventsPerTransaction?: number;
+  /** Awaited before each transaction (the runtime waits here for pending webhook writes). */
+  beforeTransaction?: () => Promise<void>;
 }
 
 /** What handling one event produced, to act on once its transaction has committed. */
@@ -67,7 +73,16 @@ export class EventWorker {
     if (chats.length === 0) return false;
     try {
       const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
-      const handled = (await this.handleBatch(events)) ?? (await this.handleOneByOne(events));
+      const size = this.deps.eventsPerTransaction ?? 8;
+      const handled: Handled[] = [];
+      const stuck = new Set<string>();
+      for (let i = 0; i < events.length; i += size) {
+        // Let waiting webhooks in (and their inserts through) before taking the connection again.
+        await new Promise((r) => setImmediate(r));
+        await this.deps.beforeTransaction?.();
+        const group = events.slice(i, i + size).filter((e) => !stuck.has(e.chat_id));
+        handled.push(...((await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck))));
+      }
       for (const h of handled) for (const fn of h.afterCommit) fn();
       await this.deps.outbox.deliver(handled.flatMap((h) => (h.reply ? [h.reply] : [])));
       return handled.length > 0;
@@ -76,8 +91,8 @@ export class EventWorker {
     }
   }
 
-  /** All events in one transaction; undefined when it failed (nothing of it was kept). */
-  private async handleBatch(events: LineEventRow[]): Promise<Handled[] | undefined> {
+  /** Events in one transaction; undefined when it failed (nothing of it was kept). */
+  private async handleGroup(events: LineEventRow[]): Promise<Handled[] | undefined> {
     if (events.length <= 1) return undefined;
     try {
       return await this.deps.db.transaction().execute(async (trx) => {
@@ -94,10 +109,9 @@ export class EventWorker {
   }
 
   /** Each event in its own transaction; a chat stops at its first failure to keep its order. */
-  private async handleOneByOne(events: LineEventRow[]): Promise<Handled[]> {
+  private async handleOneByOne(events: LineEventRow[], stuck: Set<string>): Promise<Handled[]> {
     const { db, logger } = this.deps;
     const out: Handled[] = [];
-    const stuck = new Set<string>();
     for (const row of events) {
       if (stuck.has(row.chat_id)) continue;
       try {

@@ -26,6 +26,14 @@ export class InboxWriter {
     private readonly onStored: () => void,
   ) {}
 
+  /**
+   * Resolves once no webhook write is queued or running. The event worker waits for this before
+   * each transaction: on SQLite the two share one connection, and acknowledging LINE comes first.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
   /** Resolves when the events are stored (duplicates by webhookEventId are skipped). */
   store(events: NewInboxEvent[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -3,24 +3,20 @@
  * answer 200 at once, and let the event worker do the rest. LINE waits at most 2 s.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Executor } from '../db/database';
-import { InboxWriter } from './inbox-writer';
+import type { InboxWriter } from './inbox-writer';
 import { isValidSignature } from './signature';
 import { toInboxEvents } from './webhook-events';
 
 export interface WebhookRouteOptions {
-  db: Executor;
+  /** Stores the events (group commit) and wakes the event worker. */
+  inbox: InboxWriter;
   channelSecret: string;
-  now: () => number;
-  /** Called after new events are stored. */
-  onStored: () => void;
   /** Larger bodies are refused with 413 before they are read in full. */
   bodyLimit?: number;
 }
 
 export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions): Promise<void> {
   // Encapsulated: only this plugin reads JSON as raw bytes (the signature is over the bytes).
-  const inbox = new InboxWriter(opts.db, opts.now, opts.onStored);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -38,7 +34,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOpti
     }
     const events = (body as { events?: unknown })?.events;
     if (!Array.isArray(events)) return reply.code(400).send({ message: 'body must have an events array' });
-    if (events.length > 0) await inbox.store(toInboxEvents(events));
+    if (events.length > 0) await opts.inbox.store(toInboxEvents(events));
     return { ok: true };
   });
 }
