@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types';
 
@@ -32,12 +32,18 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+)(:[^@]*)?@/, '//$1:***@');
 }
 
-export function openDatabase(databaseUrl: string, options: { poolSize?: number } = {}): Database {
+export interface OpenOptions {
+  poolSize?: number;
+  /** Kysely's query log hook (the benchmarks time statements with it). */
+  log?: KyselyConfig['log'];
+}
+
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Database {
   if (databaseUrl.startsWith('postgres')) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
     return { db, dialect: 'postgres', describe: `PostgreSQL ${redactUrl(databaseUrl)}`, close: () => db.destroy() };
   }
   const file = databaseUrl === 'sqlite::memory:' ? ':memory:' : databaseUrl.slice('sqlite:'.length);
@@ -47,7 +53,7 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number }
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: options.log });
   return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
 }
 
