@@ -30,6 +30,7 @@ import {
   transitionPayment,
 } from '../shop/order-repository';
 import { recordBankOrderCreated, recordBankOrderRefused } from '../shop/order-service';
+import { forEachConcurrently } from './concurrently';
 
 export interface OrderSubmitterDeps {
   db: Kysely<DB>;
@@ -63,13 +64,15 @@ export class OrderSubmitter {
 
   async tick(): Promise<boolean> {
     const { db, now } = this.deps;
+    // Each claimed attempt waits on the bank (often hundreds of ms): claim enough to keep a burst
+    // of checkouts moving, and keep a bounded number of calls in flight.
     const claimed = await claimRequestedPayments(
       db,
       now(),
       this.deps.leaseMs ?? this.deps.config.pendingRecoveryMs,
-      10,
+      64,
     );
-    await Promise.all(claimed.map((p) => this.submit(p)));
+    await forEachConcurrently(claimed, 32, (p) => this.submit(p));
     return claimed.length > 0;
   }
 

@@ -13,6 +13,7 @@ import { claimOrders, getOrder, updateOrder } from '../shop/order-repository';
 import { expireOrder } from '../shop/order-service';
 import { claimDueNotifications } from '../shop/payment-repository';
 import type { PaymentService } from '../shop/payment-service';
+import { forEachConcurrently } from './concurrently';
 
 export interface PaymentJobDeps {
   db: Kysely<DB>;
@@ -24,6 +25,8 @@ export interface PaymentJobDeps {
 }
 
 const LEASE_MS = 60_000;
+/** Bank calls in flight at once per job round. */
+const BANK_CONCURRENCY = 16;
 /** The bank's own deadline may be a little later than ours (its link starts after our checkout). */
 export const EXPIRY_GRACE_MS = 60_000;
 
@@ -32,14 +35,14 @@ export class ExpirySweeper {
 
   async tick(): Promise<boolean> {
     const { db, now, payments, logger } = this.deps;
-    const due = await claimOrders(db, 'awaiting_payment', 'expires_at', now() - EXPIRY_GRACE_MS, now(), LEASE_MS, 20);
+    const due = await claimOrders(db, 'awaiting_payment', 'expires_at', now() - EXPIRY_GRACE_MS, now(), LEASE_MS, 50);
     let queued = false;
-    for (const order of due) {
+    await forEachConcurrently(due, BANK_CONCURRENCY, async (order) => {
       const bank = await payments.reconcileOrder(order);
-      if (bank === 'paid') continue;
+      if (bank === 'paid') return;
       if (bank === 'unknown') {
         logger.warn({ orderNo: order.order_no }, 'expiry postponed: the bank could not be asked');
-        continue; // the lease runs out and the next round asks again
+        return; // the lease runs out and the next round asks again
       }
       const expired = await db.transaction().execute(async (trx) => {
         const fresh = await getOrder(trx, order.id);
@@ -49,7 +52,7 @@ export class ExpirySweeper {
         queued = true;
         logger.info({ orderNo: order.order_no }, 'order expired unpaid; stock released');
       }
-    }
+    });
     if (queued) this.deps.onMessagesQueued();
     return due.length > 0;
   }
@@ -61,11 +64,14 @@ export class Reconciler {
   async tick(): Promise<boolean> {
     const { db, now, payments, config } = this.deps;
     // PayTokens recorded but not yet confirmed (bank was unreachable, or a process died).
-    const tokens = await claimDueNotifications(db, now(), LEASE_MS, 20);
-    for (const n of tokens) await payments.confirmPayment(n.pay_token, n.source);
+    // A burst of notifications (a sale day) is confirmed side by side, a bounded number at a time.
+    const tokens = await claimDueNotifications(db, now(), LEASE_MS, 100);
+    await forEachConcurrently(tokens, BANK_CONCURRENCY, async (n) => {
+      await payments.confirmPayment(n.pay_token, n.source);
+    });
     // Orders whose notification may have been lost.
-    const due = await claimOrders(db, 'awaiting_payment', 'next_check_at', now(), now(), LEASE_MS, 20);
-    for (const order of due) {
+    const due = await claimOrders(db, 'awaiting_payment', 'next_check_at', now(), now(), LEASE_MS, 50);
+    await forEachConcurrently(due, BANK_CONCURRENCY, async (order) => {
       const result = await payments.reconcileOrder(order);
       if (result !== 'paid') {
         await updateOrder(
@@ -75,7 +81,7 @@ export class Reconciler {
           now(),
         );
       }
-    }
+    });
     return tokens.length + due.length > 0;
   }
 }
