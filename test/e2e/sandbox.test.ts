@@ -49,7 +49,11 @@ describeBrowser('sandbox mode in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [sandbox, browser] = await Promise.all([startSandboxProcess(), launchChromium()]);
+    // ATM transfers are "made" by the bank simulator 2 s after the order (the default is 5 minutes).
+    [sandbox, browser] = await Promise.all([
+      startSandboxProcess({ env: { BANK_SIM_ATM_DELAY_SECONDS: '2' } }),
+      launchChromium(),
+    ]);
     expect(sandbox.chatUrl).not.toBe('');
   }, 45_000);
 
@@ -154,4 +158,31 @@ describeBrowser('sandbox mode in a real browser', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 45_000);
+
+  test('a third customer pays by ATM transfer: account number in the chat, then the receipt', async () => {
+    const response = await fetch(`${sandbox.lineSimUrl}/sim/api/users`, { method: 'POST' });
+    const { userId } = (await response.json()) as { userId: string };
+    const { context, chat, errors } = await newPhone(browser);
+    await fillCart(chat, userId, false);
+    await botMessage(chat, '共 2 件').locator('.fx-button', { hasText: '前往結帳' }).click();
+    const choice = botMessage(chat, '選擇付款方式');
+    await choice.waitFor();
+    await choice.locator('.fx-button', { hasText: 'ATM' }).click();
+    // The virtual account to transfer to: bank code 807 (SinoPac) and a 14-digit account number.
+    const account = botMessage(chat, '807');
+    await account.waitFor({ timeout: 15_000 });
+    const accountText = (await account.textContent()) ?? '';
+    expect(accountText).toContain('NT$1,560');
+    expect(accountText.replace(/\s|-/g, '')).toMatch(/\d{14}/);
+    await account.scrollIntoViewIfNeeded();
+    await shot(chat, '9-atm-account');
+    // The bank simulator "receives" the transfer, notifies the shop, and the receipt arrives.
+    const receipt = botMessage(chat, '感謝您的購買');
+    await receipt.waitFor({ timeout: 20_000 });
+    expect((await receipt.textContent()) ?? '').toContain('ATM');
+    await shot(chat, '10-atm-receipt');
+    expect(await chat.locator('[data-testid="system-notice"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
