@@ -3,6 +3,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { CartView } from '../shop/cart-service';
 import { button, flex, type Message, text, theme } from './common';
 import { copy, formatPrice } from './copy';
+import { itemRow, totalRow } from './line-items';
 
 function lineRows(view: CartView): messagingApi.FlexComponent[] {
   const rows: messagingApi.FlexComponent[] = [];
@@ -13,26 +14,10 @@ function lineRows(view: CartView): messagingApi.FlexComponent[] {
       : l.available < l.quantity
         ? copy.shortLine(l.available)
         : undefined;
-    const info: messagingApi.FlexComponent[] = [
-      {
-        type: 'box',
-        layout: 'horizontal',
-        contents: [
-          { type: 'text', text: l.name, size: 'sm', weight: 'bold', wrap: true, flex: 5, color: theme.text },
-          {
-            type: 'text',
-            text: formatPrice(l.unitPrice * l.quantity),
-            size: 'sm',
-            align: 'end',
-            flex: 3,
-            color: theme.text,
-          },
-        ],
-      },
-      { type: 'text', text: copy.unitPrice(formatPrice(l.unitPrice), l.quantity), size: 'xs', color: theme.muted },
-    ];
-    if (warning) info.push({ type: 'text', text: warning, size: 'xs', color: theme.danger, wrap: true });
-    rows.push({ type: 'box', layout: 'vertical', margin: 'md', spacing: 'xs', contents: info });
+    const notes: messagingApi.FlexComponent[] = warning
+      ? [{ type: 'text', text: warning, size: 'xs', color: theme.danger, wrap: true }]
+      : [];
+    rows.push(itemRow(l.name, l.unitPrice, l.quantity, notes, 'md'));
     rows.push({
       type: 'box',
       layout: 'horizontal',
@@ -78,26 +63,7 @@ export function cartMessage(view: CartView, notice?: string): Message[] {
     body: {
       type: 'box',
       layout: 'vertical',
-      contents: [
-        ...lineRows(view),
-        { type: 'separator', margin: 'lg' },
-        {
-          type: 'box',
-          layout: 'horizontal',
-          margin: 'lg',
-          contents: [
-            { type: 'text', text: copy.cartTotal, weight: 'bold', size: 'md' },
-            {
-              type: 'text',
-              text: formatPrice(view.total),
-              weight: 'bold',
-              size: 'lg',
-              align: 'end',
-              color: theme.accent,
-            },
-          ],
-        },
-      ],
+      contents: [...lineRows(view), { type: 'separator', margin: 'lg' }, totalRow(view.total)],
     },
     footer: {
       type: 'box',

@@ -165,8 +165,6 @@ export const orderCopy = {
   methodCard: '信用卡',
   methodAtm: 'ATM 轉帳',
   cardLast4: (last4: string) => `信用卡（末四碼 ${last4}）`,
-  total: '合計',
-  itemLine: (price: string, qty: number) => `${price} × ${qty}`,
   receiptTitle: '付款完成',
   receiptThanks: '感謝您的購買！我們會盡快為您出貨。',
   receiptAlt: (shop: string, no: string, total: string) => `${shop}：訂單 ${no} 已付款 ${total}，感謝您的購買！`,

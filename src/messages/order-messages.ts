@@ -8,6 +8,7 @@ import type { CartView } from '../shop/cart-service';
 import type { CartChange } from '../shop/checkout-service';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
+import { itemRow, labelRow as row, totalRow } from './line-items';
 
 export interface OrderView {
   order: Order;
@@ -24,72 +25,8 @@ function uriButton(label: string, uri: string, style: 'primary' | 'secondary' | 
   return b;
 }
 
-function row(
-  label: string,
-  value: string,
-  opts: { bold?: boolean; color?: string; size?: string } = {},
-): FlexComponent {
-  return {
-    type: 'box',
-    layout: 'horizontal',
-    contents: [
-      { type: 'text', text: label, size: 'sm', color: theme.muted, flex: 3 },
-      {
-        type: 'text',
-        text: value,
-        size: opts.size ?? 'sm',
-        color: opts.color ?? theme.text,
-        weight: opts.bold ? 'bold' : 'regular',
-        align: 'end',
-        wrap: true,
-        flex: 5,
-      },
-    ],
-  };
-}
-
 export function itemRows(items: OrderItem[]): FlexComponent[] {
-  return items.map((i) => ({
-    type: 'box',
-    layout: 'horizontal',
-    margin: 'sm',
-    contents: [
-      {
-        type: 'box',
-        layout: 'vertical',
-        flex: 5,
-        contents: [
-          { type: 'text', text: i.name, size: 'sm', wrap: true, color: theme.text },
-          {
-            type: 'text',
-            text: orderCopy.itemLine(formatPrice(i.unit_price), i.quantity),
-            size: 'xs',
-            color: theme.muted,
-          },
-        ],
-      },
-      {
-        type: 'text',
-        text: formatPrice(i.unit_price * i.quantity),
-        size: 'sm',
-        align: 'end',
-        flex: 3,
-        color: theme.text,
-      },
-    ],
-  }));
-}
-
-export function totalRow(total: number): FlexComponent {
-  return {
-    type: 'box',
-    layout: 'horizontal',
-    margin: 'lg',
-    contents: [
-      { type: 'text', text: orderCopy.total, weight: 'bold', size: 'md', color: theme.text },
-      { type: 'text', text: formatPrice(total), weight: 'bold', size: 'xl', align: 'end', color: theme.accent },
-    ],
-  };
+  return items.map((i) => itemRow(i.name, i.unit_price, i.quantity));
 }
 
 function header(title: string, subtitle: string, color: string = theme.brand): messagingApi.FlexBox {
@@ -143,24 +80,7 @@ export function choosePayTypeMessage(cart: CartView, atmDays: number): Message {
       type: 'box',
       layout: 'vertical',
       contents: [
-        ...cart.lines.map(
-          (l): FlexComponent => ({
-            type: 'box',
-            layout: 'horizontal',
-            margin: 'sm',
-            contents: [
-              { type: 'text', text: `${l.name} × ${l.quantity}`, size: 'sm', wrap: true, flex: 5, color: theme.text },
-              {
-                type: 'text',
-                text: formatPrice(l.unitPrice * l.quantity),
-                size: 'sm',
-                align: 'end',
-                flex: 3,
-                color: theme.text,
-              },
-            ],
-          }),
-        ),
+        ...cart.lines.map((l) => itemRow(l.name, l.unitPrice, l.quantity)),
         { type: 'separator', margin: 'lg' },
         totalRow(cart.total),
       ],

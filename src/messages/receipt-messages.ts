@@ -1,19 +1,9 @@
 /** Pure builders for the receipt and the notices that follow a payment (late payment, refund). */
 import type { messagingApi } from '@line/bot-sdk';
-import { button, type FlexComponent, flex, type Message, text, theme } from './common';
+import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
-import { itemRows, type OrderView, totalRow } from './order-messages';
-
-function row(label: string, value: string): FlexComponent {
-  return {
-    type: 'box',
-    layout: 'horizontal',
-    contents: [
-      { type: 'text', text: label, size: 'sm', color: theme.muted, flex: 3 },
-      { type: 'text', text: value, size: 'sm', color: theme.text, align: 'end', wrap: true, flex: 5 },
-    ],
-  };
-}
+import { labelRow as row, totalRow } from './line-items';
+import { itemRows, type OrderView } from './order-messages';
 
 /** The Flex receipt: shop, order number, lines, total, paid time (Taiwan), card last 4 or ATM. */
 export function receiptMessage(view: OrderView, shopName: string): Message {
