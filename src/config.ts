@@ -46,6 +46,8 @@ export interface Config {
   /** Absent until the merchant sets the QPay variables (in sandbox mode the bank simulator's). */
   qpay: QpayConfig | undefined;
   payments: PaymentsConfig;
+  /** Handled webhook events and delivered messages are deleted after this long (RETENTION_DAYS). */
+  retentionMs: number;
   /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
   backToLineUrl: string;
   /** Local simulators, used only in sandbox mode. */
@@ -223,6 +225,7 @@ export function loadConfig(env: Env): Config {
     },
     qpay: qpay(env, mode),
     payments: payments(env),
+    retentionMs: integer(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
     sandbox: {
       host: text(env, 'SANDBOX_HOST') ?? '127.0.0.1',

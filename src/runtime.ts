@@ -9,6 +9,7 @@ import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Payment } from './db/types';
+import { Housekeeper } from './jobs/housekeeping';
 import { OrderSubmitter } from './jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
@@ -60,6 +61,9 @@ export interface Runtime {
   /** Stops jobs and closes the app (not the database: the caller owns it). */
   stop(): Promise<void>;
 }
+
+/** How often old inbox and outbox rows are cleared away. */
+const HOUSEKEEPING_MS = 60 * 60_000;
 
 export const MEDIA_DIR = join(__dirname, '..', 'db', 'seed', 'media');
 
@@ -160,7 +164,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     beforeTransaction: () => inbox.whenIdle(),
   });
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers];
+  const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
+  const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
 
   const app = await buildApp({
     db: database.db,

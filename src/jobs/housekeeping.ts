@@ -1,0 +1,49 @@
+/**
+ * Keeps the inbox and outbox from growing forever: handled webhook events and delivered messages
+ * older than the retention period are deleted, a bounded number per round. Orders, payments,
+ * bank notifications and refunds are business records and are never deleted here. Undelivered
+ * (pending or dead) messages and events not yet handled are kept whatever their age: they are
+ * what an operator needs to look at.
+ */
+import type { Executor } from '../db/database';
+
+const BATCH = 500;
+
+export interface HousekeepingReport {
+  events: number;
+  messages: number;
+}
+
+export async function deleteOldRecords(db: Executor, olderThan: number): Promise<HousekeepingReport> {
+  const oldEvents = db
+    .selectFrom('line_events')
+    .select('webhook_event_id')
+    .where('status', 'in', ['done', 'ignored'])
+    .where('processed_at', '<', olderThan)
+    .limit(BATCH);
+  const events = await db.deleteFrom('line_events').where('webhook_event_id', 'in', oldEvents).executeTakeFirst();
+  const oldMessages = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', olderThan)
+    .limit(BATCH);
+  const messages = await db.deleteFrom('outbox').where('id', 'in', oldMessages).executeTakeFirst();
+  // Leases of chats whose holder died and that have had nothing to do since.
+  await db.deleteFrom('chat_leases').where('locked_until', '<', olderThan).execute();
+  return { events: Number(events.numDeletedRows), messages: Number(messages.numDeletedRows) };
+}
+
+export class Housekeeper {
+  constructor(
+    private readonly db: Executor,
+    private readonly now: () => number,
+    private readonly retentionMs: number,
+  ) {}
+
+  /** Returns true while there is more to delete, so the poller comes straight back. */
+  async tick(): Promise<boolean> {
+    const r = await deleteOldRecords(this.db, this.now() - this.retentionMs);
+    return r.events === BATCH || r.messages === BATCH;
+  }
+}
