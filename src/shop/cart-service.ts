@@ -4,15 +4,7 @@
  * Callers pass a transaction: the change and the event that caused it commit together.
  */
 import type { Executor } from '../db/database';
-import {
-  type CartLine,
-  cartLines,
-  clearCart,
-  findOpenCart,
-  lineQuantity,
-  openCartFor,
-  setLineQuantity,
-} from './cart-repository';
+import { type CartLine, cartLines, clearCart, findOpenCart, openCartFor, setLineQuantity } from './cart-repository';
 import { getProduct } from './catalog-repository';
 
 /** A line never holds more than this, whatever the stock (a typo guard, not a business rule). */
@@ -56,19 +48,33 @@ export async function addToCart(
   count = 1,
 ): Promise<AddResult> {
   const product = await getProduct(db, productId);
-  if (!product || product.active !== 1) return { kind: 'unavailable' };
+  if (product?.active !== 1) return { kind: 'unavailable' };
   const available = Math.min(product.stock - product.reserved, MAX_LINE_QUANTITY);
   if (available <= 0) return { kind: 'sold_out', productName: product.name };
   const cart = await openCartFor(db, userId, now);
-  const current = await lineQuantity(db, cart.id, productId);
-  if (current === 0) {
-    const lines = await cartLines(db, cart.id);
-    if (lines.length >= MAX_CART_LINES) return { kind: 'cart_full', cart: summarize(lines) };
-  }
+  // The cart is read once; the answer is built from it and the one change made (fewer round trips).
+  const lines = await cartLines(db, cart.id);
+  const line = lines.find((l) => l.productId === productId);
+  const current = line?.quantity ?? 0;
+  if (!line && lines.length >= MAX_CART_LINES) return { kind: 'cart_full', cart: summarize(lines) };
   const wanted = current + count;
   const quantity = Math.min(wanted, available);
-  if (quantity !== current) await setLineQuantity(db, cart.id, productId, quantity, now);
-  const view = summarize(await cartLines(db, cart.id));
+  if (quantity !== current) {
+    await setLineQuantity(db, cart.id, productId, quantity, now);
+    if (line) line.quantity = quantity;
+    else
+      lines.push({
+        productId,
+        sku: product.sku,
+        name: product.name,
+        imageUrl: product.image_url,
+        unitPrice: product.price,
+        quantity,
+        available: product.stock - product.reserved,
+        active: true,
+      });
+  }
+  const view = summarize(lines);
   if (quantity < wanted) return { kind: 'limited', productName: product.name, quantity, available, cart: view };
   return { kind: 'added', productName: product.name, quantity, cart: view };
 }
@@ -87,21 +93,23 @@ export async function changeLine(
 ): Promise<ChangeResult> {
   const cart = await findOpenCart(db, userId);
   if (!cart) return { kind: 'not_in_cart', cart: summarize([]) };
-  const current = await lineQuantity(db, cart.id, productId);
-  if (current === 0) return { kind: 'not_in_cart', cart: summarize(await cartLines(db, cart.id)) };
+  const lines = await cartLines(db, cart.id);
+  const line = lines.find((l) => l.productId === productId);
+  if (!line) return { kind: 'not_in_cart', cart: summarize(lines) };
+  const current = line.quantity;
   let next = change === 'inc' ? current + 1 : change === 'dec' ? current - 1 : 0;
   let limitedTo: number | undefined;
   if (change === 'inc') {
-    const product = await getProduct(db, productId);
-    const available =
-      product && product.active === 1 ? Math.min(product.stock - product.reserved, MAX_LINE_QUANTITY) : 0;
+    const available = line.active ? Math.min(line.available, MAX_LINE_QUANTITY) : 0;
     if (next > available) {
       next = Math.max(available, 0);
       limitedTo = next;
     }
   }
   if (next !== current) await setLineQuantity(db, cart.id, productId, next, now);
-  const view = summarize(await cartLines(db, cart.id));
+  const remaining =
+    next > 0 ? lines.map((l) => (l === line ? { ...l, quantity: next } : l)) : lines.filter((l) => l !== line);
+  const view = summarize(remaining);
   return limitedTo === undefined ? { kind: 'changed', cart: view } : { kind: 'changed', cart: view, limitedTo };
 }
 
