@@ -43,6 +43,18 @@ export function qpayRoutes(deps: QpayRouteDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     await app.register(formbody);
 
+    // A body Fastify cannot parse (broken JSON, an unknown content type, too large) still gets the
+    // bank's answer shape, or the result page for a browser; never Fastify's default JSON error.
+    app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      deps.logger.warn({ url: req.url, status, reason: err.message }, 'bank callback refused');
+      if (req.url.startsWith('/payments/qpay/notify')) return reply.code(status).send({ Status: 'F' });
+      return reply
+        .code(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
+    });
+
     app.post('/payments/qpay/notify', async (req, reply) => {
       const token = parse(req.body, deps.shopNo);
       if (!token) {

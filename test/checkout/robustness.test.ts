@@ -157,6 +157,20 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
       body: { Status: 'F' },
     });
     expect(await notify(shop, { ShopNo: shopNo })).toEqual({ status: 400, body: { Status: 'F' } });
+    // A body that is not JSON at all gets the same answer, not a framework error.
+    for (const [type, payload] of [
+      ['application/json', '{"ShopNo": '],
+      ['text/plain', 'ShopNo=x'],
+    ]) {
+      const raw = await fetch(`${shop.url}/payments/qpay/notify`, {
+        method: 'POST',
+        headers: { 'content-type': type as string },
+        body: payload as string,
+      });
+      expect(raw.status >= 400 && raw.status < 500).toBe(true);
+      expect(await raw.json()).toEqual({ Status: 'F' });
+    }
+    expect(await shop.database.db.selectFrom('bank_notifications').selectAll().execute()).toEqual([]);
     expect(await notify(shop, { ShopNo: shopNo, PayToken: 'not-a-token' })).toEqual({
       status: 400,
       body: { Status: 'F' },
