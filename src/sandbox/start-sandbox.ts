@@ -56,7 +56,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
       logger.debug({ report }, 'rich menus deployed to the LINE simulator');
     },
     describe: () => [
-      `  chat:      ${chatUrl}   ← open this in your browser and tap 追蹤 / send 商品`,
+      `  chat:      ${chatUrl}   ← open this in your browser, tap 加入好友, then send 商品`,
       `  LINE sim:  ${line.url}  (Messaging API + chat page)`,
       `  bank sim:  ${bank.url}/sim  (QPay simulator admin: orders, payments, notifications)`,
       `  test cards: ${TEST_CARDS.map((c) => `${c.number} ${c.label}`).join(' · ')}`,
