@@ -1,17 +1,38 @@
 /**
- * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`.
+ * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`,
+ * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
  */
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
-import type { OrderStatus } from '../db/types';
+import type { OrderStatus, Payment } from '../db/types';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { DEMO_QPAY_CREDENTIALS } from '../sandbox/bank';
-import { getOrderByNo, listOrders, orderItems, paymentsOf, refundsOf } from '../shop/order-repository';
+import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
+import {
+  getOrderByNo,
+  isAuthorizedNotCaptured,
+  listOrders,
+  orderItems,
+  ordersAuthorizedNotCaptured,
+  paymentsOf,
+  refundsOf,
+} from '../shop/order-repository';
 import { RefundError, refundOrder } from '../shop/refund-service';
 
-const USAGE = 'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount]';
+const USAGE =
+  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo>';
+
+const AUTHORIZED = 'authorized, not captured';
+
+/** How a paid card payment stands with the bank: captured, authorized only, or its authorization cancelled. */
+function captureState(p: Payment): string {
+  if (p.status !== 'paid' || p.pay_type !== 'C') return '';
+  if (p.voided_at !== null) return ` authorization cancelled ${formatTaiwanDateTime(p.voided_at)}`;
+  if (p.captured_at !== null) return ` captured ${formatTaiwanDateTime(p.captured_at)}`;
+  return isAuthorizedNotCaptured(p) ? ` ${AUTHORIZED}` : '';
+}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -26,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'list') {
       const orders = await listOrders(db, 50, arg as OrderStatus | undefined);
       if (orders.length === 0) console.log('no orders');
+      const uncaptured = await ordersAuthorizedNotCaptured(
+        db,
+        orders.map((o) => o.id),
+      );
       for (const o of orders) {
         console.log(
           [
@@ -34,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
             o.pay_type === 'C' ? 'card' : 'ATM ',
             pad(formatPrice(o.total), 10),
             formatTaiwanDateTime(o.created_at),
+            uncaptured.has(o.id) ? `  ${AUTHORIZED}` : '',
             o.attention ? `  ⚠ ${o.attention}` : '',
           ].join('  '),
         );
@@ -61,9 +87,15 @@ async function main(argv: string[]): Promise<number> {
       console.log(`total ${formatPrice(o.total)}  refunded ${formatPrice(o.refunded_amount)}`);
       if (o.attention) console.log(`ATTENTION: ${o.attention}`);
       if (o.failure_reason) console.log(`failure: ${o.failure_reason}`);
-      for (const p of await paymentsOf(db, o.id)) {
+      const payments = await paymentsOf(db, o.id);
+      if (o.status === 'paid' && payments.some(isAuthorizedNotCaptured)) {
         console.log(
-          `  bank order ${p.bank_order_no} #${p.attempt} ${p.status} TSNo ${p.ts_no ?? '-'}${p.atm_pay_no ? ` ATM ${p.atm_pay_no}` : ''}${p.card_last4 ? ` card …${p.card_last4}` : ''}${p.bank_description ? ` (${p.bank_description})` : ''}`,
+          `${AUTHORIZED.toUpperCase()}: capture with \`npm run orders -- capture ${o.order_no}\`, or cancel the authorization with \`void ${o.order_no}\``,
+        );
+      }
+      for (const p of payments) {
+        console.log(
+          `  bank order ${p.bank_order_no} #${p.attempt} ${p.status} TSNo ${p.ts_no ?? '-'}${p.atm_pay_no ? ` ATM ${p.atm_pay_no}` : ''}${p.card_last4 ? ` card …${p.card_last4}` : ''}${captureState(p)}${p.bank_description ? ` (${p.bank_description})` : ''}`,
         );
       }
       for (const r of await refundsOf(db, o.id)) {
@@ -73,22 +105,42 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    const qpayConfig = (): QpayConfig =>
+      config.qpay ??
+      (config.mode === 'sandbox'
+        ? {
+            baseUrl: `http://127.0.0.1:${config.sandbox.bankSimPort}/funBIZ-Sbx/QPay.WebAPI/api/`,
+            ...DEMO_QPAY_CREDENTIALS,
+          }
+        : (() => {
+            throw new ConfigError('QPAY_SHOP_NO', `QPay is not configured; cannot ${command}`);
+          })());
+    if ((command === 'capture' || command === 'void') && arg) {
+      const qpay = createQpayClient(qpayConfig());
+      try {
+        if (command === 'capture') {
+          const r = await captureOrder(db, qpay, arg, Date.now);
+          console.log(
+            `captured ${formatPrice(r.order.total)} of ${r.order.order_no} (${r.description}) at ${formatTaiwanDateTime(r.payment.captured_at ?? Date.now())}`,
+          );
+        } else {
+          const r = await voidOrder(db, qpay, arg, Date.now);
+          console.log(
+            `cancelled the card authorization of ${r.order.order_no} (${r.description}); order is now ${r.order.status}, its items are back in stock`,
+          );
+          console.log('the customer gets a notice in LINE (no charge will be made) when the shop is running');
+        }
+      } finally {
+        await qpay.close();
+      }
+      return 0;
+    }
     if (command === 'refund' && arg) {
       if (amountText !== undefined && !/^\d+$/.test(amountText)) {
         console.error('amount must be a whole number of NT$');
         return 1;
       }
-      const qpayConfig: QpayConfig =
-        config.qpay ??
-        (config.mode === 'sandbox'
-          ? {
-              baseUrl: `http://127.0.0.1:${config.sandbox.bankSimPort}/funBIZ-Sbx/QPay.WebAPI/api/`,
-              ...DEMO_QPAY_CREDENTIALS,
-            }
-          : (() => {
-              throw new ConfigError('QPAY_SHOP_NO', 'QPay is not configured; cannot refund');
-            })());
-      const qpay = createQpayClient(qpayConfig);
+      const qpay = createQpayClient(qpayConfig());
       try {
         const r = await refundOrder(db, qpay, arg, amountText === undefined ? undefined : Number(amountText), Date.now);
         console.log(
@@ -103,7 +155,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   } catch (err) {
-    if (err instanceof RefundError || err instanceof QpayError || err instanceof ConfigError) {
+    if (
+      err instanceof RefundError ||
+      err instanceof CaptureError ||
+      err instanceof QpayError ||
+      err instanceof ConfigError
+    ) {
       console.error(`orders: ${err.message}`);
       return 1;
     }

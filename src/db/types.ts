@@ -156,6 +156,12 @@ export interface PaymentTable {
   bank_calls: ColumnType<number, number | undefined, number>;
   locked_until: number | null;
   raw: string | null;
+  /** 1: created with AutoBilling Y; 0: authorize only (capture with OrderMaintain P); null: unknown (before 0004). */
+  auto_capture: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the card payment was captured (= paid_at when auto-captured); null: not (yet) captured. */
+  captured_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the merchant cancelled the card authorization (OrderMaintain C); the order is cancelled then. */
+  voided_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }

@@ -27,6 +27,7 @@ import {
   getOrder,
   insertPaymentAttempt,
   orderItems,
+  recordAutoCapture,
   transitionPayment,
 } from '../shop/order-repository';
 import { recordBankOrderCreated, recordBankOrderRefused } from '../shop/order-service';
@@ -159,6 +160,7 @@ export class OrderSubmitter {
       returnUrl: `${this.deps.publicBaseUrl}/payments/qpay/return`,
       backendUrl: `${this.deps.publicBaseUrl}/payments/qpay/notify`,
     };
+    if (order.pay_type === 'C') await recordAutoCapture(db, payment.id, config.cardAutoCapture);
     let created: OrderCreated;
     try {
       created =

@@ -180,6 +180,8 @@ export const orderCopy = {
           ? `訂單 ${no} 已退還剩餘款項 ${amount}，全額退款完成`
           : `訂單 ${no} 已部分退款 ${amount}`
     }，款項將依發卡銀行作業時間退回。`,
+  authorizationVoided: (no: string, amount: string) =>
+    `訂單 ${no} 已由店家取消，信用卡授權 ${amount} 已撤銷，這筆款項不會向您請款。若帳單上暫時看到這筆授權，將依發卡銀行作業時間自動消失。`,
   // Result pages (browser, after the bank's card page).
   pageTitle: (shop: string) => `${shop}｜付款結果`,
   pagePaid: '付款成功',

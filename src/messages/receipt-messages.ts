@@ -1,4 +1,4 @@
-/** Pure builders for the receipt and the notices that follow a payment (late payment, refund). */
+/** Pure builders for the receipt and the notices that follow a payment (late payment, refund, cancelled authorization). */
 import type { messagingApi } from '@line/bot-sdk';
 import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
@@ -63,4 +63,9 @@ export function paidLateMessage(orderNo: string): Message {
 /** `rest`: this refund returns what a partial refund left, so the order is now fully refunded. */
 export function refundMessage(orderNo: string, amount: number, kind: 'full' | 'rest' | 'partial'): Message {
   return text(orderCopy.refundNotice(orderNo, formatPrice(amount), kind), true);
+}
+
+/** The merchant cancelled the card authorization of a paid (authorized, not captured) order: no charge. */
+export function authorizationVoidedMessage(orderNo: string, amount: number): Message {
+  return text(orderCopy.authorizationVoided(orderNo, formatPrice(amount)), true);
 }

@@ -307,6 +307,7 @@ export async function transitionPayment(
       | 'card_last4'
       | 'bank_description'
       | 'raw'
+      | 'captured_at'
     >
   > = {},
 ): Promise<boolean> {
@@ -345,6 +346,75 @@ export async function claimRequestedPayments(
     .where('status', '=', 'requested')
     .returningAll()
     .execute();
+}
+
+/** Records, before OrderCreate, whether the bank order asks the bank to capture at once (AutoBilling). */
+export async function recordAutoCapture(db: Executor, paymentId: number, autoCapture: boolean): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ auto_capture: autoCapture ? 1 : 0 })
+    .where('id', '=', paymentId)
+    .execute();
+}
+
+/** A paid card payment that was only authorized: the merchant can still capture it or cancel the authorization. */
+export function isAuthorizedNotCaptured(p: Payment): boolean {
+  return (
+    p.status === 'paid' && p.pay_type === 'C' && p.auto_capture === 0 && p.captured_at === null && p.voided_at === null
+  );
+}
+
+/** Ids (of those given) of orders that have an authorized, not captured card payment. */
+export async function ordersAuthorizedNotCaptured(db: Executor, orderIds: number[]): Promise<Set<number>> {
+  if (orderIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('payments')
+    .select('order_id')
+    .where('order_id', 'in', orderIds)
+    .where('status', '=', 'paid')
+    .where('pay_type', '=', 'C')
+    .where('auto_capture', '=', 0)
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .execute();
+  return new Set(rows.map((r) => r.order_id));
+}
+
+/** Records a capture (OrderMaintain P), once; returns whether it did. */
+export async function markCaptured(trx: Executor, paymentId: number, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('payments')
+    .set({ captured_at: now, updated_at: now })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'paid')
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Records a cancelled authorization (OrderMaintain C), once; returns whether it did. */
+export async function markVoided(trx: Executor, paymentId: number, description: string, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('payments')
+    .set({ voided_at: now, bank_description: description, updated_at: now })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'paid')
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Puts sold units back on the shelf (a sale undone: its card authorization was cancelled). */
+export async function restockSold(trx: Executor, lines: ReserveLine[], now: number): Promise<void> {
+  for (const l of [...lines].sort((a, b) => a.productId - b.productId)) {
+    await trx
+      .updateTable('products')
+      .set((eb) => ({ stock: eb('stock', '+', l.quantity), updated_at: now }))
+      .where('id', '=', l.productId)
+      .execute();
+  }
 }
 
 /** Puts off a leased payment attempt until `at` (after a transient bank error). */

@@ -87,6 +87,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           paid_at: e.paidAt,
           card_last4: e.cardLast4,
           raw: JSON.stringify(e.raw).slice(0, 8000),
+          // Auto-captured: the bank took the money with the payment. Authorize only: captured later (CLI).
+          captured_at: payment.auto_capture === 1 ? e.paidAt : null,
         },
       );
       if (!fresh) return; // this bank order was already recorded as paid

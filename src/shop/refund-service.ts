@@ -8,7 +8,14 @@ import type { DB, Order } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
 import { refundMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
-import { getOrder, getOrderByNo, paymentsOf, recordRefund, refundsOf } from './order-repository';
+import {
+  getOrder,
+  getOrderByNo,
+  isAuthorizedNotCaptured,
+  paymentsOf,
+  recordRefund,
+  refundsOf,
+} from './order-repository';
 
 export class RefundError extends Error {}
 
@@ -28,6 +35,11 @@ export async function refundOrder(
   if (paid.pay_type !== 'C') {
     throw new RefundError(
       'ATM payments cannot be refunded through QPay; transfer the money back and record it by hand',
+    );
+  }
+  if (isAuthorizedNotCaptured(paid)) {
+    throw new RefundError(
+      `order ${orderNo} is authorized, not captured: nothing was charged yet; capture it first, or void it to cancel the authorization`,
     );
   }
   const left = order.total - order.refunded_amount;
