@@ -22,6 +22,17 @@ import {
   waitUntil,
 } from './helpers';
 
+/** With the jobs stopped: a new customer adds one unit and checks out by card (events handled by hand). */
+async function checkOutByHand(shop: TestShop) {
+  const user = newUser();
+  const p = await productWithStock(shop, 5);
+  await shop.sim.postback(user, `action=add&productId=${p.id}`);
+  await shop.runtime.eventWorker.tick();
+  await shop.sim.postback(user, 'action=checkout&payType=C');
+  await shop.runtime.eventWorker.tick();
+  return user;
+}
+
 async function notify(shop: TestShop, body: unknown) {
   const res = await fetch(`${shop.url}/payments/qpay/notify`, {
     method: 'POST',
@@ -233,12 +244,7 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
 
   it('crash after reserve (before the bank call): a new process creates the bank order once', async () => {
     shop = await startTestShop(dialect, { startJobs: false });
-    const user = newUser();
-    const p = await productWithStock(shop, 5);
-    await shop.sim.postback(user, `action=add&productId=${p.id}`);
-    await shop.runtime.eventWorker.tick();
-    await shop.sim.postback(user, 'action=checkout&payType=C');
-    await shop.runtime.eventWorker.tick();
+    const user = await checkOutByHand(shop);
     const [pending] = await ordersOf(shop, user);
     expect(pending?.status).toBe('pending');
     expect(shop.bank.orders()).toHaveLength(0);
@@ -288,12 +294,7 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
 
   it('crash after the bank said paid, before the receipt: the recorded token is confirmed on restart, once', async () => {
     shop = await startTestShop(dialect, { startJobs: false });
-    const user = newUser();
-    const p = await productWithStock(shop, 5);
-    await shop.sim.postback(user, `action=add&productId=${p.id}`);
-    await shop.runtime.eventWorker.tick();
-    await shop.sim.postback(user, 'action=checkout&payType=C');
-    await shop.runtime.eventWorker.tick();
+    const user = await checkOutByHand(shop);
     await shop.runtime.orderSubmitter?.tick();
     const [order] = await ordersOf(shop, user);
     await shop.bank.pay(order?.order_no as string); // notification recorded; nothing confirmed it
