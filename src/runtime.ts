@@ -199,6 +199,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         await app.close();
         await Promise.all(pollers.map((p) => p.stop()));
         if (ownsQpay) await qpay?.close();
+        await line.close();
       })();
       return stopping;
     },

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  // The LINE SDK uses the global fetch: bound every outbound call so a slow LINE never hangs a worker.
+  // What still uses the global fetch (the rich menu deploy through @line/bot-sdk, the sandbox's
+  // webhook sender): bound every outbound call so a slow peer never hangs the process.
   setGlobalDispatcher(
     new Agent({ connectTimeout: 5_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 }),
   );

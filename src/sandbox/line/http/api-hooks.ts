@@ -42,7 +42,8 @@ function parseResponse(payload: unknown): unknown {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Unref'd: a caller that gave up waiting (a client timeout) must not keep the process alive. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Cross-cutting behaviour of the simulated Messaging API: request IDs, injected latency and

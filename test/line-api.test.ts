@@ -1,0 +1,79 @@
+/** The shop's LINE client against the LINE simulator: what each kind of failure is sorted into. */
+import { createServer } from 'node:net';
+import { createLineApi, type LineApi, LineSendError } from '../src/line/line-api';
+import { type LineSimulator, startLineSimulator } from '../src/sandbox/line';
+
+const SECRET = 'line-api-test-secret';
+const TOKEN = 'line-api-test-token';
+const hello = [{ type: 'text' as const, text: '哈囉' }];
+
+async function failureOf(p: Promise<unknown>): Promise<LineSendError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof LineSendError) return err;
+    throw err;
+  }
+  throw new Error('expected a LineSendError');
+}
+
+describe('LINE client', () => {
+  let sim: LineSimulator;
+  let api: LineApi;
+  beforeAll(async () => {
+    sim = await startLineSimulator({ channelSecret: SECRET, channelAccessToken: TOKEN });
+    api = createLineApi({ channelAccessToken: TOKEN, apiBaseUrl: sim.url, timeoutMs: 300 });
+  });
+  afterAll(async () => {
+    await api.close();
+    await sim.close();
+  });
+  afterEach(() => sim.clearFaults());
+
+  it('pushes with the bearer token and retry key, and counts a 409 on the same key as delivered', async () => {
+    const user = sim.addUser().userId;
+    await api.push(user, hello, '6f1a2b3c-4d5e-5f60-8a7b-8c9d0e1f2a3b');
+    await api.push(user, hello, '6f1a2b3c-4d5e-5f60-8a7b-8c9d0e1f2a3b');
+    const calls = sim.callsTo('/v2/bot/message/push');
+    expect(calls.map((c) => c.status)).toEqual([200, 409]);
+    expect(calls[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(sim.botMessages(user)).toEqual([expect.objectContaining({ type: 'text', text: '哈囉' })]);
+  });
+
+  it('sorts a spent reply token, a refused message and a LINE outage apart', async () => {
+    expect(await failureOf(api.reply('no-such-token', hello))).toMatchObject({
+      kind: 'invalid_reply_token',
+      status: 400,
+    });
+    const user = sim.addUser().userId;
+    const refused = await failureOf(api.push(user, [{ type: 'text', text: '' }], crypto.randomUUID()));
+    expect(refused).toMatchObject({ kind: 'rejected', status: 400 });
+    sim.failNext('/v2/bot/message/push', { status: 503, times: 1 });
+    expect(await failureOf(api.push(user, hello, crypto.randomUUID()))).toMatchObject({
+      kind: 'retryable',
+      status: 503,
+    });
+  });
+
+  it('treats a LINE that does not answer in time, or cannot be reached, as worth another try', async () => {
+    const user = sim.addUser().userId;
+    sim.setLatency(2_000, '/v2/bot/message/push');
+    const slow = await failureOf(api.push(user, hello, crypto.randomUUID()));
+    expect(slow).toMatchObject({ kind: 'retryable', status: undefined });
+    expect(slow.message).toMatch(/^network: /);
+
+    // A port that nothing listens on any more.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const down = createLineApi({ channelAccessToken: TOKEN, apiBaseUrl: `http://127.0.0.1:${port}` });
+    try {
+      expect(await failureOf(down.push(user, hello, crypto.randomUUID()))).toMatchObject({ kind: 'retryable' });
+    } finally {
+      await down.close();
+    }
+  });
+});
