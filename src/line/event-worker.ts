@@ -19,7 +19,7 @@ import { copy } from '../messages/copy';
 import type { ConversationContext } from '../shop/conversation';
 import {
   chatsWithPendingEvents,
-  finishEvent,
+  finishEvents,
   leaseChats,
   pendingEventsOf,
   recordEventFailure,
@@ -95,14 +95,7 @@ export class EventWorker {
   private async handleGroup(events: LineEventRow[]): Promise<Handled[] | undefined> {
     if (events.length <= 1) return undefined;
     try {
-      return await this.deps.db.transaction().execute(async (trx) => {
-        const out: Handled[] = [];
-        for (const row of events) {
-          const h = await this.handleIn(trx, row);
-          if (h) out.push(h);
-        }
-        return out;
-      });
+      return await this.deps.db.transaction().execute((trx) => this.handleIn(trx, events));
     } catch {
       return undefined;
     }
@@ -115,8 +108,7 @@ export class EventWorker {
     for (const row of events) {
       if (stuck.has(row.chat_id)) continue;
       try {
-        const h = await db.transaction().execute((trx) => this.handleIn(trx, row));
-        if (h) out.push(h);
+        out.push(...(await db.transaction().execute((trx) => this.handleIn(trx, [row]))));
       } catch (err) {
         stuck.add(row.chat_id);
         const attempts = await recordEventFailure(db, row.webhook_event_id, String((err as Error)?.stack ?? err));
@@ -127,10 +119,22 @@ export class EventWorker {
     return out;
   }
 
-  /** Handles one event inside `trx`; undefined when another worker already did. */
-  private async handleIn(trx: Transaction<DB>, row: LineEventRow): Promise<Handled | undefined> {
+  /** Handles events inside `trx`, in order, skipping any another worker already did. */
+  private async handleIn(trx: Transaction<DB>, rows: LineEventRow[]): Promise<Handled[]> {
     const { now } = this.deps;
-    if (!(await finishEvent(trx, row.webhook_event_id, 'done', now()))) return undefined;
+    const mine = await finishEvents(
+      trx,
+      rows.map((r) => r.webhook_event_id),
+      'done',
+      now(),
+    );
+    const out: Handled[] = [];
+    for (const row of rows) if (mine.has(row.webhook_event_id)) out.push(await this.handleOne(trx, row));
+    return out;
+  }
+
+  private async handleOne(trx: Transaction<DB>, row: LineEventRow): Promise<Handled> {
+    const { now } = this.deps;
     const event = JSON.parse(row.payload) as webhook.Event;
     const replyToken = (event as { replyToken?: string }).replyToken;
     const handled: Handled = { afterCommit: [] };
@@ -168,7 +172,7 @@ export class EventWorker {
   private async giveUp(row: LineEventRow): Promise<void> {
     const { db, now, logger } = this.deps;
     await db.transaction().execute(async (trx) => {
-      if (!(await finishEvent(trx, row.webhook_event_id, 'failed', now()))) return;
+      if ((await finishEvents(trx, [row.webhook_event_id], 'failed', now())).size === 0) return;
       await enqueueMessage(
         trx,
         {

@@ -98,17 +98,25 @@ export async function pendingEventsOf(db: Executor, chatIds: string[], limit: nu
 }
 
 /**
- * Marks an event handled, only if it is still pending: inside the handler's transaction this
- * is what makes processing exactly-once (a second worker's update matches nothing).
+ * Marks events handled, only those still pending, and returns which ones it marked: inside the
+ * handler's transaction this is what makes processing exactly-once (a second worker's update
+ * matches nothing). One statement for a whole group of events.
  */
-export async function finishEvent(db: Executor, id: string, status: 'done' | 'failed', now: number): Promise<boolean> {
-  const r = await db
+export async function finishEvents(
+  db: Executor,
+  ids: string[],
+  status: 'done' | 'failed',
+  now: number,
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
     .updateTable('line_events')
     .set({ status, processed_at: now })
-    .where('webhook_event_id', '=', id)
+    .where('webhook_event_id', 'in', ids)
     .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+    .returning('webhook_event_id')
+    .execute();
+  return new Set(rows.map((r) => r.webhook_event_id));
 }
 
 export async function recordEventFailure(db: Executor, id: string, error: string): Promise<number> {

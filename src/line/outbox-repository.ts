@@ -1,7 +1,9 @@
 /** The outbox: messages to send, written in the transaction that decided to send them. */
 import { createHash } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { type Executor, isPostgres } from '../db/database';
-import type { OutboxRow } from '../db/types';
+import { prepare } from '../db/prepared';
+import type { OutboxRow, OutboxTable } from '../db/types';
 
 /**
  * X-Line-Retry-Key must be a UUID; derive it from what is being sent (e.g. "receipt:order 42")
@@ -27,25 +29,30 @@ export interface NewOutboxMessage {
   claimFor?: number | undefined;
 }
 
+// Every handled event enqueues its reply (see src/db/prepared.ts).
+const insertMessage = prepare((db, row: Insertable<OutboxTable>) =>
+  db
+    .insertInto('outbox')
+    .values(row)
+    .onConflict((oc) => oc.column('retry_key').doNothing())
+    .returningAll(),
+);
+
 /** Enqueues a message; the same logicalKey twice enqueues it once. Returns the row if new. */
 export async function enqueueMessage(db: Executor, m: NewOutboxMessage, now: number): Promise<OutboxRow | undefined> {
-  return db
-    .insertInto('outbox')
-    .values({
-      line_user_id: m.lineUserId,
-      messages: JSON.stringify(m.messages),
-      reply_token: m.replyToken ?? null,
-      reply_until: m.replyToken ? (m.replyUntil ?? null) : null,
-      retry_key: retryKeyFor(m.logicalKey),
-      kind: m.kind,
-      status: 'pending',
-      next_attempt_at: now,
-      locked_until: m.claimFor ?? null,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('retry_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const { rows } = await insertMessage(db, {
+    line_user_id: m.lineUserId,
+    messages: JSON.stringify(m.messages),
+    reply_token: m.replyToken ?? null,
+    reply_until: m.replyToken ? (m.replyUntil ?? null) : null,
+    retry_key: retryKeyFor(m.logicalKey),
+    kind: m.kind,
+    status: 'pending',
+    next_attempt_at: now,
+    locked_until: m.claimFor ?? null,
+    created_at: now,
+  });
+  return rows[0];
 }
 
 /** Leases up to `limit` due rows to the caller (SKIP LOCKED on PostgreSQL so instances share). */

@@ -1,5 +1,6 @@
 /** Carts and their lines. Only this file touches the cart tables. */
 import type { Executor } from '../db/database';
+import { prepare } from '../db/prepared';
 import type { Cart } from '../db/types';
 
 export interface CartLine {
@@ -14,13 +15,41 @@ export interface CartLine {
   active: boolean;
 }
 
+// Every cart action runs these (see src/db/prepared.ts).
+const selectOpenCart = prepare((db, p: { lineUserId: string }) =>
+  db.selectFrom('carts').selectAll().where('line_user_id', '=', p.lineUserId).where('status', '=', 'open'),
+);
+const selectCartLines = prepare((db, p: { cartId: number }) =>
+  db
+    .selectFrom('cart_items')
+    .innerJoin('products', 'products.id', 'cart_items.product_id')
+    .select([
+      'products.id as productId',
+      'products.sku',
+      'products.name',
+      'products.image_url as imageUrl',
+      'products.price as unitPrice',
+      'products.stock',
+      'products.reserved',
+      'products.active',
+      'cart_items.quantity',
+    ])
+    .where('cart_items.cart_id', '=', p.cartId)
+    .orderBy('cart_items.added_at')
+    .orderBy('products.id'),
+);
+const upsertLine = prepare((db, p: { cartId: number; productId: number; quantity: number; now: number }) =>
+  db
+    .insertInto('cart_items')
+    .values({ cart_id: p.cartId, product_id: p.productId, quantity: p.quantity, added_at: p.now })
+    .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet({ quantity: p.quantity })),
+);
+const touchCart = prepare((db, p: { cartId: number; now: number }) =>
+  db.updateTable('carts').set({ updated_at: p.now }).where('id', '=', p.cartId),
+);
+
 export async function findOpenCart(db: Executor, lineUserId: string): Promise<Cart | undefined> {
-  return db
-    .selectFrom('carts')
-    .selectAll()
-    .where('line_user_id', '=', lineUserId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+  return (await selectOpenCart(db, { lineUserId })).rows[0];
 }
 
 /** The user's open cart, created when there is none (the unique index keeps it to one). */
@@ -35,24 +64,7 @@ export async function openCartFor(db: Executor, lineUserId: string, now: number)
 }
 
 export async function cartLines(db: Executor, cartId: number): Promise<CartLine[]> {
-  const rows = await db
-    .selectFrom('cart_items')
-    .innerJoin('products', 'products.id', 'cart_items.product_id')
-    .select([
-      'products.id as productId',
-      'products.sku',
-      'products.name',
-      'products.image_url as imageUrl',
-      'products.price as unitPrice',
-      'products.stock',
-      'products.reserved',
-      'products.active',
-      'cart_items.quantity',
-    ])
-    .where('cart_items.cart_id', '=', cartId)
-    .orderBy('cart_items.added_at')
-    .orderBy('products.id')
-    .execute();
+  const { rows } = await selectCartLines(db, { cartId });
   return rows.map((r) => ({
     productId: r.productId,
     sku: r.sku,
@@ -86,18 +98,14 @@ export async function setLineQuantity(
   if (quantity <= 0) {
     await db.deleteFrom('cart_items').where('cart_id', '=', cartId).where('product_id', '=', productId).execute();
   } else {
-    await db
-      .insertInto('cart_items')
-      .values({ cart_id: cartId, product_id: productId, quantity, added_at: now })
-      .onConflict((oc) => oc.columns(['cart_id', 'product_id']).doUpdateSet({ quantity }))
-      .execute();
+    await upsertLine(db, { cartId, productId, quantity, now });
   }
-  await db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
+  await touchCart(db, { cartId, now });
 }
 
 export async function clearCart(db: Executor, cartId: number, now: number): Promise<void> {
   await db.deleteFrom('cart_items').where('cart_id', '=', cartId).execute();
-  await db.updateTable('carts').set({ updated_at: now }).where('id', '=', cartId).execute();
+  await touchCart(db, { cartId, now });
 }
 
 /** Moves a cart between statuses only if it is still in `from`; returns whether it did. */

@@ -1,5 +1,6 @@
 /** Catalog reads and the import upsert. Only this file touches the catalog tables. */
 import type { Executor } from '../db/database';
+import { prepare } from '../db/prepared';
 import type { Category, Product } from '../db/types';
 
 export interface CategorySummary extends Category {
@@ -43,8 +44,11 @@ export async function listActiveProducts(
   return { products: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
+// Every add-to-cart reads the product (see src/db/prepared.ts).
+const selectProduct = prepare((db, p: { id: number }) => db.selectFrom('products').selectAll().where('id', '=', p.id));
+
 export async function getProduct(db: Executor, id: number): Promise<Product | undefined> {
-  return db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await selectProduct(db, { id })).rows[0];
 }
 
 export async function countProducts(db: Executor): Promise<number> {
