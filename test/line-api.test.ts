@@ -5,7 +5,7 @@ import { type LineSimulator, startLineSimulator } from '../src/sandbox/line';
 
 const SECRET = 'line-api-test-secret';
 const TOKEN = 'line-api-test-token';
-const hello = [{ type: 'text' as const, text: '哈囉' }];
+const hello = JSON.stringify([{ type: 'text', text: '哈囉' }]);
 
 async function failureOf(p: Promise<unknown>): Promise<LineSendError> {
   try {
@@ -46,7 +46,7 @@ describe('LINE client', () => {
       status: 400,
     });
     const user = sim.addUser().userId;
-    const refused = await failureOf(api.push(user, [{ type: 'text', text: '' }], crypto.randomUUID()));
+    const refused = await failureOf(api.push(user, JSON.stringify([{ type: 'text', text: '' }]), crypto.randomUUID()));
     expect(refused).toMatchObject({ kind: 'rejected', status: 400 });
     sim.failNext('/v2/bot/message/push', { status: 503, times: 1 });
     expect(await failureOf(api.push(user, hello, crypto.randomUUID()))).toMatchObject({

@@ -8,7 +8,6 @@
  * global fetch: in the benchmark fetch's web-stream machinery cost more CPU per event than
  * running the SQL. Requests and bodies are exactly the SDK's (same paths, headers, JSON).
  */
-import type { messagingApi } from '@line/bot-sdk';
 import { Pool } from 'undici';
 
 export type LineFailureKind = 'retryable' | 'invalid_reply_token' | 'rejected';
@@ -24,10 +23,14 @@ export class LineSendError extends Error {
   }
 }
 
+/**
+ * Messages go in as the JSON text of their array, as the outbox stores them: a reply is sent
+ * without parsing and re-serialising its (often several KB of Flex) messages.
+ */
 export interface LineApi {
-  reply(replyToken: string, messages: messagingApi.Message[]): Promise<void>;
+  reply(replyToken: string, messagesJson: string): Promise<void>;
   /** A 409 (retry key already accepted) means LINE has it: success. */
-  push(to: string, messages: messagingApi.Message[], retryKey: string): Promise<void>;
+  push(to: string, messagesJson: string, retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,8 +73,8 @@ export function createLineApi(options: LineApiOptions): LineApi {
   });
   const auth = `Bearer ${options.channelAccessToken}`;
 
-  /** POSTs JSON; resolves with the status when LINE answered 2xx (or `okStatus`), else throws. */
-  async function post(path: string, payload: unknown, extraHeaders: Record<string, string> = {}, okStatus?: number) {
+  /** POSTs a JSON body; resolves when LINE answered 2xx (or `okStatus`), else throws. */
+  async function post(path: string, body: string, extraHeaders: Record<string, string> = {}, okStatus?: number) {
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
       res = await pool.request({
@@ -83,26 +86,33 @@ export function createLineApi(options: LineApiOptions): LineApi {
           'user-agent': 'line-shop',
           ...extraHeaders,
         },
-        body: JSON.stringify(payload),
+        body,
       });
     } catch (err) {
       throw networkError(err);
     }
-    let body: string;
+    let answer: string;
     try {
-      body = await res.body.text();
+      answer = await res.body.text();
     } catch (err) {
       throw networkError(err);
     }
     if ((res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === okStatus) return;
-    throw classifyStatus(res.statusCode, body);
+    throw classifyStatus(res.statusCode, answer);
   }
 
   return {
-    reply: (replyToken, messages) => post('/v2/bot/message/reply', { replyToken, messages }),
-    push: (to, messages, retryKey) =>
-      post('/v2/bot/message/push', { to, messages }, { 'x-line-retry-key': retryKey }, 409),
-    showLoading: (chatId, seconds) => post('/v2/bot/chat/loading/start', { chatId, loadingSeconds: seconds }),
+    reply: (replyToken, messagesJson) =>
+      post('/v2/bot/message/reply', `{"replyToken":${JSON.stringify(replyToken)},"messages":${messagesJson}}`),
+    push: (to, messagesJson, retryKey) =>
+      post(
+        '/v2/bot/message/push',
+        `{"to":${JSON.stringify(to)},"messages":${messagesJson}}`,
+        { 'x-line-retry-key': retryKey },
+        409,
+      ),
+    showLoading: (chatId, seconds) =>
+      post('/v2/bot/chat/loading/start', JSON.stringify({ chatId, loadingSeconds: seconds })),
     close: () => pool.close(),
   };
 }

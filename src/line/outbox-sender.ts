@@ -2,7 +2,6 @@
  * Delivers outbox rows: reply while the token is fresh (free for the merchant), otherwise push
  * with the row's X-Line-Retry-Key. Retries 5xx/429/network with backoff; gives up loudly.
  */
-import type { messagingApi } from '@line/bot-sdk';
 import type { Executor } from '../db/database';
 import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
@@ -67,12 +66,11 @@ export class OutboxSender {
   }
 
   private async send(row: OutboxRow): Promise<SendOutcome> {
-    const messages = JSON.parse(row.messages) as messagingApi.Message[];
     const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
     try {
       if (useReply) {
         try {
-          await this.line.reply(row.reply_token as string, messages);
+          await this.line.reply(row.reply_token as string, row.messages);
           return { ok: true, via: 'reply' };
         } catch (err) {
           // A spent or expired token: the customer still gets the message, as a push.
@@ -80,7 +78,7 @@ export class OutboxSender {
           this.logger.info({ outboxId: row.id, kind: row.kind }, 'reply token no longer valid; pushing instead');
         }
       }
-      await this.line.push(row.line_user_id, messages, row.retry_key);
+      await this.line.push(row.line_user_id, row.messages, row.retry_key);
       return { ok: true, via: 'push' };
     } catch (err) {
       return {
