@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { migrateToLatest } from '../src/db/migrator';
 import { encodePostback } from '../src/messages/postback';
 import { startLineSimulator } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
+import { cpuMs } from './cpu-time';
 import type { ServerMessage } from './protocol';
 
 const SECRET = 'bench-cpu-secret';
@@ -23,12 +24,6 @@ const TOKEN = 'bench-cpu-token';
 const EVENTS = Number(process.argv[2] ?? 4000);
 const USERS = 200;
 const CONCURRENCY = 16;
-
-/** utime + stime of a process, in ms (Linux /proc; clock ticks are 100 Hz here). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cpu-'));

@@ -33,6 +33,7 @@ import {
 } from '../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator, type WebhookEvent } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
+import { cpuMeter } from './cpu-time';
 import { summarizeProfiles } from './profile-summary';
 import type { LoadJob, LoadResult, ServerMessage } from './protocol';
 
@@ -60,6 +61,7 @@ const wanted = args.filter((a) => !a.startsWith('--'));
 
 interface ServerProc {
   url: string;
+  pid: number;
   idleRss: number;
   peakRss: number;
   lastRss: number;
@@ -78,6 +80,7 @@ function startServer(script: string, env: Record<string, string>, opts: { cpuPro
   return new Promise<ServerProc>((resolve, reject) => {
     const proc: ServerProc = {
       url: '',
+      pid: child.pid as number,
       idleRss: 0,
       peakRss: 0,
       lastRss: 0,
@@ -110,6 +113,7 @@ function startServer(script: string, env: Record<string, string>, opts: { cpuPro
 }
 
 interface LoadGen {
+  pid: number;
   run(job: LoadJob): Promise<LoadResult>;
   close(): void;
 }
@@ -122,6 +126,7 @@ function startLoadGen(): Promise<LoadGen> {
   return new Promise((resolve) => {
     child.once('message', () =>
       resolve({
+        pid: child.pid as number,
         run: (job) =>
           new Promise((done, fail) => {
             child.once('message', (m: { type: string; result?: LoadResult; message?: string }) =>
@@ -470,6 +475,7 @@ async function saturate(env: Env, shop: Shop, count: number, maxMs?: number) {
   const eventsFile = await mintEvents(env.sim, count + WARMUP, shop.db.productIds);
   for (const i of shop.instances) i.resetPeak();
   const mark = lastSeq(env.sim);
+  const cpu = meterCpu(env, shop.instances);
   const r = await env.load.run({
     targets: shop.targets,
     secret: SECRET,
@@ -482,6 +488,7 @@ async function saturate(env: Env, shop: Shop, count: number, maxMs?: number) {
     maxMs,
   });
   const all = await waitDelivered(env.sim, mark, r.sent + WARMUP, 120_000);
+  const cpuPerEvent = cpu.perEvent(r.sent + WARMUP);
   const d = { ...all, delivered: all.delivered - WARMUP };
   const sent = r.sent;
   const seconds = (Math.max(d.lastAt, r.endedAt) - r.startedAt) / 1000;
@@ -501,8 +508,25 @@ async function saturate(env: Env, shop: Shop, count: number, maxMs?: number) {
       lost: Math.max(0, sent - d.delivered),
       dup: Math.max(0, d.delivered - sent),
       'inbox pending': inbox.pending ?? 0,
+      ...cpuColumns(cpuPerEvent),
     } as Row,
   };
+}
+
+/**
+ * CPU time per event of every process in the loop: the server(s), the load generator and this
+ * process (the LINE simulator receiving the replies). On a 2-core machine their sum bounds events/s.
+ */
+function meterCpu(env: Env, servers: ServerProc[]) {
+  return cpuMeter({
+    ...Object.fromEntries(servers.map((s, i) => [`server${servers.length > 1 ? i + 1 : ''}`, s.pid])),
+    loadgen: env.load.pid,
+    'LINE sim': process.pid,
+  });
+}
+
+function cpuColumns(perEvent: Record<string, number>): Row {
+  return Object.fromEntries(Object.entries(perEvent).map(([name, ms]) => [`${name} CPU ms/ev`, ms]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,6 +593,7 @@ async function compareScenario(env: Env) {
   const floor = await startServer('floor-server.ts', simEnv);
   try {
     const steps = await rateSteps(env, [floor.url], { countReplies: false });
+    const cpu = meterCpu(env, [floor]);
     const sat = await env.load.run({
       targets: [floor.url],
       secret: SECRET,
@@ -580,7 +605,13 @@ async function compareScenario(env: Env) {
       maxMs: SATURATION_MS,
     });
     table('(6a) Floor: bare Fastify route, signature check only', steps.rows);
-    summary.push({ server: 'bare Fastify floor', 'held/s': steps.held, 'ack/s': sat.achievedRate, 'processed/s': '' });
+    summary.push({
+      server: 'bare Fastify floor',
+      'held/s': steps.held,
+      'ack/s': sat.achievedRate,
+      'processed/s': '',
+      ...cpuColumns(cpu.perEvent(sat.sent + WARMUP)),
+    });
     env.figures['floor ack/s'] = sat.achievedRate;
     results.floor = { steps: steps.raw, saturation: sat, memory: recordMemory(env, 'floor', [floor]) };
   } finally {
@@ -593,6 +624,7 @@ async function compareScenario(env: Env) {
     const steps = await rateSteps(env, [express.url], { mint: productIds, countReplies: true });
     const count = 20_000;
     const eventsFile = await mintEvents(env.sim, count + WARMUP, productIds);
+    const cpu = meterCpu(env, [express]);
     const sat = await env.load.run({
       targets: [express.url],
       secret: SECRET,
@@ -607,6 +639,7 @@ async function compareScenario(env: Env) {
     // Express replies before it answers: every reply of the counted run is in by now.
     const mark = lastSeq(env.sim) - sat.ok;
     const d = await waitDelivered(env.sim, mark, sat.ok, 30_000);
+    const cpuPerEvent = cpu.perEvent(sat.sent + WARMUP);
     const processed = Math.round(d.delivered / ((Math.max(d.lastAt, sat.endedAt) - sat.startedAt) / 1000));
     table('(6b) Express + @line/bot-sdk middleware, reply per event', steps.rows);
     summary.push({
@@ -614,6 +647,7 @@ async function compareScenario(env: Env) {
       'held/s': steps.held,
       'ack/s': sat.achievedRate,
       'processed/s': processed,
+      ...cpuColumns(cpuPerEvent),
     });
     env.figures['express ack/s'] = sat.achievedRate;
     env.figures['express processed/s'] = processed;
@@ -638,6 +672,7 @@ async function compareScenario(env: Env) {
       'held/s': env.figures['sqlite ack held/s'],
       'ack/s': Number(s.row['ack/s']),
       'processed/s': env.figures['sqlite×1 processed/s'],
+      ...Object.fromEntries(Object.entries(s.row).filter(([k]) => k.endsWith('CPU ms/ev'))),
     });
     env.figures['shop ack/s'] = Number(s.row['ack/s']);
     results.shop = { saturation: s, memory: recordMemory(env, 'compare shop (sqlite)', shop.instances) };
@@ -1106,6 +1141,7 @@ async function memoryScenario(env: Env) {
 const scenarios: Record<string, (env: Env) => Promise<void>> = {
   ack: (env) => ackScenario(env),
   e2e: (env) => e2eScenario(env),
+  e2e2: (env) => e2eScenario(env, 'sqlite', 2, 'e2e-sqlite-2'),
   checkout: checkoutScenario,
   payments: paymentsScenario,
   pg: pgScenario,
