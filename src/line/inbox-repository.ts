@@ -3,6 +3,7 @@
  * user's events in order across workers and instances.
  */
 import type { Executor } from '../db/database';
+import { prepare } from '../db/prepared';
 import type { LineEventRow, LineEventStatus } from '../db/types';
 
 export interface NewInboxEvent {
@@ -97,10 +98,20 @@ export async function pendingEventsOf(db: Executor, chatIds: string[], limit: nu
     .execute();
 }
 
+// One row at a time, by primary key: as one `IN (…) AND status = 'pending'` statement SQLite's
+// planner chose the pending-events index and scanned the whole backlog (10× slower under load).
+const finishPending = prepare((db, p: { id: string; status: 'done' | 'failed'; now: number }) =>
+  db
+    .updateTable('line_events')
+    .set({ status: p.status, processed_at: p.now })
+    .where('webhook_event_id', '=', p.id)
+    .where('status', '=', 'pending'),
+);
+
 /**
  * Marks events handled, only those still pending, and returns which ones it marked: inside the
  * handler's transaction this is what makes processing exactly-once (a second worker's update
- * matches nothing). One statement for a whole group of events.
+ * matches nothing).
  */
 export async function finishEvents(
   db: Executor,
@@ -108,15 +119,12 @@ export async function finishEvents(
   status: 'done' | 'failed',
   now: number,
 ): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .updateTable('line_events')
-    .set({ status, processed_at: now })
-    .where('webhook_event_id', 'in', ids)
-    .where('status', '=', 'pending')
-    .returning('webhook_event_id')
-    .execute();
-  return new Set(rows.map((r) => r.webhook_event_id));
+  const finished = new Set<string>();
+  for (const id of ids) {
+    const r = await finishPending(db, { id, status, now });
+    if (Number(r.numAffectedRows ?? 0) === 1) finished.add(id);
+  }
+  return finished;
 }
 
 export async function recordEventFailure(db: Executor, id: string, error: string): Promise<number> {
