@@ -98,4 +98,42 @@ describe.each(dialects)('inbox on %s', (dialect) => {
     // Exactly one answer (notice + cart) per event: nothing sent twice.
     for (const u of users) expect(shop.sim.botMessages(u)).toHaveLength(6);
   });
+
+  it('keeps each user’s replies in order while one batch’s replies travel and the next is handled', async () => {
+    shop = await startTestShop(dialect, { startJobs: false });
+    const other = 'U00000000000000000000000000000bbb';
+    // More events for one user than a batch takes (128), so they span batches; LINE answers slowly,
+    // so a batch is handled while the previous one's replies are still on their way.
+    const events: Record<string, Array<{ timestamp: number; webhookEventId: string; replyToken: string }>> = {
+      [USER]: [],
+      [other]: [],
+    };
+    for (let i = 0; i < 150; i++) {
+      for (const u of i < 20 ? [USER, other] : [USER]) {
+        const r = await shop.sim.sendText(u, '購物車');
+        events[u]?.push(
+          ...(r.events as unknown as Array<{ timestamp: number; webhookEventId: string; replyToken: string }>),
+        );
+      }
+    }
+    // The shop's order: by timestamp, then webhookEventId (events of one millisecond).
+    const inOrder = (u: string) =>
+      (events[u] ?? [])
+        .sort((a, b) => a.timestamp - b.timestamp || (a.webhookEventId < b.webhookEventId ? -1 : 1))
+        .map((e) => e.replyToken);
+    const sent: Record<string, string[]> = { [USER]: inOrder(USER), [other]: inOrder(other) };
+    shop.sim.setLatency(20, '/v2/bot/message/reply');
+    shop.runtime.startJobs();
+    const answered = (token: string | undefined) =>
+      shop.sim.waitForCall((c) => (c.body as { replyToken?: string })?.replyToken === token, { timeoutMs: 20_000 });
+    await Promise.all([answered(sent[USER]?.at(-1)), answered(sent[other]?.at(-1))]);
+    const replied = (u: string) =>
+      shop.sim
+        .callsTo('/v2/bot/message/reply')
+        .map((c) => (c.body as { replyToken: string }).replyToken)
+        .filter((t) => sent[u]?.includes(t));
+    expect(replied(USER)).toEqual(sent[USER]);
+    expect(replied(other)).toEqual(sent[other]);
+    expect(await statuses()).toEqual(Array(170).fill('done'));
+  });
 });

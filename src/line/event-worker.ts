@@ -61,16 +61,56 @@ interface Handled {
   afterCommit: Array<() => void>;
 }
 
+/** Batches handled per tick; each batch's replies travel to LINE while the next is handled. */
+const BATCHES_PER_TICK = 8;
+
+interface Batch {
+  chats: string[];
+  handled: Handled[];
+}
+
 export class EventWorker {
+  /** Chats this process holds while their batch is handled or its replies delivered. */
+  private readonly busyChats = new Set<string>();
+
   constructor(private readonly deps: EventWorkerDeps) {}
 
-  /** One round. Returns whether any event was handled (the poller loops while true). */
+  /**
+   * One round: up to BATCHES_PER_TICK batches, pipelined, so the wait for LINE's answers overlaps
+   * the next batch's database work instead of idling the process. A chat stays leased until its
+   * replies are delivered, so its next events (next batch, or another instance) wait for them:
+   * replies arrive in order. Returns whether any event was handled (the poller loops while true);
+   * everything handled in the round is delivered (or queued for retry) when it returns.
+   */
   async tick(): Promise<boolean> {
+    let any = false;
+    let delivering: Promise<void> | undefined;
+    try {
+      for (let round = 0; round < BATCHES_PER_TICK; round++) {
+        const batch = await this.handleNextBatch();
+        if (!batch) break;
+        any ||= batch.handled.length > 0;
+        const previous = delivering;
+        delivering = this.deliverAndRelease(batch);
+        await previous;
+      }
+    } finally {
+      await delivering;
+    }
+    return any;
+  }
+
+  /** Leases waiting chats (not already busy here) and handles their events; undefined when none. */
+  private async handleNextBatch(): Promise<Batch | undefined> {
     const { db, owner, now } = this.deps;
-    const waiting = await chatsWithPendingEvents(db, this.deps.chatsPerTick ?? 64);
-    if (waiting.length === 0) return false;
+    const limit = this.deps.chatsPerTick ?? 64;
+    const waiting = (await chatsWithPendingEvents(db, limit + this.busyChats.size))
+      .filter((c) => !this.busyChats.has(c))
+      .slice(0, limit);
+    if (waiting.length === 0) return undefined;
     const chats = await leaseChats(db, waiting, owner, now(), LEASE_MS);
-    if (chats.length === 0) return false;
+    if (chats.length === 0) return undefined;
+    for (const c of chats) this.busyChats.add(c);
     try {
       const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
       const size = this.deps.eventsPerTransaction ?? 8;
@@ -84,10 +124,26 @@ export class EventWorker {
         handled.push(...((await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck))));
       }
       for (const h of handled) for (const fn of h.afterCommit) fn();
-      await this.deps.outbox.deliver(handled.flatMap((h) => (h.reply ? [h.reply] : [])));
-      return handled.length > 0;
+      return { chats, handled };
+    } catch (err) {
+      await this.release(chats);
+      throw err;
+    }
+  }
+
+  private async deliverAndRelease(batch: Batch): Promise<void> {
+    try {
+      await this.deps.outbox.deliver(batch.handled.flatMap((h) => (h.reply ? [h.reply] : [])));
     } finally {
-      await releaseChats(db, chats, owner);
+      await this.release(batch.chats);
+    }
+  }
+
+  private async release(chats: string[]): Promise<void> {
+    try {
+      await releaseChats(this.deps.db, chats, this.deps.owner);
+    } finally {
+      for (const c of chats) this.busyChats.delete(c);
     }
   }
 
