@@ -51,8 +51,11 @@ export const copy = {
 } as const;
 
 /** NT$1,280 — integer TWD with thousands separators. */
+// One formatter: toLocaleString builds a new one per call, which showed in the cart reply's profile.
+const thousands = new Intl.NumberFormat('en-US');
+
 export function formatPrice(twd: number): string {
-  return `NT$${twd.toLocaleString('en-US')}`;
+  return `NT$${thousands.format(twd)}`;
 }
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
