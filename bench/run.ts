@@ -1141,7 +1141,6 @@ async function memoryScenario(env: Env) {
 const scenarios: Record<string, (env: Env) => Promise<void>> = {
   ack: (env) => ackScenario(env),
   e2e: (env) => e2eScenario(env),
-  e2e2: (env) => e2eScenario(env, 'sqlite', 2, 'e2e-sqlite-2'),
   checkout: checkoutScenario,
   payments: paymentsScenario,
   pg: pgScenario,
