@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from '../context';
 import { newRequestId } from '../ids';
-import { sendLineError } from './line-errors';
+import { jsonBody, sendLineError } from './line-errors';
 
 const API_PREFIX = '/v2/';
 
@@ -24,11 +24,8 @@ function recordedBody(request: FastifyRequest): unknown {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
   const contentType = String(request.headers['content-type'] ?? '');
   if (contentType.includes('json')) {
-    try {
-      return JSON.parse(raw.toString('utf8'));
-    } catch {
-      return raw.toString('utf8');
-    }
+    const parsed = jsonBody(request);
+    return parsed.ok ? parsed.value : raw.toString('utf8');
   }
   return { contentType, bytes: raw.length };
 }

@@ -21,8 +21,21 @@ export const NOT_FOUND = 'Not found';
  * The simulator reads every body as raw bytes (so it can record binary uploads and accept the SDK's
  * empty-bodied JSON POSTs); this parses JSON when there is some. `value` is undefined for no body.
  */
-export function jsonBody(request: FastifyRequest): { ok: true; value: unknown } | { ok: false } {
-  const raw = request.body;
+export function jsonBody(request: FastifyRequest): ParsedBody {
+  let parsed = parsedBodies.get(request);
+  if (!parsed) {
+    parsed = parse(request.body);
+    parsedBodies.set(request, parsed);
+  }
+  return parsed;
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false };
+
+/** Each body is parsed once: the call log and the route both read it (a Flex reply is KBs). */
+const parsedBodies = new WeakMap<FastifyRequest, ParsedBody>();
+
+function parse(raw: unknown): ParsedBody {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(raw.toString('utf8')) };
