@@ -62,6 +62,9 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** Event batches handled side by side on PostgreSQL (the pool has 10 connections). */
+const EVENT_LANES_POSTGRES = 4;
+
 /** How often old inbox and outbox rows are cleared away. */
 const HOUSEKEEPING_MS = 60 * 60_000;
 
@@ -162,6 +165,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     shopName: config.shopName,
     publicBaseUrl: config.publicBaseUrl,
     beforeTransaction: () => inbox.whenIdle(),
+    // PostgreSQL takes concurrent transactions (and each waits on a network round trip).
+    lanes: database.dialect === 'postgres' ? EVENT_LANES_POSTGRES : 1,
   });
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);

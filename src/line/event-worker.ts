@@ -51,6 +51,11 @@ export interface EventWorkerDeps {
   eventsPerTick?: number;
   /** Events handled in one transaction. */
   eventsPerTransaction?: number;
+  /**
+   * Batches handled side by side, each in its own transaction (default 1). More than one only
+   * helps where the database takes concurrent writers (PostgreSQL); SQLite has one connection.
+   */
+  lanes?: number;
   /** Awaited before each transaction (the runtime waits here for pending webhook writes). */
   beforeTransaction?: () => Promise<void>;
 }
@@ -76,13 +81,19 @@ export class EventWorker {
   constructor(private readonly deps: EventWorkerDeps) {}
 
   /**
-   * One round: up to BATCHES_PER_TICK batches, pipelined, so the wait for LINE's answers overlaps
-   * the next batch's database work instead of idling the process. A chat stays leased until its
-   * replies are delivered, so its next events (next batch, or another instance) wait for them:
-   * replies arrive in order. Returns whether any event was handled (the poller loops while true);
-   * everything handled in the round is delivered (or queued for retry) when it returns.
+   * One round: each lane handles up to BATCHES_PER_TICK batches, pipelined, so the wait for
+   * LINE's answers overlaps the next batch's database work instead of idling the process. A chat
+   * stays leased (and busy here) until its replies are delivered, so its next events (next batch,
+   * another lane, or another instance) wait for them: replies arrive in order. Returns whether any
+   * event was handled (the poller loops while true); everything handled in the round is delivered
+   * (or queued for retry) when it returns.
    */
   async tick(): Promise<boolean> {
+    const lanes = Array.from({ length: this.deps.lanes ?? 1 }, () => this.runLane());
+    return (await Promise.all(lanes)).some(Boolean);
+  }
+
+  private async runLane(): Promise<boolean> {
     let any = false;
     let delivering: Promise<void> | undefined;
     try {
@@ -104,13 +115,22 @@ export class EventWorker {
   private async handleNextBatch(): Promise<Batch | undefined> {
     const { db, owner, now } = this.deps;
     const limit = this.deps.chatsPerTick ?? 64;
-    const waiting = (await chatsWithPendingEvents(db, limit + this.busyChats.size))
+    // Enough candidates that every lane finds chats the others have not taken.
+    const candidates = limit * (this.deps.lanes ?? 1) + this.busyChats.size;
+    const waiting = (await chatsWithPendingEvents(db, candidates))
       .filter((c) => !this.busyChats.has(c))
       .slice(0, limit);
     if (waiting.length === 0) return undefined;
-    const chats = await leaseChats(db, waiting, owner, now(), LEASE_MS);
+    // Busy from now on (before any await), so a concurrent lane cannot pick the same chats.
+    for (const c of waiting) this.busyChats.add(c);
+    let chats: string[] = [];
+    try {
+      chats = await leaseChats(db, waiting, owner, now(), LEASE_MS);
+    } finally {
+      const leased = new Set(chats);
+      for (const c of waiting) if (!leased.has(c)) this.busyChats.delete(c);
+    }
     if (chats.length === 0) return undefined;
-    for (const c of chats) this.busyChats.add(c);
     try {
       const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
       const size = this.deps.eventsPerTransaction ?? 8;
