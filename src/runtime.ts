@@ -21,7 +21,7 @@ import type { Logger } from './logger';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
-import { createOrderHandlers } from './shop/order-conversation';
+import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
 
 export interface RuntimeOptions {
@@ -149,15 +149,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const submitterPoller = paymentPollers[0];
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
+  const conversation = createConversation(
+    createOrderHandlers({
+      config: config.payments,
+      paymentsEnabled: qpay !== undefined,
+      wakeSubmitter: () => submitterPoller?.wake(),
+    }),
+    STOCK_LOCKING_ACTIONS,
+  );
   const eventWorker = new EventWorker({
     db: database.db,
-    handle: createConversation(
-      createOrderHandlers({
-        config: config.payments,
-        paymentsEnabled: qpay !== undefined,
-        wakeSubmitter: () => submitterPoller?.wake(),
-      }),
-    ),
+    handle: conversation.handle,
+    needsOwnTransaction: conversation.needsOwnTransaction,
     outbox: outboxSender,
     now,
     logger: logger.child({ job: 'events' }),

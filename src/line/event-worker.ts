@@ -38,6 +38,8 @@ export type EventHandler = (ctx: ConversationContext, event: webhook.Event) => P
 export interface EventWorkerDeps {
   db: Kysely<DB>;
   handle: EventHandler;
+  /** Events that must not share a transaction with others (they lock rows others lock too). */
+  needsOwnTransaction?: (event: webhook.Event) => boolean;
   outbox: OutboxSender;
   now: () => number;
   logger: Logger;
@@ -64,6 +66,38 @@ export interface EventWorkerDeps {
 interface Handled {
   reply?: OutboxRow;
   afterCommit: Array<() => void>;
+}
+
+function parseEvent(row: LineEventRow): webhook.Event {
+  return JSON.parse(row.payload) as webhook.Event;
+}
+
+/**
+ * Splits events (in handling order) into transactions: consecutive events, up to `size` to one;
+ * an event that needs its own transaction goes alone, the order kept.
+ */
+export function transactionGroups(
+  events: LineEventRow[],
+  size: number,
+  needsOwnTransaction?: (event: webhook.Event) => boolean,
+): LineEventRow[][] {
+  const groups: LineEventRow[][] = [];
+  let current: LineEventRow[] = [];
+  for (const row of events) {
+    if (needsOwnTransaction?.(parseEvent(row))) {
+      if (current.length > 0) groups.push(current);
+      groups.push([row]);
+      current = [];
+      continue;
+    }
+    current.push(row);
+    if (current.length === size) {
+      groups.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /** Batches handled per tick; each batch's replies travel to LINE while the next is handled. */
@@ -133,14 +167,17 @@ export class EventWorker {
     if (chats.length === 0) return undefined;
     try {
       const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
-      const size = this.deps.eventsPerTransaction ?? 8;
       const handled: Handled[] = [];
       const stuck = new Set<string>();
-      for (let i = 0; i < events.length; i += size) {
+      for (const next of transactionGroups(
+        events,
+        this.deps.eventsPerTransaction ?? 8,
+        this.deps.needsOwnTransaction,
+      )) {
         // Let waiting webhooks in (and their inserts through) before taking the connection again.
         await new Promise((r) => setImmediate(r));
         await this.deps.beforeTransaction?.();
-        const group = events.slice(i, i + size).filter((e) => !stuck.has(e.chat_id));
+        const group = next.filter((e) => !stuck.has(e.chat_id));
         handled.push(...((await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck))));
       }
       for (const h of handled) for (const fn of h.afterCommit) fn();
@@ -211,7 +248,7 @@ export class EventWorker {
 
   private async handleOne(trx: Transaction<DB>, row: LineEventRow): Promise<Handled> {
     const { now } = this.deps;
-    const event = JSON.parse(row.payload) as webhook.Event;
+    const event = parseEvent(row);
     const replyToken = (event as { replyToken?: string }).replyToken;
     const handled: Handled = { afterCommit: [] };
     const ctx: ConversationContext = {

@@ -108,7 +108,22 @@ async function changeAndShow(ctx: ConversationContext, a: PostbackAction): Promi
   return cartMessage(r.cart, r.limitedTo !== undefined ? copy.limitedInc(r.limitedTo) : undefined);
 }
 
-export function createConversation(extra: PostbackHandlers = {}) {
+/** What a postback or a typed command asks for; undefined for other events and unknown input. */
+function actionOf(event: webhook.Event): PostbackAction | undefined {
+  if (event.type === 'postback') return decodePostback((event as webhook.PostbackEvent).postback?.data ?? '');
+  if (event.type === 'message') {
+    const m = (event as webhook.MessageEvent).message;
+    return m?.type === 'text' ? textToAction((m as webhook.TextMessageContent).text ?? '') : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `ownTransaction`: actions that lock product rows (reserving or releasing stock). The event
+ * worker gives such an event a transaction of its own: two transactions that each reserved for
+ * several customers would take product locks in no common order and could deadlock on PostgreSQL.
+ */
+export function createConversation(extra: PostbackHandlers = {}, ownTransaction: ReadonlySet<string> = new Set()) {
   const handlers: Record<string, PostbackHandler> = { ...coreHandlers, ...extra };
 
   async function act(
@@ -122,7 +137,7 @@ export function createConversation(extra: PostbackHandlers = {}) {
     return handler(ctx, action);
   }
 
-  return async function handleEvent(ctx: ConversationContext, event: webhook.Event): Promise<Message[]> {
+  async function handleEvent(ctx: ConversationContext, event: webhook.Event): Promise<Message[]> {
     if (event.source?.type === 'group' || event.source?.type === 'room') {
       return event.type === 'join' ? [text(copy.notFromGroup)] : [];
     }
@@ -134,19 +149,24 @@ export function createConversation(extra: PostbackHandlers = {}) {
         out = [text(again ? copy.welcomeBack(ctx.shopName) : copy.greeting(ctx.shopName)), ...(await browse(ctx))];
         break;
       }
-      case 'message': {
-        const m = (event as webhook.MessageEvent).message;
-        const action = m?.type === 'text' ? textToAction((m as webhook.TextMessageContent).text ?? '') : undefined;
-        out = await act(ctx, action, copy.unknownText);
+      case 'message':
+        out = await act(ctx, actionOf(event), copy.unknownText);
         break;
-      }
       case 'postback':
-        out = await act(ctx, decodePostback((event as webhook.PostbackEvent).postback?.data ?? ''), copy.unknownAction);
+        out = await act(ctx, actionOf(event), copy.unknownAction);
         break;
       default:
         out = [];
     }
     return out.length > 0 ? withQuickReplyOnLast(out.slice(0, 5)) : out;
+  }
+
+  return {
+    handle: handleEvent,
+    needsOwnTransaction: (event: webhook.Event): boolean => {
+      const action = actionOf(event);
+      return action !== undefined && ownTransaction.has(action.action);
+    },
   };
 }
 

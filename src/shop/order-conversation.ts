@@ -48,6 +48,9 @@ function statusName(order: Order): string {
   return orderCopy.status[order.status] ?? order.status;
 }
 
+/** Actions that reserve or release stock (lock product rows): each gets a transaction of its own. */
+export const STOCK_LOCKING_ACTIONS: ReadonlySet<string> = new Set(['checkout', 'cancel']);
+
 export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandlers {
   const notFound = (): Message[] => [text(orderCopy.orderNotFound, true)];
 
