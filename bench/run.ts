@@ -372,7 +372,13 @@ function qpayEnv(bank: BankSimulator): Record<string, string> {
   };
 }
 
-async function startShop(env: Env, kind: 'sqlite' | 'postgres', count = 1, bank?: BankSimulator): Promise<Shop> {
+async function startShop(
+  env: Env,
+  kind: 'sqlite' | 'postgres',
+  count = 1,
+  bank?: BankSimulator,
+  extraEnv: Record<string, string> = {},
+): Promise<Shop> {
   const db = await createDb(kind);
   const instances: ServerProc[] = [];
   for (let i = 0; i < count; i++) {
@@ -389,6 +395,7 @@ async function startShop(env: Env, kind: 'sqlite' | 'postgres', count = 1, bank?
           PUBLIC_BASE_URL: bank ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:3000',
           BENCH_LISTEN_PORT: String(port),
           ...(bank ? qpayEnv(bank) : {}),
+          ...extraEnv,
         },
         { cpuProf: profile },
       ),
@@ -679,10 +686,39 @@ async function compareScenario(env: Env) {
   } finally {
     await shop.stop();
   }
+  // (d) The shop's front door alone: the event worker paused, so every core cycle goes to
+  // verifying, storing (durably) and acknowledging webhooks. Shows what the real work costs.
+  const door = await startShop(env, 'sqlite', 1, undefined, { BENCH_NO_JOBS: '1' });
+  try {
+    const cpu = meterCpu(env, door.instances);
+    const sat = await env.load.run({
+      targets: door.targets,
+      secret: SECRET,
+      destination: env.sim.botUserId,
+      warmup: WARMUP,
+      count: 1_000_000,
+      mode: 'closed',
+      concurrency: 32,
+      maxMs: SATURATION_MS,
+    });
+    summary.push({
+      server: 'line-shop webhook only (worker paused)',
+      'held/s': '',
+      'ack/s': sat.achievedRate,
+      'processed/s': '',
+      ...cpuColumns(cpu.perEvent(sat.sent + WARMUP)),
+    });
+    env.figures['shop ack/s, worker paused'] = sat.achievedRate;
+    results.shopWebhookOnly = { saturation: sat, memory: recordMemory(env, 'shop webhook only', door.instances) };
+  } finally {
+    await door.stop();
+  }
+
   const f = env.figures;
   const ratio = (a?: number, b?: number) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
   const ratios = {
     'shop ack/s ÷ floor ack/s': ratio(f['shop ack/s'], f['floor ack/s']),
+    'shop ack/s with the worker paused ÷ floor ack/s': ratio(f['shop ack/s, worker paused'], f['floor ack/s']),
     'shop processed/s ÷ floor ack/s': ratio(f['sqlite×1 processed/s'], f['floor ack/s']),
     'shop ack/s ÷ Express ack/s': ratio(f['shop ack/s'], f['express ack/s']),
     'shop processed/s ÷ Express processed/s': ratio(f['sqlite×1 processed/s'], f['express processed/s']),

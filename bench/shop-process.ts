@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const runtime = await createRuntime({ config, database, logger: silentLogger });
   // BENCH_LISTEN_PORT: a port chosen up front, so PUBLIC_BASE_URL (the bank's BackendURL) is known.
   const url = await runtime.app.listen({ port: Number(process.env.BENCH_LISTEN_PORT ?? 0), host: '127.0.0.1' });
-  runtime.startJobs();
+  // BENCH_NO_JOBS=1: the webhook alone (events are stored and acknowledged, not handled).
+  if (process.env.BENCH_NO_JOBS !== '1') runtime.startJobs();
   reportRss(`${url}/line/webhook`, async () => {
     await runtime.stop();
     await database.close();
