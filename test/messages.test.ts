@@ -64,6 +64,9 @@ describe('message builders', () => {
   it('formats integer TWD with thousands separators', () => {
     expect(formatPrice(1280)).toBe('NT$1,280');
     expect(formatPrice(50)).toBe('NT$50');
+    expect(formatPrice(0)).toBe('NT$0');
+    expect(formatPrice(100_000)).toBe('NT$100,000');
+    expect(formatPrice(1_234_567)).toBe('NT$1,234,567');
   });
 
   it('round-trips every postback action and refuses junk', () => {

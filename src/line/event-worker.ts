@@ -68,8 +68,16 @@ interface Handled {
   afterCommit: Array<() => void>;
 }
 
+/** Each stored event is parsed once, though grouping and handling both read it. */
+const parsedEvents = new WeakMap<LineEventRow, webhook.Event>();
+
 function parseEvent(row: LineEventRow): webhook.Event {
-  return JSON.parse(row.payload) as webhook.Event;
+  let event = parsedEvents.get(row);
+  if (!event) {
+    event = JSON.parse(row.payload) as webhook.Event;
+    parsedEvents.set(row, event);
+  }
+  return event;
 }
 
 /**

@@ -51,11 +51,12 @@ export const copy = {
 } as const;
 
 /** NT$1,280 — integer TWD with thousands separators. */
-// One formatter: toLocaleString builds a new one per call, which showed in the cart reply's profile.
-const thousands = new Intl.NumberFormat('en-US');
-
+/** Whole TWD with thousands separators: NT$1,280 (prices are integers; Intl was in the cart reply's profile). */
 export function formatPrice(twd: number): string {
-  return `NT$${thousands.format(twd)}`;
+  const digits = String(Math.abs(Math.trunc(twd)));
+  let grouped = digits.slice(0, digits.length % 3 || 3);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return `NT$${twd < 0 ? '-' : ''}${grouped}`;
 }
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];

@@ -20,12 +20,13 @@ export type PostbackAction =
   | { action: 'help' }
   | { action: 'menu'; tab: string };
 
+/** Query-string form (read back with URLSearchParams); a cart reply encodes dozens of these. */
 export function encodePostback(p: PostbackAction): string {
-  const params = new URLSearchParams();
+  let out = '';
   for (const [k, v] of Object.entries(p)) {
-    if (v !== undefined) params.set(k, String(v));
+    if (v !== undefined) out += `${out ? '&' : ''}${k}=${encodeURIComponent(String(v))}`;
   }
-  return params.toString();
+  return out;
 }
 
 function positiveInt(v: string | null): number | undefined {
