@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 
 const CHECKPOINT_INTERVAL_MS = 250;
+const STOP_TIMEOUT_MS = 5_000;
 /** The shop connection's own checkpoint threshold, in pages (4 KB): only if the thread falls behind. */
 export const BACKSTOP_CHECKPOINT_PAGES = 20_000;
 /** A -wal file grown by a burst is cut back to this size when the log starts over. */
@@ -54,15 +55,23 @@ export function startCheckpointer(file: string): Checkpointer {
   worker.unref();
   // If the thread dies the backstop keeps the log bounded; a closed database must not crash the shop.
   worker.on('error', () => {});
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
   let stopping: Promise<void> | undefined;
   return {
     stop: () => {
-      stopping ??= new Promise<void>((resolve) => {
-        const done = () => resolve();
-        worker.once('exit', done);
-        worker.once('message', () => void worker.terminate().then(done, done));
-        worker.postMessage('stop');
-      });
+      stopping ??= exited
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => resolve();
+            worker.once('exit', done);
+            worker.once('message', () => void worker.terminate().then(done, done));
+            worker.postMessage('stop');
+            // A thread stuck in a checkpoint must not hold up shutdown.
+            setTimeout(() => void worker.terminate().then(done, done), STOP_TIMEOUT_MS).unref();
+          });
       return stopping;
     },
   };
