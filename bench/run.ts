@@ -532,6 +532,22 @@ function meterCpu(env: Env, servers: ServerProc[]) {
   });
 }
 
+/** Acks only: synthetic events, 32 in flight, for SATURATION_MS; nothing waits for replies. */
+async function saturateAcks(env: Env, servers: ServerProc[]) {
+  const meter = meterCpu(env, servers);
+  const sat = await env.load.run({
+    targets: servers.map((s) => s.url),
+    secret: SECRET,
+    destination: env.sim.botUserId,
+    warmup: WARMUP,
+    count: 1_000_000,
+    mode: 'closed',
+    concurrency: 32,
+    maxMs: SATURATION_MS,
+  });
+  return { sat, cpu: cpuColumns(meter.perEvent(sat.sent + WARMUP)) };
+}
+
 function cpuColumns(perEvent: Record<string, number>): Row {
   return Object.fromEntries(Object.entries(perEvent).map(([name, ms]) => [`${name} CPU ms/ev`, ms]));
 }
@@ -600,24 +616,14 @@ async function compareScenario(env: Env) {
   const floor = await startServer('floor-server.ts', simEnv);
   try {
     const steps = await rateSteps(env, [floor.url], { countReplies: false });
-    const cpu = meterCpu(env, [floor]);
-    const sat = await env.load.run({
-      targets: [floor.url],
-      secret: SECRET,
-      destination: env.sim.botUserId,
-      warmup: WARMUP,
-      count: 1_000_000,
-      mode: 'closed',
-      concurrency: 32,
-      maxMs: SATURATION_MS,
-    });
+    const { sat, cpu } = await saturateAcks(env, [floor]);
     table('(6a) Floor: bare Fastify route, signature check only', steps.rows);
     summary.push({
       server: 'bare Fastify floor',
       'held/s': steps.held,
       'ack/s': sat.achievedRate,
       'processed/s': '',
-      ...cpuColumns(cpu.perEvent(sat.sent + WARMUP)),
+      ...cpu,
     });
     env.figures['floor ack/s'] = sat.achievedRate;
     results.floor = { steps: steps.raw, saturation: sat, memory: recordMemory(env, 'floor', [floor]) };
@@ -690,23 +696,13 @@ async function compareScenario(env: Env) {
   // verifying, storing (durably) and acknowledging webhooks. Shows what the real work costs.
   const door = await startShop(env, 'sqlite', 1, undefined, { BENCH_NO_JOBS: '1' });
   try {
-    const cpu = meterCpu(env, door.instances);
-    const sat = await env.load.run({
-      targets: door.targets,
-      secret: SECRET,
-      destination: env.sim.botUserId,
-      warmup: WARMUP,
-      count: 1_000_000,
-      mode: 'closed',
-      concurrency: 32,
-      maxMs: SATURATION_MS,
-    });
+    const { sat, cpu } = await saturateAcks(env, door.instances);
     summary.push({
       server: 'line-shop webhook only (worker paused)',
       'held/s': '',
       'ack/s': sat.achievedRate,
       'processed/s': '',
-      ...cpuColumns(cpu.perEvent(sat.sent + WARMUP)),
+      ...cpu,
     });
     env.figures['shop ack/s, worker paused'] = sat.achievedRate;
     results.shopWebhookOnly = { saturation: sat, memory: recordMemory(env, 'shop webhook only', door.instances) };
