@@ -8,7 +8,7 @@ import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
-import { DEMO_QPAY_CREDENTIALS } from '../sandbox/bank';
+import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
 import {
   getOrderByNo,
@@ -108,10 +108,7 @@ async function main(argv: string[]): Promise<number> {
     const qpayConfig = (): QpayConfig =>
       config.qpay ??
       (config.mode === 'sandbox'
-        ? {
-            baseUrl: `http://127.0.0.1:${config.sandbox.bankSimPort}/funBIZ-Sbx/QPay.WebAPI/api/`,
-            ...DEMO_QPAY_CREDENTIALS,
-          }
+        ? sandboxQpayConfig(config.sandbox.bankSimPort)
         : (() => {
             throw new ConfigError('QPAY_SHOP_NO', `QPay is not configured; cannot ${command}`);
           })());

@@ -1,0 +1,77 @@
+/**
+ * The import directions of line-shop, checked by `npm run lint` (and so by CI).
+ * README's "Code map" says the same in prose; when you move a folder, change both.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes start-up order and testing in isolation fragile.',
+      from: { path: '^(src|richmenu|db)/' },
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'product-imports-no-simulator',
+      severity: 'error',
+      comment:
+        'The simulators are for the sandbox and tests. Only the entry points that start them may import them: ' +
+        'src/server.ts and src/cli/*-sim.ts (the sandbox folder itself may import product code).',
+      from: { path: '^src/', pathNot: ['^src/sandbox/', '^src/server\\.ts$', '^src/cli/[^/]+-sim\\.ts$'] },
+      to: { path: '^src/sandbox/' },
+    },
+    {
+      name: 'nothing-imports-entry-points',
+      severity: 'error',
+      comment: 'Entry points (server, CLIs) wire things together; nothing depends on them.',
+      from: {},
+      to: { path: ['^src/server\\.ts$', '^src/cli/'] },
+    },
+    {
+      name: 'line-transport-knows-no-shop',
+      severity: 'error',
+      comment:
+        'src/line is the LINE transport (webhook, inbox, worker, outbox). The shop plugs its handler and words in; ' +
+        'the transport never imports the shop, its messages, jobs or payment routes.',
+      from: { path: '^src/line/' },
+      to: { path: '^src/(shop|messages|jobs|payments|qpay)/' },
+    },
+    {
+      name: 'messages-are-pure',
+      severity: 'error',
+      comment:
+        'Message builders are pure functions of data: they may read shop types, never call services, ' +
+        'repositories, the database or the network.',
+      from: { path: '^src/messages/' },
+      to: { path: '^src/(line|jobs|payments|qpay|cli|db/database|db/prepared)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'messages-use-only-shop-types',
+      severity: 'error',
+      comment: 'A builder may name a shop type (CartView …) but must not run shop code.',
+      from: { path: '^src/messages/' },
+      to: { path: '^src/shop/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'qpay-client-stands-alone',
+      severity: 'error',
+      comment: 'src/qpay is a client library for the bank: it knows config types and nothing of the shop.',
+      from: { path: '^src/qpay/' },
+      to: { path: '^src/', pathNot: ['^src/qpay/', '^src/config\\.ts$'] },
+    },
+    {
+      name: 'db-layer-below-everything',
+      severity: 'error',
+      comment: 'src/db (connection, types, migrator) is the bottom layer.',
+      from: { path: '^src/db/' },
+      to: { path: '^src/', pathNot: ['^src/db/', '^src/logger\\.ts$'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: ['^dist/', '^node_modules/'] },
+  },
+};
