@@ -8,6 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { environmentWithDotEnv, loadConfig } from '../src/config';
+import type { ShopProfile } from '../src/shop/profile';
 import { checkMenu, checkMenuSet, type RichMenuDefinition } from './checks';
 import { designs } from './design/designs';
 import { FONT_FAMILY, fontFilesFor } from './font';
@@ -18,10 +20,10 @@ function drawnText(svg: string): string {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? '').join('');
 }
 
-export function renderMenuSvg(key: string, def: RichMenuDefinition): string {
+export function renderMenuSvg(key: string, def: RichMenuDefinition, profile: ShopProfile): string {
   const design = designs[key];
   if (!design) throw new Error(`no design for menu "${key}" in richmenu/design/designs.ts`);
-  return design(def);
+  return design(def, profile);
 }
 
 export function svgToPng(svg: string): Buffer {
@@ -41,11 +43,14 @@ export function svgToPng(svg: string): Buffer {
 
 function main(argv: string[]): number {
   const writeSvg = argv.includes('--svg');
+  // The shop this build is for: SHOP_PROFILE / SHOP_NAME as the shop reads them (the demo tea shop in sandbox mode).
+  const { profile } = loadConfig(environmentWithDotEnv());
+  console.log(`rendering the rich menus of ${profile.name}`);
   const entries = readManifest();
   let failed = false;
   const built = entries.map((entry) => {
     const definition = readDefinition(RICHMENU_DIR, entry);
-    const svg = renderMenuSvg(entry.key, definition);
+    const svg = renderMenuSvg(entry.key, definition, profile);
     const png = svgToPng(svg);
     const out = join(RICHMENU_DIR, entry.image);
     writeFileSync(out, png);

@@ -23,7 +23,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   console.log(`deploying rich menus to ${config.line.apiBaseUrl} (images: ${config.line.dataApiBaseUrl})`);
-  const report = await deployShopRichMenus({ line: config.line, dryRun: argv.includes('--dry-run') });
+  const report = await deployShopRichMenus({
+    line: config.line,
+    shopName: config.shopName,
+    dryRun: argv.includes('--dry-run'),
+  });
   for (const line of formatReport(report)) console.log(line);
   return 0;
 }

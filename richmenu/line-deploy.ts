@@ -26,16 +26,29 @@ export function createRichMenuClients(line: LineEndpoint) {
   };
 }
 
+/** `<name> 選單` when it fits LINE's 14 characters, else the name cut to fit. */
+export function chatBarText(shopName: string): string {
+  const full = [...`${shopName} 選單`];
+  return full.length <= 14 ? full.join('') : [...shopName].slice(0, 14).join('');
+}
+
 export async function deployShopRichMenus(opts: {
   line: LineEndpoint;
   logger?: DeployLogger;
   dryRun?: boolean;
   /** Where manifest.json lives; the committed richmenu/ folder by default. */
   dir?: string;
+  /** The shop's name: the chat bar reads "<name> 選單" (LINE allows 14 characters). */
+  shopName?: string;
 }): Promise<DeployReport> {
+  const menus = loadMenus(opts.dir ?? RICHMENU_DIR);
+  const name = opts.shopName;
   return deployRichMenus({
     ...createRichMenuClients(opts.line),
-    menus: loadMenus(opts.dir ?? RICHMENU_DIR),
+    menus:
+      name === undefined
+        ? menus
+        : menus.map((m) => ({ ...m, definition: { ...m.definition, chatBarText: chatBarText(name) } })),
     dryRun: opts.dryRun,
     logger: opts.logger,
   });

@@ -4,6 +4,8 @@
  * names the variable. Nothing else in the code reads `process.env`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GENERIC_PROFILE, ProfileError, parseShopProfileJson, type ShopProfile } from './shop/profile';
 
 export type Mode = 'sandbox' | 'live';
 
@@ -36,6 +38,9 @@ export interface Config {
   host: string;
   publicBaseUrl: string;
   databaseUrl: string;
+  /** Who the shop is (SHOP_PROFILE file, SHOP_NAME); see src/shop/profile.ts. */
+  profile: ShopProfile;
+  /** The profile's name, which many places need alone. */
   shopName: string;
   line: {
     channelSecret: string;
@@ -201,6 +206,29 @@ function logLevel(env: Env): string {
   return v;
 }
 
+/** The demo tea shop, which the sandbox speaks as unless SHOP_PROFILE names another profile. */
+export const DEMO_SHOP_PROFILE = join(__dirname, '..', 'db', 'seed', 'shop.json');
+
+function shopProfile(env: Env, mode: Mode): ShopProfile {
+  const file = text(env, 'SHOP_PROFILE') ?? (mode === 'sandbox' ? DEMO_SHOP_PROFILE : undefined);
+  let profile: ShopProfile = { ...GENERIC_PROFILE, richMenu: { ...GENERIC_PROFILE.richMenu } };
+  if (file !== undefined) {
+    if (!existsSync(file)) throw new ConfigError('SHOP_PROFILE', `file not found: ${file}`);
+    try {
+      profile = parseShopProfileJson(readFileSync(file, 'utf8'));
+    } catch (err) {
+      if (err instanceof ProfileError) throw new ConfigError('SHOP_PROFILE', `${file}: ${err.message}`);
+      throw err;
+    }
+  }
+  const name = text(env, 'SHOP_NAME');
+  if (name !== undefined) {
+    if ([...name].length > 40) throw new ConfigError('SHOP_NAME', 'must be at most 40 characters');
+    profile.name = name;
+  }
+  return profile;
+}
+
 export function loadConfig(env: Env): Config {
   const secret = text(env, 'LINE_CHANNEL_SECRET');
   const mode: Mode = secret === undefined ? 'sandbox' : 'live';
@@ -209,13 +237,15 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError('LINE_CHANNEL_ACCESS_TOKEN', 'is required when LINE_CHANNEL_SECRET is set');
   }
   const listenPort = port(env, 'PORT', 3000);
+  const profile = shopProfile(env, mode);
   return {
     mode,
     port: listenPort,
     host: text(env, 'HOST') ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     publicBaseUrl: httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${listenPort}`),
     databaseUrl: databaseUrl(env),
-    shopName: text(env, 'SHOP_NAME') ?? '山嵐茶舖',
+    profile,
+    shopName: profile.name,
     line: {
       // In sandbox mode the LINE simulator is given these same values.
       channelSecret: secret ?? 'sandbox-channel-secret',

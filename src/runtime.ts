@@ -150,6 +150,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
   const conversation = createConversation(
+    config.profile,
     createOrderHandlers({
       config: config.payments,
       paymentsEnabled: qpay !== undefined,

@@ -7,8 +7,9 @@ import { transactionGroups } from '../src/line/event-worker';
 import { encodePostback } from '../src/messages/postback';
 import { createConversation } from '../src/shop/conversation';
 import { STOCK_LOCKING_ACTIONS } from '../src/shop/order-conversation';
+import { GENERIC_PROFILE } from '../src/shop/profile';
 
-const { needsOwnTransaction } = createConversation({}, STOCK_LOCKING_ACTIONS);
+const { needsOwnTransaction } = createConversation(GENERIC_PROFILE, {}, STOCK_LOCKING_ACTIONS);
 
 function row(id: string, event: Record<string, unknown>): LineEventRow {
   return {

@@ -2,6 +2,8 @@
  * Line icons drawn for this shop, each in a 200×200 box, stroked in one colour so they read at
  * phone size. `icon(name, cx, cy, size, colour)` places one centred on (cx, cy).
  */
+import type { MenuIcon } from '../../src/shop/profile';
+
 const stroke = (colour: string, width = 11) =>
   `fill="none" stroke="${colour}" stroke-width="${width}" stroke-linecap="round" stroke-linejoin="round"`;
 
@@ -50,7 +52,14 @@ const ICONS = {
   mountains: (c: string) => `
     <path d="M12 160 L76 62 L112 116 L138 84 L188 160 Z" fill="${c}"/>
     <path d="M40 184 C70 170 100 196 130 182 C150 172 170 180 186 184" ${stroke(c, 8)}/>`,
-} as const;
+  /** A shopping bag: browse any shop's goods. */
+  bag: (c: string) => `
+    <path d="M40 66 H160 L150 178 H50 Z" ${stroke(c)}/>
+    <path d="M72 84 V56 C72 22 128 22 128 56 V84" ${stroke(c)}/>`,
+  /** A five-pointed star: a shop's mark when it has not chosen one. */
+  star: (c: string) => `
+    <path d="M100 20 L123 74 L182 79 L137 118 L151 176 L100 145 L49 176 L63 118 L18 79 L77 74 Z" fill="${c}"/>`,
+} as const satisfies Record<MenuIcon | 'cart' | 'orders' | 'chat' | 'card' | 'bell', (c: string) => string>;
 
 export type IconName = keyof typeof ICONS;
 

@@ -8,13 +8,16 @@ import type { RichMenuDefinition } from '../checks';
 import { FONT_FAMILY } from '../font';
 import { type IconName, icon } from './icons';
 
-/** Warm tea-shop colours; text/background pairs are all above WCAG AA contrast. */
+/**
+ * Warm paper colours around the shop's brand colour; text/background pairs are all above WCAG AA
+ * contrast for the demo's brand. `brand` is the SVG's currentColor, set once on the document from
+ * the shop profile, so every part draws in whatever colour the shop chose.
+ */
 export const palette = {
   paper: '#F4ECDD',
   card: '#FFFBF3',
   cardEdge: '#E2D3B8',
-  tea: '#2E4A3B',
-  teaLight: '#44694F',
+  brand: 'currentColor',
   ink: '#3B2818',
   inkSoft: '#6E5441',
   wash: '#EFE2C9',
@@ -36,10 +39,10 @@ export function text(
   return `<text x="${x}" y="${y}" font-family="${FONT_FAMILY}" font-size="${opts.size}" font-weight="${opts.weight ?? 700}" fill="${opts.fill}" text-anchor="${opts.anchor ?? 'start'}">${escapeXml(content)}</text>`;
 }
 
-export function svgDocument(def: RichMenuDefinition, body: string): string {
+export function svgDocument(def: RichMenuDefinition, brandColor: string, body: string): string {
   const w = def.size?.width ?? 0;
   const h = def.size?.height ?? 0;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" color="${escapeXml(brandColor)}">
 <rect width="${w}" height="${h}" fill="${palette.paper}"/>
 ${body}
 </svg>
@@ -58,10 +61,15 @@ function chevron(x: number, y: number, direction: 1 | -1, colour: string): strin
   return `<path d="M${x - d} ${y - 28} L${x + d} ${y} L${x - d} ${y + 28}" fill="none" stroke="${colour}" stroke-width="10" stroke-linecap="round" stroke-linejoin="round"/>`;
 }
 
-/** Two tabs across the top; the active one is cut from the page colour, the other sits on tea green. */
-export function tabStrip(width: number, height: number, tabs: Array<{ label: string; active: boolean }>): string {
+/** Two tabs across the top; the active one is cut from the page colour, the other sits on the brand colour. */
+export function tabStrip(
+  width: number,
+  height: number,
+  mark: IconName,
+  tabs: Array<{ label: string; active: boolean }>,
+): string {
   const tabWidth = width / tabs.length;
-  const parts = [`<rect width="${width}" height="${height}" fill="${palette.tea}"/>`];
+  const parts = [`<rect width="${width}" height="${height}" fill="${palette.brand}"/>`];
   tabs.forEach((tab, i) => {
     const x = i * tabWidth;
     const cx = x + tabWidth / 2;
@@ -69,8 +77,8 @@ export function tabStrip(width: number, height: number, tabs: Array<{ label: str
     if (tab.active) {
       parts.push(
         `<path d="M${x + 24} ${height} V${36 + 40} Q${x + 24} 36 ${x + 64} 36 H${x + tabWidth - 64} Q${x + tabWidth - 24} 36 ${x + tabWidth - 24} ${36 + 40} V${height} Z" fill="${palette.paper}"/>`,
-        icon('mountains', cx - 250, height / 2 + 22, 110, palette.tea),
-        text(tab.label, cx + 40, baseline, { size: 88, fill: palette.tea, anchor: 'middle' }),
+        icon(mark, cx - 250, height / 2 + 22, 110, palette.brand),
+        text(tab.label, cx + 40, baseline, { size: 88, fill: palette.brand, anchor: 'middle' }),
       );
     } else {
       parts.push(
@@ -100,9 +108,10 @@ export function tile(
   const labelSize = opts.labelSize ?? 124;
   const c = opts.primary
     ? {
-        bg: palette.tea,
-        edge: palette.tea,
-        disc: palette.teaLight,
+        bg: palette.brand,
+        edge: palette.brand,
+        // A lighter shade of the brand: white laid thinly over it.
+        disc: 'rgba(255,255,255,0.12)',
         icon: palette.cream,
         label: palette.cream,
         hint: '#DCE7D9',
@@ -111,7 +120,7 @@ export function tile(
         bg: palette.card,
         edge: palette.cardEdge,
         disc: palette.wash,
-        icon: palette.tea,
+        icon: palette.brand,
         label: palette.ink,
         hint: palette.inkSoft,
       };

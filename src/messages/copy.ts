@@ -1,13 +1,30 @@
 /**
  * Every sentence a customer reads, in Traditional Chinese (zh-TW), in one place so the shop can
- * be reworded or translated without touching logic.
+ * be reworded or translated without touching logic. Nothing here names a kind of shop: what the
+ * shop says about itself comes from its profile (src/shop/profile.ts).
  */
+
+/** The parts of the shop profile that greetings and help read. */
+export interface ShopGreeting {
+  name: string;
+  emoji: string;
+  greeting: string;
+  about: string;
+  contact: string;
+}
+
 export const copy = {
-  greeting: (shop: string) =>
-    `歡迎光臨「${shop}」🍵\n我們販售台灣好茶、冷泡茶包與茶具。\n點下方選單或按鈕開始逛逛，也可以直接輸入「商品」、「購物車」。`,
+  greeting: (p: ShopGreeting) =>
+    `歡迎光臨「${p.name}」${p.emoji}\n${p.greeting ? `${p.greeting}\n` : ''}點下方選單或按鈕開始逛逛，也可以直接輸入「商品」、「購物車」。`,
   welcomeBack: (shop: string) => `歡迎回到「${shop}」！購物車內容都還保留著，繼續逛逛吧。`,
-  help: (shop: string) =>
-    `「${shop}」使用說明：\n・輸入「商品」或點「瀏覽商品」看分類\n・在商品卡片按「加入購物車」\n・輸入「購物車」查看與結帳\n・輸入「訂單」查詢訂單狀態\n付款支援信用卡與 ATM 轉帳（永豐銀行）。`,
+  help: (p: ShopGreeting) =>
+    [
+      `「${p.name}」使用說明：\n・輸入「商品」或點「瀏覽商品」看分類\n・在商品卡片按「加入購物車」\n・輸入「購物車」查看與結帳\n・輸入「訂單」查詢訂單狀態\n付款支援信用卡與 ATM 轉帳（永豐銀行）。`,
+      p.about,
+      p.contact ? `聯絡我們：${p.contact}` : '',
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n'),
   unknownText: '抱歉，我還看不懂這句話 🙏\n請點選下方按鈕，或輸入「商品」、「購物車」、「訂單」、「說明」。',
   unknownAction: '這個按鈕已經失效了，請從下方選單重新開始。',
   noCategories: '目前還沒有上架的商品，請稍後再來看看。',

@@ -52,6 +52,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     afterShopStarted: async () => {
       const report = await deployShopRichMenus({
         line: { channelAccessToken: config.line.channelAccessToken, apiBaseUrl: line.url, dataApiBaseUrl: line.url },
+        shopName: config.shopName,
       });
       logger.debug({ report }, 'rich menus deployed to the LINE simulator');
     },

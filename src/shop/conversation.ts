@@ -13,6 +13,7 @@ import { copy } from '../messages/copy';
 import { decodePostback, type PostbackAction } from '../messages/postback';
 import { addToCart, changeLine, emptyCart, viewCart } from './cart-service';
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
+import type { ShopProfile } from './profile';
 
 export interface ConversationContext {
   trx: Transaction<DB>;
@@ -69,7 +70,6 @@ async function showCategory(ctx: ConversationContext, categoryId: number, page: 
 const coreHandlers: Record<string, PostbackHandler> = {
   browse: (ctx) => browse(ctx),
   category: (ctx, a) => (a.action === 'category' ? showCategory(ctx, a.categoryId, a.page) : Promise.resolve([])),
-  help: async (ctx) => [text(copy.help(ctx.shopName), true)],
   cart: async (ctx) => cartMessage(await viewCart(ctx.trx, ctx.userId)),
   empty: async (ctx) => {
     await emptyCart(ctx.trx, ctx.userId, ctx.now);
@@ -123,8 +123,16 @@ function actionOf(event: webhook.Event): PostbackAction | undefined {
  * worker gives such an event a transaction of its own: two transactions that each reserved for
  * several customers would take product locks in no common order and could deadlock on PostgreSQL.
  */
-export function createConversation(extra: PostbackHandlers = {}, ownTransaction: ReadonlySet<string> = new Set()) {
-  const handlers: Record<string, PostbackHandler> = { ...coreHandlers, ...extra };
+export function createConversation(
+  profile: ShopProfile,
+  extra: PostbackHandlers = {},
+  ownTransaction: ReadonlySet<string> = new Set(),
+) {
+  const handlers: Record<string, PostbackHandler> = {
+    ...coreHandlers,
+    help: async () => [text(copy.help(profile), true)],
+    ...extra,
+  };
 
   async function act(
     ctx: ConversationContext,
@@ -146,7 +154,7 @@ export function createConversation(extra: PostbackHandlers = {}, ownTransaction:
       case 'follow': {
         const cart = await viewCart(ctx.trx, ctx.userId);
         const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.lines.length > 0;
-        out = [text(again ? copy.welcomeBack(ctx.shopName) : copy.greeting(ctx.shopName)), ...(await browse(ctx))];
+        out = [text(again ? copy.welcomeBack(profile.name) : copy.greeting(profile)), ...(await browse(ctx))];
         break;
       }
       case 'message':

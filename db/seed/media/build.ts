@@ -9,7 +9,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { svgToPng } from '../../../richmenu/build';
-import { palette, text } from '../../../richmenu/design/parts';
+import { palette as menuPalette, text } from '../../../richmenu/design/parts';
+
+/** The demo tea shop's pictures keep its own greens (the rich menu takes the brand from the profile). */
+const palette = { ...menuPalette, tea: '#2E4A3B', teaLight: '#44694F' } as const;
 
 export const WIDTH = 1040;
 export const HEIGHT = 676;

@@ -1,0 +1,171 @@
+/**
+ * The shop profile: who the shop is, in its own words — name, greeting, tagline, about and contact
+ * text, brand colour, and the few words its rich menu draws. One typed object, validated once at
+ * start (from a `shop.json` named by SHOP_PROFILE, with SHOP_NAME able to override the name); every
+ * greeting, receipt and menu reads it, so the same code speaks as a tea shop or a shoe shop.
+ * The demo tea shop's profile lives with its catalog in db/seed/shop.json.
+ */
+
+/** Pictures a profile may choose for its rich menu (drawn in richmenu/design/icons.ts). */
+export const MENU_ICONS = ['bag', 'teacup', 'leaf', 'mountains', 'star'] as const;
+export type MenuIcon = (typeof MENU_ICONS)[number];
+
+export interface RichMenuWords {
+  /** The first tab of the menu, e.g. 逛茶舖 (at most 6 characters fit). */
+  shopTab: string;
+  /** Under 瀏覽商品, e.g. 當季台灣好茶. */
+  browseHint: string;
+  /** The guide tab's headline, e.g. 在 LINE 買好茶，只要四步. */
+  guideTitle: string;
+  /** The guide's first step, e.g. 挑選茶品. */
+  firstStep: string;
+  /** Under the guide's 開始選購, e.g. 看看今天的茶. */
+  startHint: string;
+  /** The picture on 瀏覽商品, e.g. teacup. */
+  browseIcon: MenuIcon;
+  /** The picture of the guide's first step, e.g. leaf. */
+  firstStepIcon: MenuIcon;
+  /** The shop's mark beside the first tab, e.g. mountains. */
+  markIcon: MenuIcon;
+}
+
+export interface ShopProfile {
+  /** Shown in greetings, receipts, result pages and the bank's pages. */
+  name: string;
+  /** One emoji after the name in the greeting (may be empty). */
+  emoji: string;
+  /** A sentence or two introducing the shop, said when a customer adds the shop as a friend. */
+  greeting: string;
+  /** A short line about what the shop sells, used where a few words fit (the rich menu). */
+  tagline: string;
+  /** About the shop, shown with the help text (may be empty). */
+  about: string;
+  /** How to reach a person: phone, hours, e-mail (may be empty). */
+  contact: string;
+  /** The brand colour, #RRGGBB: headers of the shop's bubbles and the rich menu. */
+  brandColor: string;
+  richMenu: RichMenuWords;
+}
+
+/** A shop that has said nothing about itself yet: neutral words, no product kind assumed. */
+export const GENERIC_PROFILE: Readonly<ShopProfile> = Object.freeze({
+  name: '我的商店',
+  emoji: '😊',
+  greeting: '很高興為您服務，歡迎慢慢逛。',
+  tagline: '本店精選商品',
+  about: '',
+  contact: '',
+  brandColor: '#2E4A3B',
+  richMenu: Object.freeze({
+    shopTab: '逛商店',
+    browseHint: '本店精選商品',
+    guideTitle: '在 LINE 購物，只要四步',
+    firstStep: '挑選商品',
+    startHint: '看看今天的商品',
+    browseIcon: 'bag',
+    firstStepIcon: 'bag',
+    markIcon: 'star',
+  }),
+});
+
+/** A profile file or value that does not fit; names the field, like ConfigError names a variable. */
+export class ProfileError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field} ${message}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Upper bounds keep every text inside what LINE shows without truncation in a bubble or menu. */
+const LIMITS: Record<keyof Omit<ShopProfile, 'richMenu' | 'brandColor'>, number> = {
+  name: 40,
+  emoji: 8,
+  greeting: 300,
+  tagline: 20,
+  about: 500,
+  contact: 300,
+};
+const MENU_ICON_FIELDS = ['browseIcon', 'firstStepIcon', 'markIcon'] as const;
+const MENU_LIMITS: Record<Exclude<keyof RichMenuWords, (typeof MENU_ICON_FIELDS)[number]>, number> = {
+  shopTab: 6,
+  browseHint: 12,
+  guideTitle: 16,
+  firstStep: 6,
+  startHint: 10,
+};
+
+function field(raw: Record<string, unknown>, key: string, max: number, fallback: string, path: string): string {
+  const v = raw[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'string') throw new ProfileError(`${path}${key}`, `must be text, got ${typeof v}`);
+  const trimmed = v.trim();
+  if ([...trimmed].length > max) throw new ProfileError(`${path}${key}`, `must be at most ${max} characters`);
+  return trimmed;
+}
+
+function record(v: unknown, path: string): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ProfileError(path, 'must be an object');
+  return v as Record<string, unknown>;
+}
+
+/**
+ * Checks a parsed profile (e.g. a shop.json) and fills what it leaves out from the generic profile.
+ * Unknown keys are refused, so a typo does not silently fall back to a default.
+ */
+export function parseShopProfile(input: unknown): ShopProfile {
+  const raw = record(input, 'profile');
+  const known = new Set([...Object.keys(LIMITS), 'brandColor', 'richMenu', '$comment']);
+  for (const key of Object.keys(raw)) if (!known.has(key)) throw new ProfileError(key, 'is not a profile field');
+  const menuRaw = record(raw.richMenu, 'richMenu');
+  for (const key of Object.keys(menuRaw)) {
+    if (!(key in MENU_LIMITS) && !(MENU_ICON_FIELDS as readonly string[]).includes(key))
+      throw new ProfileError(`richMenu.${key}`, 'is not a rich menu field');
+  }
+  const name = field(raw, 'name', LIMITS.name, GENERIC_PROFILE.name, '');
+  if (name === '') throw new ProfileError('name', 'must not be empty');
+  const brandColor = field(raw, 'brandColor', 7, GENERIC_PROFILE.brandColor, '');
+  if (!/^#[0-9A-Fa-f]{6}$/.test(brandColor)) throw new ProfileError('brandColor', 'must be a colour like #2E4A3B');
+  const tagline = field(raw, 'tagline', LIMITS.tagline, GENERIC_PROFILE.tagline, '');
+  const menuDefaults: RichMenuWords = { ...GENERIC_PROFILE.richMenu, browseHint: tagline.slice(0, 12) };
+  const words = Object.fromEntries(
+    (Object.keys(MENU_LIMITS) as Array<keyof typeof MENU_LIMITS>).map((k) => [
+      k,
+      field(menuRaw, k, MENU_LIMITS[k], menuDefaults[k], 'richMenu.'),
+    ]),
+  );
+  const icons = Object.fromEntries(
+    MENU_ICON_FIELDS.map((k) => {
+      const v = field(menuRaw, k, 20, menuDefaults[k], 'richMenu.');
+      if (!(MENU_ICONS as readonly string[]).includes(v)) {
+        throw new ProfileError(`richMenu.${k}`, `must be one of ${MENU_ICONS.join(', ')}`);
+      }
+      return [k, v];
+    }),
+  );
+  const richMenu = { ...words, ...icons } as unknown as RichMenuWords;
+  return {
+    name,
+    emoji: field(raw, 'emoji', LIMITS.emoji, GENERIC_PROFILE.emoji, ''),
+    greeting: field(raw, 'greeting', LIMITS.greeting, GENERIC_PROFILE.greeting, ''),
+    tagline,
+    about: field(raw, 'about', LIMITS.about, GENERIC_PROFILE.about, ''),
+    contact: field(raw, 'contact', LIMITS.contact, GENERIC_PROFILE.contact, ''),
+    brandColor: brandColor.toUpperCase(),
+    richMenu,
+  };
+}
+
+/** Reads a profile file's text (a UTF-8 BOM is allowed, as editors on Windows write one). */
+export function parseShopProfileJson(text: string): ShopProfile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new ProfileError('profile', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseShopProfile(parsed);
+}
