@@ -16,8 +16,8 @@ import { migrateToLatest } from '../src/db/migrator';
 import { encodePostback } from '../src/messages/postback';
 import { startLineSimulator } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
-import { cpuMs } from './cpu-time';
-import type { ServerMessage } from './protocol';
+import { cpuMs } from './support/cpu-time';
+import type { ServerMessage } from './support/protocol';
 
 const SECRET = 'bench-cpu-secret';
 const TOKEN = 'bench-cpu-token';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   await database.close();
 
   const sim = await startLineSimulator({ channelSecret: SECRET, channelAccessToken: TOKEN, allowHttpImages: true });
-  const child = fork(join(__dirname, 'shop-process.ts'), [], {
+  const child = fork(join(__dirname, 'children', 'shop-process.ts'), [], {
     execArgv: [
       '--import',
       'tsx',

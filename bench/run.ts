@@ -33,9 +33,9 @@ import {
 } from '../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator, type WebhookEvent } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
-import { cpuMeter } from './cpu-time';
-import { summarizeProfiles } from './profile-summary';
-import type { LoadJob, LoadResult, ServerMessage } from './protocol';
+import { cpuMeter } from './support/cpu-time';
+import { summarizeProfiles } from './support/profile-summary';
+import type { LoadJob, LoadResult, ServerMessage } from './support/protocol';
 
 const SECRET = 'bench-channel-secret-0123456789ab';
 const TOKEN = 'bench-channel-access-token';
@@ -72,7 +72,7 @@ interface ServerProc {
 function startServer(script: string, env: Record<string, string>, opts: { cpuProf?: boolean } = {}) {
   const execArgv = ['--import', 'tsx'];
   if (opts.cpuProf) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`);
-  const child = fork(join(__dirname, script), [], {
+  const child = fork(join(__dirname, 'children', script), [], {
     execArgv,
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -119,7 +119,7 @@ interface LoadGen {
 }
 
 function startLoadGen(): Promise<LoadGen> {
-  const child: ChildProcess = fork(join(__dirname, 'loadgen.ts'), [], {
+  const child: ChildProcess = fork(join(__dirname, 'children', 'loadgen.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

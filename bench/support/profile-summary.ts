@@ -74,4 +74,4 @@ export function summarizeProfiles(dir: string): void {
   }
 }
 
-if (require.main === module) summarizeProfiles(process.argv[2] ?? join(__dirname, 'results', 'profiles'));
+if (require.main === module) summarizeProfiles(process.argv[2] ?? join(__dirname, '..', 'results', 'profiles'));

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import type { LoadJob, LoadMessage, LoadResult } from './protocol';
+import type { LoadJob, LoadMessage, LoadResult } from '../support/protocol';
 
 type Event = Record<string, unknown>;
 

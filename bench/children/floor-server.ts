@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
-import { reportRss } from './server-child';
+import { reportRss } from './report-to-parent';
 
 const secret = process.env.LINE_CHANNEL_SECRET ?? '';
 const app = Fastify({ logger: false });

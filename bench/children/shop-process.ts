@@ -6,11 +6,11 @@
 
 import type { LogEvent } from 'kysely';
 import { Agent, setGlobalDispatcher } from 'undici';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { silentLogger } from '../src/logger';
-import { createRuntime } from '../src/runtime';
-import { reportRss } from './server-child';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { silentLogger } from '../../src/logger';
+import { createRuntime } from '../../src/runtime';
+import { reportRss } from './report-to-parent';
 
 /** BENCH_SQL_STATS=1: time spent per statement text (printed on stop), from kysely's query log. */
 const sqlStats = new Map<string, { n: number; ms: number }>();

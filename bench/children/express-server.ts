@@ -5,7 +5,7 @@
  */
 import { messagingApi, middleware, type webhook } from '@line/bot-sdk';
 import express from 'express';
-import { reportRss } from './server-child';
+import { reportRss } from './report-to-parent';
 
 const channelSecret = process.env.LINE_CHANNEL_SECRET ?? '';
 const client = new messagingApi.MessagingApiClient({

@@ -1,5 +1,5 @@
-/** Shared by the server children: announce the URL, stream RSS samples, stop on request. */
-import type { ServerMessage } from './protocol';
+/** Shared by the server processes (shop, floor, Express): announce the URL, stream RSS samples, stop on request. */
+import type { ServerMessage } from '../support/protocol';
 
 export function reportRss(url: string, stop: () => Promise<void>): void {
   const send = (m: ServerMessage) => process.send?.(m);
