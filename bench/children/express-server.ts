@@ -5,6 +5,7 @@
  */
 import { messagingApi, middleware, type webhook } from '@line/bot-sdk';
 import express from 'express';
+import { portOf } from '../support/ports';
 import { reportRss } from './report-to-parent';
 
 const channelSecret = process.env.LINE_CHANNEL_SECRET ?? '';
@@ -29,10 +30,8 @@ app.post('/line/webhook', middleware({ channelSecret }), (req, res) => {
     .catch(() => res.status(500).end());
 });
 const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   reportRss(
-    `http://127.0.0.1:${port}/line/webhook`,
+    `http://127.0.0.1:${portOf(server)}/line/webhook`,
     () => new Promise<void>((resolve) => server.close(() => resolve())),
   );
 });

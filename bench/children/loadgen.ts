@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { percentile } from '../support/percentile';
 import type { LoadJob, LoadMessage, LoadResult } from '../support/protocol';
 
 type Event = Record<string, unknown>;
@@ -24,11 +25,6 @@ function syntheticEvent(i: number): Event {
     replyToken: `${rand}${i}`,
     postback: { data: 'action=add&productId=1' },
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {

@@ -9,8 +9,10 @@ import type { BankSimulator } from '../../src/sandbox/bank';
 import { BANK_WAIT_MS, startBank } from '../support/bank';
 import { type BenchContext, recordMemory } from '../support/context';
 import { type DbKind, PG_ADMIN, pgReachable } from '../support/databases';
-import { MarkedMessages, mintPostbacks, SECRET } from '../support/line-platform';
+import { MarkedMessages, mintPostbacks } from '../support/line-platform';
+import { closedLoop } from '../support/load';
 import { type Row, save, table } from '../support/output';
+import { percentile } from '../support/percentile';
 import { type Shop, startShop } from '../support/shop';
 import { orderChecks, prefillCarts, reservationCheck } from '../support/shop-data';
 
@@ -23,12 +25,6 @@ const CHECKOUT_RUNS: Array<{ kind: DbKind; bankMs: number; users: number }> = [
 ];
 /** A card pay-link message carries the bank's hosted card page. */
 const PAY_LINK_MARK = '/QPay.WebPaySite/Bridge/PayCard';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
-}
 
 interface CheckoutRun {
   row: Row;
@@ -54,16 +50,7 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
   );
   const payLinks = new MarkedMessages(ctx.sim, userIds, PAY_LINK_MARK);
   for (const i of shop.instances) i.resetPeak();
-  const r = await ctx.load.run({
-    targets: shop.targets,
-    secret: SECRET,
-    destination: ctx.sim.botUserId,
-    eventsFile: minted.file,
-    count: n,
-    mode: 'closed',
-    concurrency: 32,
-    recordSentAt: true,
-  });
+  const r = await closedLoop(ctx, shop.targets, { eventsFile: minted.file, count: n, warmup: 0, recordSentAt: true });
   const complete = await payLinks.waitAll(BANK_WAIT_MS);
   const links = payLinks.summary();
   const latencies: number[] = [];
@@ -73,6 +60,7 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
     const sent = r.sentAt?.[i];
     if (at !== undefined && sent !== undefined) latencies.push(at - sent);
   });
+  latencies.sort((a, b) => a - b);
   const seconds = (links.lastAt - r.startedAt) / 1000;
   const stock = await reservationCheck(db);
   const orders = await orderChecks(db, bank, userIds);
@@ -87,9 +75,9 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
     'webhook errors': r.errors,
     'pay links': links.users,
     'checkouts/s': seconds > 0 ? Math.round(links.users / seconds) : 0,
-    'pay link p50 ms': percentile(latencies, 50),
-    'p99 ms': percentile(latencies, 99),
-    'max ms': percentile(latencies, 100),
+    'pay link p50 ms': Math.round(percentile(latencies, 50)),
+    'p99 ms': Math.round(percentile(latencies, 99)),
+    'max ms': Math.round(percentile(latencies, 100)),
     'all in': complete,
   };
   const checks: Row = {

@@ -4,7 +4,16 @@
  */
 import { type BenchContext, recordMemory } from '../support/context';
 import { lastSeq, mintEvents, SECRET, TOKEN, waitDelivered } from '../support/line-platform';
-import { cpuColumns, meterCpu, rateSteps, SATURATION_MS, saturate, saturateAcks, WARMUP } from '../support/load';
+import {
+  closedLoop,
+  cpuColumns,
+  meterCpu,
+  rateSteps,
+  SATURATION_MS,
+  saturate,
+  saturateAcks,
+  WARMUP,
+} from '../support/load';
 import { type Row, save, table } from '../support/output';
 import { startServer } from '../support/processes';
 import { startShop } from '../support/shop';
@@ -47,17 +56,7 @@ export async function compareScenario(ctx: BenchContext) {
     const count = 20_000;
     const eventsFile = await mintEvents(ctx.sim, count + WARMUP, productIds);
     const cpu = meterCpu(ctx, [express]);
-    const sat = await ctx.load.run({
-      targets: [express.url],
-      secret: SECRET,
-      destination: ctx.sim.botUserId,
-      eventsFile,
-      count,
-      warmup: WARMUP,
-      mode: 'closed',
-      concurrency: 32,
-      maxMs: SATURATION_MS,
-    });
+    const sat = await closedLoop(ctx, [express.url], { eventsFile, count, maxMs: SATURATION_MS });
     // Express replies before it answers: every reply of the counted run is in by now.
     const mark = lastSeq(ctx.sim) - sat.ok;
     const d = await waitDelivered(ctx.sim, mark, sat.ok, 30_000);

@@ -7,6 +7,7 @@ import { cpuMeter } from './cpu-time';
 import { lastSeq, mintEvents, SECRET, waitDelivered } from './line-platform';
 import type { Row } from './output';
 import type { ServerProc } from './processes';
+import type { LoadResult } from './protocol';
 import type { Shop } from './shop';
 
 const RATES = [250, 500, 1000, 2000];
@@ -26,6 +27,23 @@ export interface StepRow extends Row {
   'max ms': number;
 }
 
+/** Webhook bodies to `targets`, signed with the bench channel's secret, for the simulator's bot. */
+function webhookJob(ctx: BenchContext, targets: string[]) {
+  return { targets, secret: SECRET, destination: ctx.sim.botUserId };
+}
+
+/**
+ * `count` webhook events (from `eventsFile`, else synthetic ones) with 32 in flight, each sent as
+ * soon as the previous one is answered, until all are sent or `maxMs` has passed.
+ */
+export function closedLoop(
+  ctx: BenchContext,
+  targets: string[],
+  job: { eventsFile?: string; count: number; maxMs?: number; warmup?: number; recordSentAt?: boolean },
+): Promise<LoadResult> {
+  return ctx.load.run({ ...webhookJob(ctx, targets), warmup: WARMUP, ...job, mode: 'closed', concurrency: 32 });
+}
+
 /** Offered-rate steps against `targets`; between steps, waits for the replies so steps start clean. */
 export async function rateSteps(
   ctx: BenchContext,
@@ -39,9 +57,7 @@ export async function rateSteps(
     const eventsFile = opts.mint ? await mintEvents(ctx.sim, count + WARMUP, opts.mint) : undefined;
     const mark = lastSeq(ctx.sim);
     const r = await ctx.load.run({
-      targets,
-      secret: SECRET,
-      destination: ctx.sim.botUserId,
+      ...webhookJob(ctx, targets),
       eventsFile,
       count,
       warmup: WARMUP,
@@ -77,17 +93,7 @@ export async function saturate(ctx: BenchContext, shop: Shop, count: number, max
   for (const i of shop.instances) i.resetPeak();
   const mark = lastSeq(ctx.sim);
   const cpu = meterCpu(ctx, shop.instances);
-  const r = await ctx.load.run({
-    targets: shop.targets,
-    secret: SECRET,
-    destination: ctx.sim.botUserId,
-    eventsFile,
-    count,
-    warmup: WARMUP,
-    mode: 'closed',
-    concurrency: 32,
-    maxMs,
-  });
+  const r = await closedLoop(ctx, shop.targets, { eventsFile, count, maxMs });
   const all = await waitDelivered(ctx.sim, mark, r.sent + WARMUP, 120_000);
   const cpuPerEvent = cpu.perEvent(r.sent + WARMUP);
   const d = { ...all, delivered: all.delivered - WARMUP };
@@ -129,16 +135,11 @@ export function meterCpu(ctx: BenchContext, servers: ServerProc[]) {
 /** Acks only: synthetic events, 32 in flight, for SATURATION_MS; nothing waits for replies. */
 export async function saturateAcks(ctx: BenchContext, servers: ServerProc[]) {
   const meter = meterCpu(ctx, servers);
-  const sat = await ctx.load.run({
-    targets: servers.map((s) => s.url),
-    secret: SECRET,
-    destination: ctx.sim.botUserId,
-    warmup: WARMUP,
-    count: 1_000_000,
-    mode: 'closed',
-    concurrency: 32,
-    maxMs: SATURATION_MS,
-  });
+  const sat = await closedLoop(
+    ctx,
+    servers.map((s) => s.url),
+    { count: 1_000_000, maxMs: SATURATION_MS },
+  );
   return { sat, cpu: cpuColumns(meter.perEvent(sat.sent + WARMUP)) };
 }
 
