@@ -4,10 +4,8 @@
  * moves when something else shares the machine, so it is the figure to compare before/after a
  * change to the hot path. Prints ms of CPU per event and events/s the shop could do on one core.
  */
-import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -17,10 +15,9 @@ import { encodePostback } from '../src/messages/postback';
 import { startLineSimulator } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
 import { cpuMs } from './support/cpu-time';
-import type { ServerMessage } from './support/protocol';
+import { mintPostbacks, SECRET, TOKEN } from './support/line-platform';
+import { startServer } from './support/processes';
 
-const SECRET = 'bench-cpu-secret';
-const TOKEN = 'bench-cpu-token';
 const EVENTS = Number(process.argv[2] ?? 4000);
 const USERS = 200;
 const CONCURRENCY = 16;
@@ -36,52 +33,32 @@ async function main(): Promise<void> {
   await database.close();
 
   const sim = await startLineSimulator({ channelSecret: SECRET, channelAccessToken: TOKEN, allowHttpImages: true });
-  const child = fork(join(__dirname, 'children', 'shop-process.ts'), [], {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`] : []),
-    ],
-    env: {
-      ...process.env,
+  const shop = await startServer(
+    'shop-process.ts',
+    {
       DATABASE_URL: url,
       LINE_CHANNEL_SECRET: SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
       LINE_API_BASE_URL: sim.url,
       LINE_DATA_API_BASE_URL: sim.url,
-      LOG_LEVEL: 'silent',
     },
-  });
-  // The child reports its webhook URL.
-  const webhookUrl = await new Promise<string>((resolve) =>
-    child.on('message', (m: ServerMessage) => {
-      if (m.type === 'ready') resolve(m.url);
-    }),
+    { cpuProfDir: process.env.CPU_PROF },
   );
   const agent = new Agent({ connections: CONCURRENCY });
   const users = Array.from({ length: USERS }, (_, i) => `U${String(i).padStart(32, '0')}`);
-  // The simulator mints the events (with reply tokens its reply endpoint accepts once); a small
-  // server captures them instead of the shop, so the shop later answers with real replies.
-  const minted: string[] = [];
-  const capture = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      minted.push(Buffer.concat(chunks).toString('utf8'));
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
-  const address = capture.address();
-  sim.setWebhookUrl(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
+  // The simulator mints the events (with reply tokens its reply endpoint accepts once), in order:
+  // the first 200 (the warm-up) are one per user.
   const data = encodePostback({ action: 'add', productId });
-  for (let i = 0; i < EVENTS + 200; i++) await sim.postback(users[i % USERS] as string, data);
-  capture.close();
-  const body = (i: number) => minted[i] as string;
+  const { events } = await mintPostbacks(
+    sim,
+    Array.from({ length: EVENTS + 200 }, (_, i) => ({ userId: users[i % USERS] as string, data })),
+    { concurrency: 1 },
+  );
+  const body = (i: number) => JSON.stringify({ destination: sim.botUserId, events: [events[i]] });
   const send = async (i: number) => {
     const b = body(i);
     const signature = createHmac('sha256', SECRET).update(b).digest('base64');
-    const r = await request(webhookUrl, {
+    const r = await request(shop.url, {
       method: 'POST',
       body: b,
       headers: { 'content-type': 'application/json', 'x-line-signature': signature },
@@ -95,7 +72,7 @@ async function main(): Promise<void> {
   await Promise.all(users.map((u) => sim.waitForMessages(u, 1, { timeoutMs: 60_000 })));
   const delivered = () => users.reduce((n, u) => n + sim.botMessages(u).length, 0);
   const before = delivered();
-  const cpu0 = cpuMs(child.pid as number);
+  const cpu0 = cpuMs(shop.pid);
   const t0 = performance.now();
   let next = 200;
   await Promise.all(
@@ -106,14 +83,13 @@ async function main(): Promise<void> {
   const target = before + EVENTS * 2; // each add answers with a notice and the cart
   while (delivered() < target) await new Promise((r) => setTimeout(r, 20));
   const wall = performance.now() - t0;
-  const cpu = cpuMs(child.pid as number) - cpu0;
+  const cpu = cpuMs(shop.pid) - cpu0;
   console.log(
     `${EVENTS} events: shop CPU ${(cpu / EVENTS).toFixed(3)} ms/event (≈ ${Math.round((EVENTS / cpu) * 1000)} events/s per core); wall ${Math.round((EVENTS / wall) * 1000)} events/s`,
   );
   const count = (path: string) => sim.callsTo(path).filter((c) => c.status < 300).length;
   console.log(`replies ${count('/v2/bot/message/reply')}, pushes ${count('/v2/bot/message/push')}`);
-  child.send({ type: 'stop' });
-  await new Promise((r) => child.on('exit', r));
+  await shop.stop();
   await sim.close();
   await agent.close();
 }
