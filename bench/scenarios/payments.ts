@@ -1,7 +1,8 @@
 /**
  * (4) Payment burst: 1,000 card orders made through the real checkout path, paid at the bank
- * simulator with its own notifications off; then the notifications plus 20 % duplicates arrive at
- * once, measured until every receipt has reached LINE, and stock is checked against what sold.
+ * simulator with its own notifications switched off; then 1,000 notifications + 20 % duplicates
+ * at once from the load generator, measured until every receipt has reached the LINE simulator,
+ * and stock is checked against what sold.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,11 +30,7 @@ function shuffle<T>(list: T[]): T[] {
   return list;
 }
 
-/**
- * 1,000 card orders made through the real checkout path, paid at the bank simulator with its own
- * notifications switched off; then 1,000 notifications + 20 % duplicates at once from the load
- * generator, measured until every receipt has reached the LINE simulator.
- */
+/** One burst on `kind`, with its own bank simulator and shop (see the top of this file). */
 async function paymentBurst(ctx: BenchContext, kind: DbKind) {
   const bank = await startBank(0);
   const shop = await startShop(ctx, kind, 1, bank);
