@@ -1,0 +1,141 @@
+/**
+ * The order lifecycle: the states an order can be in, what may move it from one to another, and
+ * what a customer may do with it in each state. Pure data and functions — no database, no
+ * messages — so every other part asks here instead of deciding for itself: the repository moves
+ * orders only along these transitions (conditionally, from the listed states), the conversation
+ * answers a tap by asking `payAnswer`/`cancelAnswer`, and message builders show the buttons that
+ * `customerActions` offers. Adding a state (delivery, shipping) is a change to this file first.
+ */
+import type { Order, OrderStatus, Payment } from '../db/types';
+
+/** Every state, in the order an order normally lives through them. */
+export const ORDER_STATES: readonly OrderStatus[] = [
+  'pending',
+  'awaiting_payment',
+  'paid',
+  'refunded',
+  'failed',
+  'expired',
+  'cancelled',
+];
+
+/** States in which the order holds stock reserved for the customer. */
+export const RESERVING_STATES: readonly OrderStatus[] = ['pending', 'awaiting_payment'];
+
+/** States an order never leaves on its own (only a late payment or a refund may still touch it). */
+export const CLOSED_STATES: readonly OrderStatus[] = ['failed', 'expired', 'cancelled', 'refunded'];
+
+/**
+ * What happened to an order → from which states it may happen and where it leads. The repository
+ * applies a transition as one conditional update (`WHERE status IN from`), so two instances or a
+ * duplicated callback can never both move an order.
+ */
+export const ORDER_TRANSITIONS = {
+  /** The bank created the bank order: the pay link or ATM account can go out. */
+  bankOrderCreated: { from: ['pending'], to: 'awaiting_payment' },
+  /** The bank refused OrderCreate: stock is released and the cart reopened. */
+  bankRefused: { from: ['pending'], to: 'failed' },
+  /** A verified payment for an order still waiting for it. */
+  paymentVerified: { from: ['pending', 'awaiting_payment'], to: 'paid' },
+  /** A verified payment for an order that had closed, and the goods could be sold again. */
+  latePaymentAccepted: { from: ['failed', 'expired', 'cancelled'], to: 'paid' },
+  /** The deadline passed and the bank says unpaid. */
+  deadlinePassed: { from: ['awaiting_payment'], to: 'expired' },
+  /** The customer cancelled while the order was unpaid. */
+  customerCancelled: { from: ['awaiting_payment'], to: 'cancelled' },
+  /** The merchant voided a card authorization that was never captured. */
+  authorizationVoided: { from: ['paid'], to: 'cancelled' },
+  /** The whole amount went back to the customer. */
+  refundedInFull: { from: ['paid'], to: 'refunded' },
+} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus }>;
+
+export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
+
+/** Whether `event` may happen to an order in `status`. */
+export function canHappen(status: OrderStatus, event: OrderEvent): boolean {
+  return (ORDER_TRANSITIONS[event].from as readonly OrderStatus[]).includes(status);
+}
+
+/** A pay link is offered only while it stays open at least this long: time to type a card number. */
+export const PAY_LINK_MARGIN_MS = 30_000;
+/** A new pay link is only worth making with at least this long left before the order's deadline. */
+export const NEW_PAY_LINK_MIN_MS = 90_000;
+
+type PaymentFacts = Pick<Payment, 'status' | 'pay_url' | 'atm_pay_no' | 'expires_at'>;
+type OrderFacts = Pick<Order, 'status' | 'pay_type' | 'expires_at'>;
+
+/** Whether the card pay link of this payment can still be opened and paid. */
+export function payLinkUsable(order: OrderFacts, payment: PaymentFacts | undefined, now: number): boolean {
+  return (
+    order.status === 'awaiting_payment' &&
+    order.pay_type === 'C' &&
+    payment?.status === 'created' &&
+    payment.pay_url !== null &&
+    (payment.expires_at ?? 0) > now + PAY_LINK_MARGIN_MS
+  );
+}
+
+/** What a customer can do with an order, as the order's bubble offers it. */
+export type CustomerAction =
+  | 'openPayLink' // the live card link
+  | 'newPayLink' // 重新付款: make a new card link
+  | 'showAtmAccount' // the ATM virtual account to transfer to
+  | 'cancel' // 取消訂單 (asks for confirmation first)
+  | 'rebuy' // 再買一次: the same items back into the cart
+  | 'continueShopping';
+
+export function customerActions(order: OrderFacts, payment: PaymentFacts | undefined, now: number): CustomerAction[] {
+  switch (order.status) {
+    case 'awaiting_payment': {
+      const pay: CustomerAction[] =
+        order.pay_type === 'A'
+          ? payment?.atm_pay_no
+            ? ['showAtmAccount']
+            : []
+          : payLinkUsable(order, payment, now)
+            ? ['openPayLink']
+            : ['newPayLink'];
+      return [...pay, 'cancel'];
+    }
+    case 'failed':
+    case 'expired':
+    case 'cancelled':
+      return ['rebuy'];
+    case 'paid':
+    case 'refunded':
+      return ['continueShopping'];
+    case 'pending':
+      return [];
+  }
+}
+
+/** The answer to a tap on 付款 / 重新付款 for an order, decided from its state alone. */
+export type PayAnswer =
+  | 'stillPending' // the bank has not answered yet: wait
+  | 'alreadyPaid'
+  | 'notPayable' // closed: offer 再買一次
+  | 'preparingLink' // a new link was already requested
+  | 'showAtmAccount'
+  | 'showPayLink' // the current link is still good
+  | 'tooLate' // too close to the deadline to make a new link
+  | 'makeNewLink';
+
+export function payAnswer(order: OrderFacts, payment: PaymentFacts | undefined, now: number): PayAnswer {
+  if (order.status === 'pending') return 'stillPending';
+  if (order.status === 'paid' || order.status === 'refunded') return 'alreadyPaid';
+  if (order.status !== 'awaiting_payment') return 'notPayable';
+  if (payment?.status === 'requested') return 'preparingLink';
+  if (payment?.status === 'created' && order.pay_type === 'A' && payment.atm_pay_no) return 'showAtmAccount';
+  if (payLinkUsable(order, payment, now)) return 'showPayLink';
+  if ((order.expires_at ?? 0) - now < NEW_PAY_LINK_MIN_MS) return 'tooLate';
+  return 'makeNewLink';
+}
+
+/** The answer to a tap on 取消訂單 (or its confirmation). */
+export type CancelAnswer = 'stillPending' | 'alreadyCancelled' | 'cancel' | 'notCancellable';
+
+export function cancelAnswer(order: Pick<Order, 'status'>): CancelAnswer {
+  if (order.status === 'pending') return 'stillPending';
+  if (order.status === 'cancelled') return 'alreadyCancelled';
+  return canHappen(order.status, 'customerCancelled') ? 'cancel' : 'notCancellable';
+}
