@@ -23,14 +23,10 @@ import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import type { DB } from '../src/db/types';
 import { countEventsByStatus } from '../src/line/inbox-repository';
+import { silentLogger } from '../src/logger';
 import { orderCopy } from '../src/messages/copy';
 import { encodePostback } from '../src/messages/postback';
-import {
-  type BankSimulator,
-  DEMO_QPAY_CREDENTIALS,
-  silentLogger as silentBankLogger,
-  startBankSimulator,
-} from '../src/sandbox/bank';
+import { type BankSimulator, DEMO_QPAY_CREDENTIALS, startBankSimulator } from '../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator, type WebhookEvent } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
 import { cpuMeter } from './cpu-time';
@@ -750,7 +746,7 @@ function startBank(responseDelayMs: number): Promise<BankSimulator> {
     credentials: DEMO_QPAY_CREDENTIALS,
     tickIntervalMs: 0, // no due jobs: no ATM auto-payments, no expiries, no notification retries
     notificationRetryDelaysMs: [],
-    logger: silentBankLogger,
+    logger: silentLogger,
     responseDelayMs,
   });
 }
