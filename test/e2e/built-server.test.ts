@@ -92,11 +92,13 @@ describe('the built server (npm run build; node dist/src/server.js)', () => {
     expect(botMessages.length).toBeGreaterThan(0);
   }, 30_000);
 
-  test('migrate and the orders desk run from the build', async () => {
+  test('migrate, the orders desk and backup run from the build', async () => {
     const env = cleanEnv({ DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
     const migrated = await run('node', ['dist/src/cli/migrate.js'], { cwd: ROOT, env });
     expect(migrated.stdout).toMatch(/applied 0001_foundation/);
     const listed = await run('node', ['dist/src/cli/orders.js', 'list'], { cwd: ROOT, env });
     expect(listed.stdout + listed.stderr).not.toMatch(/error/i);
+    const backup = await run('node', ['dist/src/cli/backup.js', join(dir, 'cli-backup.db')], { cwd: ROOT, env });
+    expect(backup.stdout).toContain('integrity ok');
   }, 30_000);
 });
