@@ -181,6 +181,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       config: config.payments,
       paymentsEnabled: qpay !== undefined,
       wakeSubmitter: () => submitterPoller?.wake(),
+      logger: logger.child({ job: 'events' }),
     }),
     STOCK_LOCKING_ACTIONS,
   );
