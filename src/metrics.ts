@@ -31,6 +31,8 @@ export interface ShopMetrics {
 }
 
 const TAIWAN_OFFSET_MS = 8 * 3_600_000;
+/** How often the event-loop monitor samples. */
+const LOOP_RESOLUTION_MS = 20;
 /** The push count scans this month's sent messages: recounted at most this often. */
 const PUSH_COUNT_TTL_MS = 5 * 60_000;
 
@@ -151,7 +153,7 @@ export function createMetrics(deps: { db: Executor; now: () => number }): ShopMe
   });
 
   // Event-loop lag since the previous scrape (a blocked loop delays every webhook answer).
-  const loop = monitorEventLoopDelay({ resolution: 20 });
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
   new Gauge({
     name: 'line_shop_event_loop_lag_seconds',
@@ -159,7 +161,8 @@ export function createMetrics(deps: { db: Executor; now: () => number }): ShopMe
     labelNames: ['quantile'],
     registers,
     collect() {
-      const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+      // The monitor's samples are the time between its timer's firings: the lag is what exceeds the interval.
+      const seconds = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) / 1000 : 0);
       this.set({ quantile: '0.5' }, seconds(loop.percentile(50)));
       this.set({ quantile: '0.99' }, seconds(loop.percentile(99)));
       this.set({ quantile: 'max' }, seconds(loop.max));

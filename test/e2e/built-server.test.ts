@@ -92,6 +92,16 @@ describe('the built server (npm run build; node dist/src/server.js)', () => {
     expect(botMessages.length).toBeGreaterThan(0);
   }, 30_000);
 
+  test('serves /readyz and, to this machine, /metrics', async () => {
+    const s = shop as SandboxProcess;
+    const ready = await fetch(`${s.shopUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    const metrics = await fetch(`${s.shopUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('line_shop_inbox_backlog');
+  });
+
   test('migrate, the orders desk and backup run from the build', async () => {
     const env = cleanEnv({ DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
     const migrated = await run('node', ['dist/src/cli/migrate.js'], { cwd: ROOT, env });
