@@ -8,6 +8,7 @@ import { pingDatabase } from './db/database';
 import { InboxWriter } from './line/inbox-writer';
 import { webhookRoutes } from './line/webhook-route';
 import { mediaRoutes } from './media-route';
+import { type OpsRouteOptions, opsRoutes } from './ops-routes';
 
 export interface AppDeps {
   db: Executor;
@@ -22,6 +23,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Folder of static catalog images served under /media/. */
   mediaDir?: string;
+  /** GET /metrics and /readyz; the webhook's answers are timed into these metrics. */
+  ops?: Omit<OpsRouteOptions, 'db' | 'now'>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -43,6 +46,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  const ops = deps.ops;
+  if (ops) {
+    app.addHook('onResponse', (req, reply, done) => {
+      if (req.routeOptions.url === '/line/webhook')
+        ops.metrics.observeWebhook(reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+    await app.register(opsRoutes, { ...ops, db: deps.db, now: deps.now });
+  }
   await app.register(webhookRoutes, {
     inbox: deps.inbox ?? new InboxWriter(deps.db, deps.now, deps.onEventsStored),
     channelSecret: deps.channelSecret,

@@ -64,6 +64,13 @@ export interface Config {
     bankStateFile: string;
   };
   logLevel: string;
+  /**
+   * Bearer token for GET /metrics (METRICS_TOKEN). Unset: /metrics answers only requests made on
+   * this machine (loopback, not forwarded by a proxy).
+   */
+  metricsToken: string | undefined;
+  /** /readyz says 503 when the oldest unhandled event is older than this and the backlog is not draining (READY_MAX_EVENT_AGE_SECONDS, default 30). */
+  readyMaxEventAgeMs: number;
 }
 
 export class ConfigError extends Error {
@@ -229,6 +236,16 @@ function shopProfile(env: Env, mode: Mode): ShopProfile {
   return profile;
 }
 
+function metricsToken(env: Env): string | undefined {
+  const v = text(env, 'METRICS_TOKEN');
+  if (v === undefined) return undefined;
+  // Sent as `Authorization: Bearer <token>`: printable ASCII without spaces, long enough not to guess.
+  if (!/^[\x21-\x7e]{16,}$/.test(v)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces');
+  }
+  return v;
+}
+
 export function loadConfig(env: Env): Config {
   const secret = text(env, 'LINE_CHANNEL_SECRET');
   const mode: Mode = secret === undefined ? 'sandbox' : 'live';
@@ -265,5 +282,7 @@ export function loadConfig(env: Env): Config {
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
     },
     logLevel: logLevel(env),
+    metricsToken: metricsToken(env),
+    readyMaxEventAgeMs: integer(env, 'READY_MAX_EVENT_AGE_SECONDS', 30, 1, 86_400) * 1000,
   };
 }

@@ -15,9 +15,10 @@ import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
 import { EventWorker } from './line/event-worker';
 import { InboxWriter } from './line/inbox-writer';
-import { createLineApi, type LineApi } from './line/line-api';
+import { createLineApi, type LineApi, LineSendError } from './line/line-api';
 import { OutboxSender } from './line/outbox-sender';
 import type { Logger } from './logger';
+import { createMetrics, instrumentCalls, type ShopMetrics } from './metrics';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
@@ -46,6 +47,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   app: FastifyInstance;
+  metrics: ShopMetrics;
   line: LineApi;
   eventWorker: EventWorker;
   outboxSender: OutboxSender;
@@ -70,23 +72,45 @@ const HOUSEKEEPING_MS = 60 * 60_000;
 
 export const MEDIA_DIR = join(__dirname, '..', 'db', 'seed', 'media');
 
+/** How a failed LINE or bank call is labelled in the metrics: LINE's failure kind, or the error class. */
+function errorKind(err: unknown): string {
+  if (err instanceof LineSendError) return err.kind;
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+/** The payment service with each confirmation's outcome counted. */
+function countConfirmations(service: PaymentService, metrics: ShopMetrics): PaymentService {
+  return {
+    ...service,
+    confirmPayment: async (token, source) => {
+      const outcome = await service.confirmPayment(token, source);
+      metrics.paymentConfirmation(outcome.kind);
+      return outcome;
+    },
+  };
+}
+
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, database, logger } = opts;
   let stopping: Promise<void> | undefined;
   const now = opts.now ?? Date.now;
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const line = createLineApi({
-    channelAccessToken: config.line.channelAccessToken,
-    apiBaseUrl: config.line.apiBaseUrl,
-  });
+  const metrics = createMetrics({ db: database.db, now });
+  const line = instrumentCalls(
+    createLineApi({ channelAccessToken: config.line.channelAccessToken, apiBaseUrl: config.line.apiBaseUrl }),
+    'line',
+    metrics,
+    errorKind,
+  );
   const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }));
   const pollMs = opts.pollMs ?? 1000;
   const outboxPoller = new Poller('outbox', () => outboxSender.tick(), pollMs, logger);
   const wakeOutbox = () => outboxPoller.wake();
 
   // Payments: only when QPay is configured (in sandbox mode, the bank simulator's credentials).
-  const qpay = opts.qpayClient ?? (config.qpay ? createQpayClient(config.qpay) : undefined);
-  const ownsQpay = opts.qpayClient === undefined && qpay !== undefined;
+  const bankClient = opts.qpayClient ?? (config.qpay ? createQpayClient(config.qpay) : undefined);
+  const ownsQpay = opts.qpayClient === undefined && bankClient !== undefined;
+  const qpay = bankClient && instrumentCalls(bankClient, 'bank', metrics, errorKind);
   let payments: PaymentService | undefined;
   let orderSubmitter: OrderSubmitter | undefined;
   let expirySweeper: ExpirySweeper | undefined;
@@ -94,14 +118,17 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const paymentPollers: Poller[] = [];
   const plugins = [...(opts.extraPlugins ?? [])];
   if (qpay) {
-    payments = createPaymentService({
-      db: database.db,
-      qpay,
-      now,
-      logger: logger.child({ job: 'payments' }),
-      shopName: config.shopName,
-      onMessagesQueued: wakeOutbox,
-    });
+    payments = countConfirmations(
+      createPaymentService({
+        db: database.db,
+        qpay,
+        now,
+        logger: logger.child({ job: 'payments' }),
+        shopName: config.shopName,
+        onMessagesQueued: wakeOutbox,
+      }),
+      metrics,
+    );
     orderSubmitter = new OrderSubmitter({
       db: database.db,
       qpay,
@@ -155,12 +182,17 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       config: config.payments,
       paymentsEnabled: qpay !== undefined,
       wakeSubmitter: () => submitterPoller?.wake(),
+      logger: logger.child({ job: 'events' }),
     }),
     STOCK_LOCKING_ACTIONS,
   );
   const eventWorker = new EventWorker({
     db: database.db,
-    handle: conversation.handle,
+    // Counted once the event's transaction has committed (a rolled-back attempt is not handled).
+    handle: (ctx, event) => {
+      ctx.afterCommit(() => metrics.eventHandled(event.type));
+      return conversation.handle(ctx, event);
+    },
     needsOwnTransaction: conversation.needsOwnTransaction,
     outbox: outboxSender,
     now,
@@ -186,10 +218,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger: opts.httpLogger,
     mediaDir: MEDIA_DIR,
     plugins,
+    ops: { metrics, metricsToken: config.metricsToken, readyMaxEventAgeMs: config.readyMaxEventAgeMs },
   });
 
   return {
     app,
+    metrics,
     line,
     eventWorker,
     outboxSender,
@@ -207,8 +241,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopping ??= (async () => {
         await app.close();
         await Promise.all(pollers.map((p) => p.stop()));
-        if (ownsQpay) await qpay?.close();
+        if (ownsQpay) await bankClient?.close();
         await line.close();
+        metrics.close();
       })();
       return stopping;
     },

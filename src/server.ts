@@ -6,7 +6,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
-import { createLogger } from './logging';
+import { createLogger } from './logger';
 import { createRuntime } from './runtime';
 import { type Sandbox, startSandbox } from './sandbox/start-sandbox';
 import { seedDemoCatalogIfEmpty } from './seed';

@@ -57,10 +57,22 @@ describe('configuration', () => {
     [{ QPAY_SHOP_NO: 'NA0249_001' }, 'QPAY_A1'],
     [{ ...QPAY, QPAY_B2: 'xyz' }, 'QPAY_B2'],
     [{ ...QPAY, QPAY_SHOP_NO: 'bad' }, 'QPAY_SHOP_NO'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_TOKEN: 'has a space in it, long enough' }, 'METRICS_TOKEN'],
+    [{ READY_MAX_EVENT_AGE_SECONDS: '0' }, 'READY_MAX_EVENT_AGE_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     const err = errorOf(env as Record<string, string>);
     expect(err.variable).toBe(variable);
     expect(err.message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('takes a metrics token and the readiness threshold', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({}).readyMaxEventAgeMs).toBe(30_000);
+    const c = loadConfig({ METRICS_TOKEN: 'k9-Zq2_x7Lw4-Pm8', READY_MAX_EVENT_AGE_SECONDS: '120' });
+    expect(c.metricsToken).toBe('k9-Zq2_x7Lw4-Pm8');
+    expect(c.readyMaxEventAgeMs).toBe(120_000);
+    expect(errorOf({ METRICS_TOKEN: 'short-secret' }).message).not.toContain('short-secret');
   });
 
   it('never puts a secret value into an error message', () => {

@@ -1,10 +1,6 @@
 /** The QPay bank simulator as the bench runs it: in the orchestrator, quiet, with no jobs of its own. */
-import {
-  type BankSimulator,
-  DEMO_QPAY_CREDENTIALS,
-  silentLogger as silentBankLogger,
-  startBankSimulator,
-} from '../../src/sandbox/bank';
+import { silentLogger } from '../../src/logger';
+import { type BankSimulator, DEMO_QPAY_CREDENTIALS, startBankSimulator } from '../../src/sandbox/bank';
 
 /** How long a run waits for its pay links or receipts before counting the rest as missing. */
 export const BANK_WAIT_MS = 90_000;
@@ -15,7 +11,7 @@ export function startBank(responseDelayMs: number): Promise<BankSimulator> {
     credentials: DEMO_QPAY_CREDENTIALS,
     tickIntervalMs: 0, // no due jobs: no ATM auto-payments, no expiries, no notification retries
     notificationRetryDelaysMs: [],
-    logger: silentBankLogger,
+    logger: silentLogger,
     responseDelayMs,
   });
 }

@@ -12,7 +12,8 @@
  *   QPAY_SHOP_NO, QPAY_A1, QPAY_A2, QPAY_B1, QPAY_B2, QPAY_KEY_ID
  *                                    credentials to accept (all or none; default the demo set)
  */
-import { consoleLogger, DEMO_QPAY_CREDENTIALS, startBankSimulator, TEST_CARDS } from '../sandbox/bank';
+import { createLogger } from '../logger';
+import { DEMO_QPAY_CREDENTIALS, startBankSimulator, TEST_CARDS } from '../sandbox/bank';
 import type { BankCredentials } from '../sandbox/bank/demo-credentials';
 
 type Env = Record<string, string | undefined>;
@@ -61,7 +62,7 @@ async function main(env: Env) {
       () => retrySeconds * 1000,
     ),
     credentials: creds,
-    logger: consoleLogger(),
+    logger: createLogger('info').child({ sim: 'bank' }),
   });
   const lines = [
     'QPay bank simulator is running.',

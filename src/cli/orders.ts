@@ -6,6 +6,7 @@
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
+import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
@@ -43,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, arg, amountText] = argv;
   const database = openDatabase(config.databaseUrl);
   const db = database.db;
+  // Captures, cancellations and refunds are business events: one JSON line each on stderr, in the
+  // shop's log format (stdout stays the human answer).
+  const log = createLogger(config.logLevel, 2).child({ cli: 'orders' });
   try {
     if (command === 'list') {
       const orders = await listOrders(db, 50, arg as OrderStatus | undefined);
@@ -117,11 +121,13 @@ async function main(argv: string[]): Promise<number> {
       try {
         if (command === 'capture') {
           const r = await captureOrder(db, qpay, arg, Date.now);
+          logOrderEvent(log, 'captured', { orderNo: r.order.order_no, amount: r.order.total });
           console.log(
             `captured ${formatPrice(r.order.total)} of ${r.order.order_no} (${r.description}) at ${formatTaiwanDateTime(r.payment.captured_at ?? Date.now())}`,
           );
         } else {
           const r = await voidOrder(db, qpay, arg, Date.now);
+          logOrderEvent(log, 'cancelled', { orderNo: r.order.order_no, amount: r.order.total }, { by: 'merchant' });
           console.log(
             `cancelled the card authorization of ${r.order.order_no} (${r.description}); order is now ${r.order.status}, its items are back in stock`,
           );
@@ -140,6 +146,12 @@ async function main(argv: string[]): Promise<number> {
       const qpay = createQpayClient(qpayConfig());
       try {
         const r = await refundOrder(db, qpay, arg, amountText === undefined ? undefined : Number(amountText), Date.now);
+        logOrderEvent(
+          log,
+          'refunded',
+          { orderNo: r.order.order_no, amount: r.refunded },
+          { orderTotal: r.order.total, refundedInAll: r.order.refunded_amount },
+        );
         console.log(
           `refunded ${formatPrice(r.refunded)} of ${r.order.order_no} (${r.description}); order is now ${r.order.status}, refunded ${formatPrice(r.order.refunded_amount)} in all`,
         );

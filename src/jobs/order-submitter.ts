@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { PaymentsConfig } from '../config';
 import type { DB, Order, Payment } from '../db/types';
-import type { Logger } from '../logger';
+import { type Logger, logOrderEvent } from '../logger';
 import { orderCopy } from '../messages/copy';
 import {
   bankDateEndMs,
@@ -181,7 +181,8 @@ export class OrderSubmitter {
         const reason =
           err instanceof QpayRefusedError ? err.text || err.description : orderCopy.bankRefusedReasonUnknown;
         logger.warn({ bankOrderNo: payment.bank_order_no, reason }, 'bank refused OrderCreate');
-        await db.transaction().execute((trx) => recordBankOrderRefused(trx, payment, reason, now()));
+        const failed = await db.transaction().execute((trx) => recordBankOrderRefused(trx, payment, reason, now()));
+        if (failed) logOrderEvent(logger, 'failed', { orderNo: failed.order_no, amount: failed.total }, { reason });
         this.deps.onMessagesQueued();
         return;
       }

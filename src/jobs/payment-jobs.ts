@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { PaymentsConfig } from '../config';
 import type { DB } from '../db/types';
-import type { Logger } from '../logger';
+import { type Logger, logOrderEvent } from '../logger';
 import { claimOrders, getOrder, updateOrder } from '../shop/order-repository';
 import { expireOrder } from '../shop/order-service';
 import { claimDueNotifications } from '../shop/payment-repository';
@@ -50,7 +50,7 @@ export class ExpirySweeper {
       });
       if (expired) {
         queued = true;
-        logger.info({ orderNo: order.order_no }, 'order expired unpaid; stock released');
+        logOrderEvent(logger, 'expired', { orderNo: order.order_no, amount: order.total });
       }
     });
     if (queued) this.deps.onMessagesQueued();

@@ -146,3 +146,13 @@ export async function countEventsByStatus(db: Executor): Promise<Record<string, 
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** Events not yet handled and when the oldest of them arrived (metrics, /readyz): one indexed read. */
+export async function inboxBacklog(db: Executor): Promise<{ pending: number; oldestReceivedAt: number | null }> {
+  const row = await db
+    .selectFrom('line_events')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('received_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return { pending: Number(row?.n ?? 0), oldestReceivedAt: row?.oldest == null ? null : Number(row.oldest) };
+}

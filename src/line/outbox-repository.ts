@@ -129,3 +129,29 @@ export async function countOutbox(
   }
   return out;
 }
+
+/** Messages waiting to go out and those given up on (metrics): reads only those rows, by index. */
+export async function outboxBacklog(db: Executor): Promise<{ pending: number; dead: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('status')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['pending', 'dead'])
+    .groupBy('status')
+    .execute();
+  const out = { pending: 0, dead: 0 };
+  for (const r of rows) if (r.status === 'pending' || r.status === 'dead') out[r.status] = Number(r.n);
+  return out;
+}
+
+/** Messages delivered by push (they count against LINE's monthly quota; replies are free) since `since`. */
+export async function countPushesSince(db: Executor, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'sent')
+    .where('sent_by', '=', 'push')
+    .where('sent_at', '>=', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -39,6 +39,8 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     atmAutoPayDelayMs: config.sandbox.bankAtmDelaySeconds * 1000,
     stateFile: join(config.sandbox.bankStateFile),
     shopName: config.shopName,
+    // Same JSON lines as the shop's own, told apart by `sim`.
+    logger: logger.child({ sim: 'bank' }),
   });
   const chatUrl = `${line.url}/`;
   const sandboxConfig: Config = {

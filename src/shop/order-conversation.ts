@@ -5,6 +5,7 @@
  */
 import type { PaymentsConfig } from '../config';
 import type { Order } from '../db/types';
+import { type Logger, logOrderEvent } from '../logger';
 import { cartMessage } from '../messages/cart-messages';
 import { button, type Message, text } from '../messages/common';
 import { orderCopy } from '../messages/copy';
@@ -30,6 +31,8 @@ export interface OrderConversationDeps {
   paymentsEnabled: boolean;
   /** Wakes the order submitter (called after the event's transaction commits). */
   wakeSubmitter: () => void;
+  /** Business events (order placed, cancelled) are logged here once their transaction commits. */
+  logger: Logger;
 }
 
 /** A new pay link is only worth making with at least this long left before the deadline. */
@@ -82,6 +85,14 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
         case 'created':
           // No reply now: the pay link goes out with this event's reply token once the bank answers.
           ctx.afterCommit(deps.wakeSubmitter);
+          ctx.afterCommit(() =>
+            logOrderEvent(
+              deps.logger,
+              'placed',
+              { orderNo: r.order.order_no, amount: r.order.total },
+              { payType: r.order.pay_type },
+            ),
+          );
           return [];
       }
     },
@@ -141,6 +152,9 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (!(await cancelOrder(ctx.trx, order, ctx.now))) {
         return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
       }
+      ctx.afterCommit(() =>
+        logOrderEvent(deps.logger, 'cancelled', { orderNo: order.order_no, amount: order.total }, { by: 'customer' }),
+      );
       return [
         noticeMessage(
           orderCopy.cancelled(order.order_no),

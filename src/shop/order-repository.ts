@@ -464,3 +464,14 @@ export async function recordRefund(trx: Executor, orderId: number, amount: numbe
 export async function refundsOf(db: Executor, orderId: number) {
   return db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
+
+/** How many orders are in each state (metrics): a scan of the orders_by_status index. */
+export async function countOrdersByStatus(db: Executor): Promise<Partial<Record<OrderStatus, number>>> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('status')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

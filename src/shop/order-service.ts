@@ -94,20 +94,26 @@ export async function recordBankOrderCreated(
   return true;
 }
 
-/** The bank refused OrderCreate. A first attempt fails the order (stock released, cart reopened). */
+/**
+ * The bank refused OrderCreate. A first attempt fails the order (stock released, cart reopened):
+ * then the failed order is returned.
+ */
 export async function recordBankOrderRefused(
   trx: Executor,
   payment: Payment,
   reason: string,
   now: number,
-): Promise<void> {
-  if (!(await transitionPayment(trx, payment.id, 'requested', 'refused', now, { bank_description: reason }))) return;
+): Promise<Order | undefined> {
+  if (!(await transitionPayment(trx, payment.id, 'requested', 'refused', now, { bank_description: reason }))) {
+    return undefined;
+  }
   const order = (await getOrder(trx, payment.order_id)) as Order;
   if (order.status === 'pending') {
     await transitionOrder(trx, order.id, 'pending', 'failed', now, { closed_at: now, failure_reason: reason });
     await release(trx, order, now);
     if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
     await send(trx, order, [bankRefusedMessage(order, reason)], 'order_failed', `order-failed:${order.order_no}`, now);
+    return order;
   } else if (order.status === 'awaiting_payment') {
     await send(
       trx,
@@ -118,6 +124,7 @@ export async function recordBankOrderRefused(
       now,
     );
   }
+  return undefined;
 }
 
 /** Unpaid past its deadline (the bank said so): expired, stock released, customer told. */

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Order, Payment } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
-import type { Logger } from '../logger';
+import { type Logger, logOrderEvent } from '../logger';
 import { paymentFailedMessage } from '../messages/order-messages';
 import { paidLateMessage, receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
@@ -72,10 +72,12 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   async function applyPaid(payment: Payment, e: PaidEvidence): Promise<ApplyResult> {
     let result: ApplyResult = 'already';
     let queued = false;
+    let orderNo = '';
     await db.transaction().execute(async (trx) => {
       const t = now();
       const order = await getOrder(trx, payment.order_id);
       if (!order) throw new Error(`payment ${payment.id} has no order`);
+      orderNo = order.order_no;
       const fresh = await transitionPayment(
         trx,
         payment.id,
@@ -150,6 +152,16 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       queued = true;
     });
     if (queued) deps.onMessagesQueued();
+    // `result` is set inside the transaction callback, where TypeScript's narrowing cannot see it.
+    const settled = result as ApplyResult;
+    if (settled === 'paid' || settled === 'late_sold') {
+      logOrderEvent(
+        logger,
+        'paid',
+        { orderNo, amount: e.amount },
+        { payType: payment.pay_type, late: settled === 'late_sold' },
+      );
+    }
     return result;
   }
 

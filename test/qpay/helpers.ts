@@ -2,9 +2,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import type { Logger } from '../../src/logger';
 import { createQpayClient, type QpayClient } from '../../src/qpay';
 import {
-  type BankSimLogger,
   type BankSimulator,
   type BankSimulatorOptions,
   DEMO_QPAY_CREDENTIALS,
@@ -24,13 +24,23 @@ export function fakeClock(start = START) {
   };
 }
 
-export function collectingLogger(): BankSimLogger & { lines: string[] } {
+/** Keeps each line as `<level> <message> <JSON of the object>`. */
+export function collectingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return {
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
+    };
+  const logger: Logger & { lines: string[] } = {
     lines,
-    info: (m, d) => lines.push(`info ${m} ${JSON.stringify(d ?? {})}`),
-    warn: (m, d) => lines.push(`warn ${m} ${JSON.stringify(d ?? {})}`),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    debug: at('debug'),
+    child: () => logger,
   };
+  return logger;
 }
 
 export interface Harness {

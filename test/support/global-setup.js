@@ -18,8 +18,9 @@ module.exports = async function globalSetup() {
       throw new Error(`PostgreSQL is required for this run but ${url} is unreachable: ${err.message}`);
     }
     process.env.LINE_SHOP_TEST_PG = '';
-    process.env.LINE_SHOP_TEST_PG_SKIPPED = err.message;
-    console.warn(`\n*** PostgreSQL suite SKIPPED: ${url} unreachable (${err.message}). Only SQLite ran. ***\n`);
+    const shown = url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    process.env.LINE_SHOP_TEST_PG_SKIPPED = `${shown} unreachable: ${err.message}`;
+    console.warn(`\n*** PostgreSQL suite SKIPPED: ${shown} unreachable (${err.message}). Only SQLite ran. ***\n`);
   } finally {
     await client.end().catch(() => {});
   }

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
 import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
-import { type BankSimulator, silentLogger as silentBankLogger, startBankSimulator } from '../../src/sandbox/bank';
+import { type BankSimulator, startBankSimulator } from '../../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator } from '../../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../../src/seed';
 import { createTestDatabase, type TestDatabase } from './databases';
@@ -119,7 +119,7 @@ export async function startTestShop(dialect: Dialect, options: TestShopOptions =
     tickIntervalMs: 0,
     atmAutoPayDelayMs: 10 * 365 * 86_400_000,
     notificationRetryDelaysMs: [60_000],
-    logger: silentBankLogger,
+    logger: silentLogger,
     ...(options.now ? { now: options.now } : {}),
   });
   const first = await startInstance(database, sim, options, bank);

@@ -2,7 +2,7 @@
 export { DESCRIPTION, payStatus } from './codes';
 export { type BankCredentials, DEMO_QPAY_CREDENTIALS } from './demo-credentials';
 export type { DueJobsReport } from './lifecycle';
-export { type BankSimLogger, consoleLogger, silentLogger } from './logger';
+
 export {
   API_PATH,
   type BankSimulator,

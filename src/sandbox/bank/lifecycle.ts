@@ -5,9 +5,9 @@
  * instead of sleeping.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import type { Logger } from '../../logger';
 import { bankDateEndMs } from '../../qpay/time';
 import { DESCRIPTION } from './codes';
-import type { BankSimLogger } from './logger';
 import type { SimNotification, SimOrder, SimPayment, StateStore } from './state';
 import type { CardOutcome } from './test-cards';
 
@@ -23,7 +23,7 @@ export interface LifecycleOptions {
   /** Delays between notification attempts after the first (default 10 min × 5). */
   notificationRetryDelaysMs: readonly number[];
   send: NotificationSender;
-  logger: BankSimLogger;
+  logger: Logger;
 }
 
 export interface DueJobsReport {
@@ -87,10 +87,10 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       } else if (delay === undefined) {
         n.state = 'gave_up';
         n.nextAttemptAt = undefined;
-        logger.warn('notification given up', { orderNo: n.orderNo, url: n.url, attempts: n.attempts.length });
+        logger.warn({ orderNo: n.orderNo, url: n.url, attempts: n.attempts.length }, 'notification given up');
       } else {
         n.nextAttemptAt = at + delay;
-        logger.info('notification failed, will retry', { orderNo: n.orderNo, detail: result.detail });
+        logger.info({ orderNo: n.orderNo, detail: result.detail }, 'notification failed, will retry');
       }
       store.save();
     } finally {
@@ -139,7 +139,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         order.state = 'failed';
         payment = record(order, 'F', outcome === 'declined' ? DESCRIPTION.cardDeclined : DESCRIPTION.insufficientFunds);
       }
-      logger.info('card payment', { orderNo: order.orderNo, status: payment.status });
+      logger.info({ orderNo: order.orderNo, status: payment.status }, 'card payment');
       store.save();
       await notify(order, payment);
       return payment;
@@ -149,7 +149,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
       order.state = 'paid';
       order.paidAt = now();
       const payment = record(order, 'S', '');
-      logger.info('ATM transfer received', { orderNo: order.orderNo });
+      logger.info({ orderNo: order.orderNo }, 'ATM transfer received');
       store.save();
       await notify(order, payment);
       return payment;
@@ -166,7 +166,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     expire(order) {
       order.state = 'expired';
       if (order.card) order.card.linkExpiresAt = Math.min(order.card.linkExpiresAt, now());
-      logger.info('order expired', { orderNo: order.orderNo });
+      logger.info({ orderNo: order.orderNo }, 'order expired');
       store.save();
     },
 

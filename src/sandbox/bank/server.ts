@@ -5,12 +5,12 @@
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply } from 'fastify';
+import { createLogger, type Logger } from '../../logger';
 import { computeHashId, openMessage, sealMessage } from '../../qpay/crypto';
 import { adminPage } from './admin-page';
 import { DESCRIPTION, type EnvelopeRefusal, payStatus, refusalResponse } from './codes';
 import { type BankCredentials, DEMO_QPAY_CREDENTIALS } from './demo-credentials';
 import { createLifecycle, type DueJobsReport } from './lifecycle';
-import { type BankSimLogger, consoleLogger } from './logger';
 import { createNonceBook } from './nonces';
 import { createNotificationSender } from './notifier';
 import { cardFormPage, expiredPage, messagePage, type PageContext, returnFormPage, webAtmPage } from './pages';
@@ -42,7 +42,7 @@ export interface BankSimulatorOptions {
   tickIntervalMs?: number;
   /** Origin put into pay links, when the simulator is reached under another name (default its own URL). */
   publicUrl?: string;
-  logger?: BankSimLogger;
+  logger?: Logger;
   /** Shown on the hosted pages. */
   bankName?: string;
   shopName?: string;
@@ -88,7 +88,7 @@ class AdminError extends Error {
 export async function startBankSimulator(options: BankSimulatorOptions = {}): Promise<BankSimulator> {
   const credentials = options.credentials ?? DEMO_QPAY_CREDENTIALS;
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? consoleLogger();
+  const logger = options.logger ?? createLogger('info').child({ sim: 'bank' });
   const hashId = computeHashId(credentials);
   const store = openStateStore(options.stateFile);
   const nonces = createNonceBook(now);
@@ -146,7 +146,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
 
   function refuse(reply: FastifyReply, reason: EnvelopeRefusal, data: Record<string, unknown>) {
     // Secrets (hash keys, HashID) never appear here; the reason and the request's shape do.
-    logger.warn(`refused: ${reason}`, data);
+    logger.warn(data, `refused: ${reason}`);
     const { status, body } = refusalResponse(reason);
     return reply.code(status).send(body);
   }
@@ -191,7 +191,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     } else {
       answer = answerService(service, opened.message, ctx);
     }
-    logger.info('order call', { service, status: answer.Status, description: answer.Description });
+    logger.info({ service, status: answer.Status, description: answer.Description }, 'order call');
     const responseNonce = nonces.mint();
     const sealed = sealMessage(answer, responseNonce, hashId);
     const envelope = {
@@ -317,7 +317,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof AdminError) return reply.code(err.statusCode).send({ error: err.message });
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) logger.warn('internal error', { error: err instanceof Error ? err.message : String(err) });
+    if (status >= 500) logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'internal error');
     return reply.code(status).send({ error: err instanceof Error ? err.message : 'error' });
   });
   app.get('/', async (_req, reply) => reply.redirect('/sim'));
@@ -358,7 +358,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   const timer =
     tickMs > 0
       ? setInterval(() => {
-          runDueJobs().catch((err: unknown) => logger.warn('due jobs failed', { error: String(err) }));
+          runDueJobs().catch((err: unknown) => logger.warn({ error: String(err) }, 'due jobs failed'));
         }, tickMs)
       : undefined;
   timer?.unref();

@@ -1,5 +1,6 @@
 /**
- * Starts the real sandbox the way `npm start` does — `npx tsx src/server.ts` as a child process —
+ * Starts the real sandbox the way `npm start` does — `npx tsx src/server.ts` as a child process
+ * (or the built `node dist/src/server.js`) —
  * on free ports with a throw-away SQLite file and bank state file, and waits until the shop
  * answers /healthz and the start-up banner has printed the chat URL. No fixed sleeps.
  */
@@ -59,7 +60,12 @@ async function poll<T>(
  * (the simulator ports are still chosen and set, so a test can check nothing listens on them).
  */
 export async function startSandboxProcess(
-  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** What to run (default `npx tsx src/server.ts`, as `npm start`); e.g. the build's `node dist/src/server.js`. */
+    command?: [string, ...string[]];
+  } = {},
 ): Promise<SandboxProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'line-shop-e2e-'));
   const [port, linePort, bankPort] = [await freePort(), await freePort(), await freePort()];
@@ -80,7 +86,8 @@ export async function startSandboxProcess(
   let out = '';
   let exited: string | null = null;
   // detached: its own process group, so stop() reaches tsx's node child too.
-  const child: ChildProcess = spawn('npx', ['tsx', 'src/server.ts'], {
+  const [program, ...args] = opts.command ?? ['npx', 'tsx', 'src/server.ts'];
+  const child: ChildProcess = spawn(program, args, {
     cwd: ROOT,
     env,
     detached: true,

@@ -1,0 +1,29 @@
+// After `tsc -p tsconfig.build.json`: copies the files the shop reads at run time (seed catalog and
+// images, rich menu JSON and images, the LINE simulator's chat page) into dist/ at the same
+// relative paths, so every `join(__dirname, …)` resolves inside the build exactly as in the source.
+const { cpSync, existsSync } = require('node:fs');
+const { extname, join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const DIST = join(ROOT, 'dist');
+const SOURCES = ['src', 'db', 'richmenu'];
+// Sources and design material stay behind: only data the running code opens is copied.
+const SKIP = new Set(['.ts', '.md']);
+
+let copied = 0;
+for (const top of SOURCES) {
+  const from = join(ROOT, top);
+  if (!existsSync(from)) continue;
+  cpSync(from, join(DIST, top), {
+    recursive: true,
+    filter: (source) => {
+      if (source.includes(`${join('richmenu', 'design')}`)) return false;
+      const ext = extname(source);
+      if (ext === '') return true; // a folder
+      if (SKIP.has(ext)) return false;
+      copied += 1;
+      return true;
+    },
+  });
+}
+console.log(`copy-assets: ${copied} files copied into dist/`);
