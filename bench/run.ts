@@ -33,6 +33,8 @@ import {
 } from '../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator, type WebhookEvent } from '../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../src/seed';
+import { cartLines, findOpenCart } from '../src/shop/cart-repository';
+import { cartVersion } from '../src/shop/cart-service';
 import { cpuMeter } from './cpu-time';
 import { summarizeProfiles } from './profile-summary';
 import type { LoadJob, LoadResult, ServerMessage } from './protocol';
@@ -944,10 +946,14 @@ async function runCheckouts(env: Env, shop: Shop, bank: BankSimulator, n: number
   // Plenty of stock: this measures the checkout path, not sell-outs.
   await db.updateTable('products').set({ stock: 1_000_000 }).where('id', 'in', shop.db.productIds).execute();
   const units = await prefillCarts(db, userIds, shop.db.productIds);
-  const minted = await mintPostbacks(
-    env.sim,
-    userIds.map((userId) => ({ userId, data: encodePostback({ action: 'checkout', payType: 'C' }) })),
-  );
+  // Each tap carries the version of its cart, as the 選擇付款方式 bubble's button would (read before timing).
+  const taps: Array<{ userId: string; data: string }> = [];
+  for (const userId of userIds) {
+    const cart = await findOpenCart(db, userId);
+    const v = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : '';
+    taps.push({ userId, data: encodePostback({ action: 'checkout', payType: 'C', v }) });
+  }
+  const minted = await mintPostbacks(env.sim, taps);
   const payLinks = new MarkedMessages(env.sim, userIds, PAY_LINK_MARK);
   for (const i of shop.instances) i.resetPeak();
   const r = await env.load.run({

@@ -31,6 +31,13 @@ export const copy = {
   cartTitle: '購物車',
   cartEmpty: '購物車是空的，先去逛逛吧！',
   cartEmptied: '已清空購物車。',
+  confirmEmptyTitle: '清空購物車？',
+  confirmEmpty: (count: number, total: string) =>
+    `確定要清空購物車嗎？\n目前共 ${count} 件，合計 ${total}，清空後需要重新加入。`,
+  confirmEmptyYes: '確定清空',
+  keepCart: '保留購物車',
+  cartAlreadyEmpty: '購物車已經是空的了。',
+  emptyStale: '購物車在您確認之後有變動，所以還沒有清空。以下是目前的購物車，需要的話請再按一次「清空購物車」。',
   cartAlt: (count: number, total: string) => `購物車：${count} 件，合計 ${total}`,
   cartTotal: '合計',
   cartItems: (n: number) => `共 ${n} 件`,
@@ -93,6 +100,8 @@ export const orderCopy = {
   payCardHint: '立即刷卡，付款完成馬上出貨',
   payAtmHint: (days: number) => `取得專屬轉帳帳號，${days} 天內轉帳即可`,
   checkoutTotal: '應付金額',
+  choiceStale:
+    '購物車的內容或價格在這個付款選項送出後有變動，所以還沒有建立訂單、也沒有保留商品。\n請確認下方最新的明細與金額，再選擇一次付款方式。',
   cartChanged: (lines: string[]) => `結帳前庫存有變動，購物車已調整：\n${lines.join('\n')}\n請確認購物車後再結帳一次。`,
   changedLine: (name: string, from: number, to: number) =>
     to === 0 ? `・「${name}」已售完，已從購物車移除` : `・「${name}」只剩 ${to} 件（原本 ${from} 件）`,
@@ -140,6 +149,12 @@ export const orderCopy = {
   linkStillValid: (no: string) => `訂單 ${no} 的付款連結還有效，點下方按鈕即可付款。`,
   cancelled: (no: string) => `已取消訂單 ${no}，商品已釋出。歡迎再來逛逛！`,
   cannotCancel: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法取消。`,
+  confirmCancelTitle: '取消訂單？',
+  confirmCancel: (no: string, total: string) =>
+    `確定取消訂單 ${no}（${total}）嗎？\n取消後，為您保留的商品會釋出給其他顧客，這筆訂單的付款連結請不要再使用。`,
+  confirmCancelAlt: (no: string) => `確定取消訂單 ${no}？`,
+  confirmCancelYes: '確定取消',
+  keepOrder: '保留訂單',
   cancelledNotice: '訂單已取消',
   expiredTitle: '訂單已逾期',
   expired: (no: string) =>
