@@ -1,3 +1,5 @@
+import type { LatePaymentState } from '../shop/order-rules';
+
 /**
  * Every sentence a customer reads, in Traditional Chinese (zh-TW), in one place so the shop can
  * be reworded or translated without touching logic.
@@ -88,6 +90,8 @@ export function formatTaiwanDateTime(epochMs: number): string {
 export function formatAccount(no: string): string {
   return no.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
+
+const LATE_WAS: Record<string, string> = { cancelled: '已取消', expired: '已逾期', failed: '未成立' };
 
 /** Checkout, payment, orders and receipts. */
 export const orderCopy = {
@@ -189,8 +193,43 @@ export const orderCopy = {
   receiptAlt: (shop: string, no: string, total: string) => `${shop}：訂單 ${no} 已付款 ${total}，感謝您的購買！`,
   paidAt: '付款時間',
   refundedAmount: '已退款',
-  paidLate: (no: string) =>
-    `我們收到了訂單 ${no} 的付款，但這筆訂單在付款前已經逾期或取消，而商品已經沒有庫存。\n店家會盡快為您辦理全額退款，造成不便非常抱歉。`,
+  // A payment after the order was closed (see src/shop/order-rules.ts). One sentence per state,
+  // used alike by the chat notice, the result page and `npm run orders -- show`.
+  lateTitle: (s: LatePaymentState) =>
+    s.outcome === 'reinstated'
+      ? '已收到付款，訂單恢復'
+      : s.outcome === 'refund_needed'
+        ? s.route === 'bank_void'
+          ? '訂單無法恢復，將撤銷授權'
+          : '訂單無法恢復，將為您退款'
+        : s.route === 'bank_void'
+          ? '訂單無法恢復，授權已撤銷'
+          : '訂單無法恢復，已為您退款',
+  late: (s: LatePaymentState, no: string, total: string) => {
+    const was = LATE_WAS[s.was] ?? s.was;
+    if (s.outcome === 'reinstated') return `您${was}的訂單 ${no} 已收到付款，訂單恢復並將出貨。`;
+    const head = `我們收到了訂單 ${no} 的付款 ${total}，但這筆訂單在付款前已經${was.replace(/^已/, '')}，商品也已經售完，訂單無法恢復。`;
+    if (s.outcome === 'refund_needed') {
+      return `${head}${
+        s.route === 'bank_refund'
+          ? `${total} 將全額退回您的信用卡，完成後會再通知您。`
+          : s.route === 'bank_void'
+            ? `這筆信用卡授權 ${total} 將會撤銷，不會向您請款。`
+            : `店家會盡快與您聯繫，將 ${total} 全額退還給您。`
+      }造成不便，非常抱歉。`;
+    }
+    return `${head}${
+      s.route === 'bank_void'
+        ? `信用卡授權 ${total} 已撤銷，不會向您請款。`
+        : `已將 ${total} 全額退款，入帳時間依發卡銀行作業而定。`
+    }造成不便，非常抱歉。`;
+  },
+  lateCartAdjusted: (lines: string[]) =>
+    `為避免重複購買，已從購物車拿掉這筆訂單的商品：\n${lines.join('\n')}\n如果還想再買，重新加入購物車即可。`,
+  lateCartLine: (name: string, from: number, to: number) =>
+    to === 0 ? `・「${name}」${from} 件` : `・「${name}」${from} 件 → ${to} 件`,
+  lateOtherOrder: (no: string) => `您另有一筆待付款的訂單 ${no} 含有相同商品，如果不需要了，可以把它取消。`,
+  receiptSent: '收據已傳到 LINE 聊天室。',
   refundNotice: (no: string, amount: string, kind: 'full' | 'rest' | 'partial') =>
     `${
       kind === 'full'
