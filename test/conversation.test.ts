@@ -159,6 +159,11 @@ describe.each(dialects)('conversation on %s', (dialect) => {
     const [view] = await nextAnswer();
     expect(json(view)).toContain(encodePostback({ action: 'checkout' }));
     await shop.sim.postback(USER, encodePostback({ action: 'empty' }));
+    const [ask] = await nextAnswer();
+    expect(json(ask)).toContain('確定要清空購物車嗎');
+    expect(await cartQuantities()).toEqual({ 'TEA-OOLONG-150': 1 });
+    const confirm = json(ask).match(/action=empty&confirm=1&v=[\w-]+/)?.[0] as string;
+    await shop.sim.postback(USER, confirm);
     const [emptied] = await nextAnswer();
     expect(json(emptied)).toContain('已清空購物車');
     expect(await cartQuantities()).toEqual({});

@@ -81,6 +81,9 @@ describe('message builders', () => {
       { action: 'empty' },
       { action: 'checkout' },
       { action: 'checkout', payType: 'A' },
+      { action: 'checkout', payType: 'C', v: 'Ab3_-xYz9Q' },
+      { action: 'empty', confirm: true, v: 'Ab3_-xYz9Q' },
+      { action: 'cancel', orderNo: 'LS1', confirm: true },
       { action: 'orders' },
       { action: 'order', orderNo: 'LS20261125000001' },
       { action: 'pay', orderNo: 'LS1' },
@@ -100,6 +103,8 @@ describe('message builders', () => {
       'action=add&productId=-1',
       'action=add&productId=1e3',
       'action=checkout&payType=X',
+      'action=checkout&payType=C&v=a%20b',
+      'action=empty&confirm=1&v=%27',
       "action=pay&orderNo=x'--",
       'x'.repeat(301),
     ]) {

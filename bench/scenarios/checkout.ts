@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { encodePostback } from '../../src/messages/postback';
 import type { BankSimulator } from '../../src/sandbox/bank';
+import { cartLines, findOpenCart } from '../../src/shop/cart-repository';
+import { cartVersion } from '../../src/shop/cart-service';
 import { BANK_WAIT_MS, startBank } from '../support/bank';
 import { type BenchContext, recordMemory } from '../support/context';
 import { type DbKind, PG_ADMIN, pgReachable } from '../support/databases';
@@ -44,10 +46,14 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
   // Plenty of stock: this measures the checkout path, not sell-outs.
   await db.updateTable('products').set({ stock: 1_000_000 }).where('id', 'in', shop.db.productIds).execute();
   const units = await prefillCarts(db, userIds, shop.db.productIds);
-  const minted = await mintPostbacks(
-    ctx.sim,
-    userIds.map((userId) => ({ userId, data: encodePostback({ action: 'checkout', payType: 'C' }) })),
-  );
+  // Each tap carries the version of its cart, as the 選擇付款方式 bubble's button would (read before timing).
+  const taps: Array<{ userId: string; data: string }> = [];
+  for (const userId of userIds) {
+    const cart = await findOpenCart(db, userId);
+    const v = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : '';
+    taps.push({ userId, data: encodePostback({ action: 'checkout', payType: 'C', v }) });
+  }
+  const minted = await mintPostbacks(ctx.sim, taps);
   const payLinks = new MarkedMessages(ctx.sim, userIds, PAY_LINK_MARK);
   for (const i of shop.instances) i.resetPeak();
   const r = await closedLoop(ctx, shop.targets, { eventsFile: minted.file, count: n, warmup: 0, recordSentAt: true });

@@ -20,7 +20,9 @@ import {
   paymentsOf,
   refundsOf,
 } from '../shop/order-repository';
+import { readLatePayment } from '../shop/order-rules';
 import { RefundError, refundOrder } from '../shop/refund-service';
+import { attentionNote } from './attention';
 
 const USAGE =
   'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo>';
@@ -64,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
             pad(formatPrice(o.total), 10),
             formatTaiwanDateTime(o.created_at),
             uncaptured.has(o.id) ? `  ${AUTHORIZED}` : '',
-            o.attention ? `  ⚠ ${o.attention}` : '',
+            o.attention ? `  ${attentionNote(o)}` : '',
           ].join('  '),
         );
       }
@@ -89,7 +91,10 @@ async function main(argv: string[]): Promise<number> {
         );
       }
       console.log(`total ${formatPrice(o.total)}  refunded ${formatPrice(o.refunded_amount)}`);
-      if (o.attention) console.log(`ATTENTION: ${o.attention}`);
+      if (o.attention) console.log(`ATTENTION: ${attentionNote(o)} [${o.attention}]`);
+      const late = readLatePayment(o.attention);
+      if (late)
+        console.log(`customer told (chat and result page): ${orderCopy.late(late, o.order_no, formatPrice(o.total))}`);
       if (o.failure_reason) console.log(`failure: ${o.failure_reason}`);
       const payments = await paymentsOf(db, o.id);
       if (o.status === 'paid' && payments.some(isAuthorizedNotCaptured)) {

@@ -4,6 +4,7 @@ import type { CartView } from '../shop/cart-service';
 import { button, flex, type Message, text, theme } from './common';
 import { copy, formatPrice } from './copy';
 import { itemRow, totalRow } from './line-items';
+import { confirmMessage } from './order-messages';
 
 function lineRows(view: CartView): messagingApi.FlexComponent[] {
   const rows: messagingApi.FlexComponent[] = [];
@@ -31,6 +32,17 @@ function lineRows(view: CartView): messagingApi.FlexComponent[] {
     });
   });
   return rows;
+}
+
+/** 清空購物車 asks first; the confirm tap is bound to this cart (`version`), like a pay-type choice. */
+export function confirmEmptyMessage(view: CartView, version: string): Message {
+  return confirmMessage(
+    copy.confirmEmptyTitle,
+    `⚠️ ${copy.confirmEmptyTitle}`,
+    copy.confirmEmpty(view.itemCount, formatPrice(view.total)),
+    { label: copy.confirmEmptyYes, action: { action: 'empty', confirm: true, v: version } },
+    { label: copy.keepCart, action: { action: 'cart' } },
+  );
 }
 
 export function cartMessage(view: CartView, notice?: string): Message[] {

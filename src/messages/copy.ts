@@ -1,3 +1,5 @@
+import type { LatePaymentState } from '../shop/order-rules';
+
 /**
  * Every sentence a customer reads, in Traditional Chinese (zh-TW), in one place so the shop can
  * be reworded or translated without touching logic. Nothing here names a kind of shop: what the
@@ -48,6 +50,13 @@ export const copy = {
   cartTitle: '購物車',
   cartEmpty: '購物車是空的，先去逛逛吧！',
   cartEmptied: '已清空購物車。',
+  confirmEmptyTitle: '清空購物車？',
+  confirmEmpty: (count: number, total: string) =>
+    `確定要清空購物車嗎？\n目前共 ${count} 件，合計 ${total}，清空後需要重新加入。`,
+  confirmEmptyYes: '確定清空',
+  keepCart: '保留購物車',
+  cartAlreadyEmpty: '購物車已經是空的了。',
+  emptyStale: '購物車在您確認之後有變動，所以還沒有清空。以下是目前的購物車，需要的話請再按一次「清空購物車」。',
   cartAlt: (count: number, total: string) => `購物車：${count} 件，合計 ${total}`,
   cartTotal: '合計',
   cartItems: (n: number) => `共 ${n} 件`,
@@ -99,6 +108,8 @@ export function formatAccount(no: string): string {
   return no.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
+const LATE_WAS: Record<string, string> = { cancelled: '已取消', expired: '已逾期', failed: '未成立' };
+
 /** Checkout, payment, orders and receipts. */
 export const orderCopy = {
   choosePayTitle: '選擇付款方式',
@@ -110,6 +121,8 @@ export const orderCopy = {
   payCardHint: '立即刷卡，付款完成馬上出貨',
   payAtmHint: (days: number) => `取得專屬轉帳帳號，${days} 天內轉帳即可`,
   checkoutTotal: '應付金額',
+  choiceStale:
+    '購物車的內容或價格在這個付款選項送出後有變動，所以還沒有建立訂單、也沒有保留商品。\n請確認下方最新的明細與金額，再選擇一次付款方式。',
   cartChanged: (lines: string[]) => `結帳前庫存有變動，購物車已調整：\n${lines.join('\n')}\n請確認購物車後再結帳一次。`,
   changedLine: (name: string, from: number, to: number) =>
     to === 0 ? `・「${name}」已售完，已從購物車移除` : `・「${name}」只剩 ${to} 件（原本 ${from} 件）`,
@@ -157,6 +170,12 @@ export const orderCopy = {
   linkStillValid: (no: string) => `訂單 ${no} 的付款連結還有效，點下方按鈕即可付款。`,
   cancelled: (no: string) => `已取消訂單 ${no}，商品已釋出。歡迎再來逛逛！`,
   cannotCancel: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法取消。`,
+  confirmCancelTitle: '取消訂單？',
+  confirmCancel: (no: string, total: string) =>
+    `確定取消訂單 ${no}（${total}）嗎？\n取消後，為您保留的商品會釋出給其他顧客，這筆訂單的付款連結請不要再使用。`,
+  confirmCancelAlt: (no: string) => `確定取消訂單 ${no}？`,
+  confirmCancelYes: '確定取消',
+  keepOrder: '保留訂單',
   cancelledNotice: '訂單已取消',
   expiredTitle: '訂單已逾期',
   expired: (no: string) =>
@@ -191,8 +210,43 @@ export const orderCopy = {
   receiptAlt: (shop: string, no: string, total: string) => `${shop}：訂單 ${no} 已付款 ${total}，感謝您的購買！`,
   paidAt: '付款時間',
   refundedAmount: '已退款',
-  paidLate: (no: string) =>
-    `我們收到了訂單 ${no} 的付款，但這筆訂單在付款前已經逾期或取消，而商品已經沒有庫存。\n店家會盡快為您辦理全額退款，造成不便非常抱歉。`,
+  // A payment after the order was closed (see src/shop/order-rules.ts). One sentence per state,
+  // used alike by the chat notice, the result page and `npm run orders -- show`.
+  lateTitle: (s: LatePaymentState) =>
+    s.outcome === 'reinstated'
+      ? '已收到付款，訂單恢復'
+      : s.outcome === 'refund_needed'
+        ? s.route === 'bank_void'
+          ? '訂單無法恢復，將撤銷授權'
+          : '訂單無法恢復，將為您退款'
+        : s.route === 'bank_void'
+          ? '訂單無法恢復，授權已撤銷'
+          : '訂單無法恢復，已為您退款',
+  late: (s: LatePaymentState, no: string, total: string) => {
+    const was = LATE_WAS[s.was] ?? s.was;
+    if (s.outcome === 'reinstated') return `您${was}的訂單 ${no} 已收到付款，訂單恢復並將出貨。`;
+    const head = `我們收到了訂單 ${no} 的付款 ${total}，但這筆訂單在付款前已經${was.replace(/^已/, '')}，商品也已經售完，訂單無法恢復。`;
+    if (s.outcome === 'refund_needed') {
+      return `${head}${
+        s.route === 'bank_refund'
+          ? `${total} 將全額退回您的信用卡，完成後會再通知您。`
+          : s.route === 'bank_void'
+            ? `這筆信用卡授權 ${total} 將會撤銷，不會向您請款。`
+            : `店家會盡快與您聯繫，將 ${total} 全額退還給您。`
+      }造成不便，非常抱歉。`;
+    }
+    return `${head}${
+      s.route === 'bank_void'
+        ? `信用卡授權 ${total} 已撤銷，不會向您請款。`
+        : `已將 ${total} 全額退款，入帳時間依發卡銀行作業而定。`
+    }造成不便，非常抱歉。`;
+  },
+  lateCartAdjusted: (lines: string[]) =>
+    `為避免重複購買，已從購物車拿掉這筆訂單的商品：\n${lines.join('\n')}\n如果還想再買，重新加入購物車即可。`,
+  lateCartLine: (name: string, from: number, to: number) =>
+    to === 0 ? `・「${name}」${from} 件` : `・「${name}」${from} 件 → ${to} 件`,
+  lateOtherOrder: (no: string) => `您另有一筆待付款的訂單 ${no} 含有相同商品，如果不需要了，可以把它取消。`,
+  receiptSent: '收據已傳到 LINE 聊天室。',
   refundNotice: (no: string, amount: string, kind: 'full' | 'rest' | 'partial') =>
     `${
       kind === 'full'

@@ -9,6 +9,7 @@ import type { CartChange } from '../shop/checkout-service';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
 import { itemRow, labelRow as row, totalRow } from './line-items';
+import type { PostbackAction } from './postback';
 
 export interface OrderView {
   order: Order;
@@ -60,15 +61,18 @@ function deadlineBox(deadline: number): FlexComponent {
   };
 }
 
-/** The pay-type choice shown when the customer taps 前往結帳. */
-export function choosePayTypeMessage(cart: CartView, atmDays: number): Message {
+/**
+ * The pay-type choice shown when the customer taps 前往結帳. Its buttons carry `version` (the
+ * cart's cartVersion), so a tap checks out exactly this cart at these prices or nothing.
+ */
+export function choosePayTypeMessage(cart: CartView, version: string, atmDays: number): Message {
   const option = (label: string, hint: string, payType: 'C' | 'A', shown: string): FlexComponent => ({
     type: 'box',
     layout: 'vertical',
     spacing: 'xs',
     margin: 'md',
     contents: [
-      button(label, { action: 'checkout', payType }, payType === 'C' ? 'primary' : 'secondary', shown),
+      button(label, { action: 'checkout', payType, v: version }, payType === 'C' ? 'primary' : 'secondary', shown),
       { type: 'text', text: hint, size: 'xs', color: theme.muted, align: 'center', wrap: true },
     ],
   });
@@ -96,6 +100,30 @@ export function choosePayTypeMessage(cart: CartView, atmDays: number): Message {
     },
   };
   return flex(orderCopy.choosePayAlt(formatPrice(cart.total)), bubble);
+}
+
+/** A destructive action's second step: what will happen, 確定 (red) and a way to keep things as they are. */
+export function confirmMessage(
+  alt: string,
+  title: string,
+  body: string,
+  yes: { label: string; action: PostbackAction },
+  no: { label: string; action: PostbackAction },
+): Message {
+  const confirm = button(yes.label, yes.action, 'primary', yes.label);
+  confirm.color = theme.danger;
+  return noticeMessage(alt, title, body, [confirm, button(no.label, no.action, 'secondary', no.label)], theme.danger);
+}
+
+/** 取消訂單 asks first; 保留訂單 shows the order again (with its pay button). */
+export function confirmCancelMessage(order: Order): Message {
+  return confirmMessage(
+    orderCopy.confirmCancelAlt(order.order_no),
+    `⚠️ ${orderCopy.confirmCancelTitle}`,
+    orderCopy.confirmCancel(order.order_no, formatPrice(order.total)),
+    { label: orderCopy.confirmCancelYes, action: { action: 'cancel', orderNo: order.order_no, confirm: true } },
+    { label: orderCopy.keepOrder, action: { action: 'order', orderNo: order.order_no } },
+  );
 }
 
 export function cartChangedMessages(changes: CartChange[]): Message[] {

@@ -10,12 +10,15 @@ export type PostbackAction =
   | { action: 'dec'; productId: number }
   | { action: 'remove'; productId: number }
   | { action: 'cart' }
-  | { action: 'empty' }
-  | { action: 'checkout'; payType?: 'C' | 'A' }
+  /** `confirm`: the second tap of 清空購物車; `v`: the cart version the confirmation showed. */
+  | { action: 'empty'; confirm?: true; v?: string }
+  /** `v`: the version (cartVersion) of the cart the pay-type choice showed; required with `payType`. */
+  | { action: 'checkout'; payType?: 'C' | 'A'; v?: string }
   | { action: 'orders' }
   | { action: 'order'; orderNo: string }
   | { action: 'pay'; orderNo: string }
-  | { action: 'cancel'; orderNo: string }
+  /** Without `confirm` the shop asks first; `confirm` is the 確定取消 tap. */
+  | { action: 'cancel'; orderNo: string; confirm?: true }
   | { action: 'rebuy'; orderNo: string }
   | { action: 'help' }
   | { action: 'menu'; tab: string };
@@ -24,7 +27,7 @@ export type PostbackAction =
 export function encodePostback(p: PostbackAction): string {
   let out = '';
   for (const [k, v] of Object.entries(p)) {
-    if (v !== undefined) out += `${out ? '&' : ''}${k}=${encodeURIComponent(String(v))}`;
+    if (v !== undefined) out += `${out ? '&' : ''}${k}=${v === true ? '1' : encodeURIComponent(String(v))}`;
   }
   return out;
 }
@@ -36,6 +39,13 @@ function positiveInt(v: string | null): number | undefined {
 }
 
 const ORDER_NO = /^[A-Za-z0-9_-]{1,50}$/;
+const VERSION = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** An optional version: absent → undefined; present but malformed → null (the whole postback is refused). */
+function version(v: string | null): string | undefined | null {
+  if (v === null) return undefined;
+  return VERSION.test(v) ? v : null;
+}
 
 /** Reads postback data; anything unknown or malformed is `undefined` (answered with help). */
 export function decodePostback(data: string): PostbackAction | undefined {
@@ -45,9 +55,14 @@ export function decodePostback(data: string): PostbackAction | undefined {
   const productId = positiveInt(q.get('productId'));
   const orderNo = q.get('orderNo') ?? '';
   switch (action) {
+    case 'empty': {
+      const v = version(q.get('v'));
+      if (v === null) return undefined;
+      if (q.get('confirm') !== '1') return { action };
+      return v === undefined ? { action, confirm: true } : { action, confirm: true, v };
+    }
     case 'browse':
     case 'cart':
-    case 'empty':
     case 'orders':
     case 'help':
       return { action };
@@ -63,11 +78,16 @@ export function decodePostback(data: string): PostbackAction | undefined {
     case 'checkout': {
       const payType = q.get('payType');
       if (payType === null) return { action };
-      return payType === 'C' || payType === 'A' ? { action, payType } : undefined;
+      const v = version(q.get('v'));
+      if (v === null || (payType !== 'C' && payType !== 'A')) return undefined;
+      // A choice without a version (a bubble from before versions existed) is answered as stale.
+      return v === undefined ? { action, payType } : { action, payType, v };
     }
+    case 'cancel':
+      if (!ORDER_NO.test(orderNo)) return undefined;
+      return q.get('confirm') === '1' ? { action, orderNo, confirm: true } : { action, orderNo };
     case 'order':
     case 'pay':
-    case 'cancel':
     case 'rebuy':
       return ORDER_NO.test(orderNo) ? { action, orderNo } : undefined;
     case 'menu': {

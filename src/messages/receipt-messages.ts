@@ -1,9 +1,10 @@
 /** Pure builders for the receipt and the notices that follow a payment (late payment, refund, cancelled authorization). */
 import type { messagingApi } from '@line/bot-sdk';
+import type { LatePaymentState } from '../shop/order-rules';
 import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
 import { labelRow as row, totalRow } from './line-items';
-import { itemRows, type OrderView } from './order-messages';
+import { itemRows, noticeMessage, type OrderView } from './order-messages';
 
 /** The Flex receipt: shop, order number, lines, total, paid time (Taiwan), card last 4 or ATM. */
 export function receiptMessage(view: OrderView, shopName: string): Message {
@@ -56,8 +57,38 @@ export function receiptMessage(view: OrderView, shopName: string): Message {
   return flex(orderCopy.receiptAlt(shopName, order.order_no, formatPrice(order.total)), bubble, true);
 }
 
-export function paidLateMessage(orderNo: string): Message {
-  return text(orderCopy.paidLate(orderNo), true);
+/**
+ * A payment arrived after the order was closed: what became of it (the same sentence the result
+ * page and the merchant see), then any notes (the cart was adjusted, another order holds the same
+ * goods), with buttons to the order and, when there is one, to the other order's cancel.
+ */
+export function latePaymentMessage(
+  state: LatePaymentState,
+  order: { order_no: string; total: number },
+  notes: string[],
+  otherOrderNo?: string,
+): Message {
+  const sentence = orderCopy.late(state, order.order_no, formatPrice(order.total));
+  const buttons = [
+    button(orderCopy.viewOrder, { action: 'order', orderNo: order.order_no }, 'primary', orderCopy.viewOrder),
+  ];
+  if (otherOrderNo) {
+    buttons.push(
+      button(
+        `${orderCopy.cancelOrder} ${otherOrderNo}`,
+        { action: 'cancel', orderNo: otherOrderNo },
+        'secondary',
+        `${orderCopy.cancelOrder} ${otherOrderNo}`,
+      ),
+    );
+  }
+  return noticeMessage(
+    sentence,
+    `${state.outcome === 'reinstated' ? '✅' : '⚠️'} ${orderCopy.lateTitle(state)}`,
+    [sentence, ...notes].join('\n\n'),
+    buttons,
+    state.outcome === 'reinstated' ? theme.brand : theme.danger,
+  );
 }
 
 /** `rest`: this refund returns what a partial refund left, so the order is now fully refunded. */

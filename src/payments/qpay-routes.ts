@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import { getOrder, getPaymentByBankOrderNo } from '../shop/order-repository';
 import { getNotification, recordToken } from '../shop/payment-repository';
 import type { ConfirmOutcome, PaymentService } from '../shop/payment-service';
-import { type ResultPage, resultPageHtml } from './result-page';
+import { paidPageFor, type ResultPage, resultPageHtml } from './result-page';
 
 export interface QpayRouteDeps {
   db: Kysely<DB>;
@@ -94,7 +94,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
 
     async function resultFor(token: string, outcome: ConfirmOutcome | undefined): Promise<ResultPage> {
       const processing: ResultPage = { kind: 'processing', refreshUrl: `/payments/qpay/result?token=${token}` };
-      if (outcome?.kind === 'paid') return { kind: 'paid', orderNo: outcome.orderNo, total: outcome.total };
+      // A confirmed payment's page is read back from the order below (a late one says what became of it).
       if (outcome?.kind === 'failed') return { kind: 'failed' };
       const n = await getNotification(deps.db, token);
       if (!n) return { kind: 'unknown' };
@@ -104,8 +104,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
       const payment = n.order_no ? await getPaymentByBankOrderNo(deps.db, n.order_no) : undefined;
       const order = payment ? await getOrder(deps.db, payment.order_id) : undefined;
       if (!order) return { kind: 'unknown' };
-      if (n.status === 'late') return { kind: 'failed' };
-      return { kind: 'paid', orderNo: order.order_no, total: order.total };
+      return paidPageFor(order, n.status === 'late' ? 'late' : 'paid');
     }
 
     app.post('/payments/qpay/return', async (req, reply) => {

@@ -1,11 +1,27 @@
 /** The small zh-TW page the customer's browser sees after the bank's card page. Pure. */
+import type { Order } from '../db/types';
 import { formatPrice, orderCopy } from '../messages/copy';
+import { type LatePaymentState, readLatePayment } from '../shop/order-rules';
 
 export type ResultPage =
   | { kind: 'paid'; orderNo: string; total: number }
+  /** Paid after the order was closed: reinstated, or refunded (the chat and the merchant say the same). */
+  | { kind: 'late'; orderNo: string; total: number; state: LatePaymentState }
   | { kind: 'failed' }
   | { kind: 'processing'; refreshUrl: string }
   | { kind: 'unknown' };
+
+/** The page for a confirmed payment of `order` (notification status `paid` or `late`). */
+export function paidPageFor(
+  order: Pick<Order, 'order_no' | 'total' | 'attention'>,
+  status: 'paid' | 'late',
+): ResultPage {
+  const state = readLatePayment(order.attention);
+  if (state) return { kind: 'late', orderNo: order.order_no, total: order.total, state };
+  // `late` without a readable state: flagged before the order rules existed; the chat has the details.
+  if (status === 'late') return { kind: 'unknown' };
+  return { kind: 'paid', orderNo: order.order_no, total: order.total };
+}
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -15,11 +31,25 @@ export function resultPageHtml(page: ResultPage, shopName: string, lineUrl: stri
   const [icon, title, body, color] =
     page.kind === 'paid'
       ? ['✅', orderCopy.pagePaid, orderCopy.pagePaidBody(page.orderNo, formatPrice(page.total)), '#3A6B35']
-      : page.kind === 'failed'
-        ? ['⚠️', orderCopy.pageFailed, orderCopy.pageFailedBody, '#C0392B']
-        : page.kind === 'processing'
-          ? ['⏳', orderCopy.pageProcessing, orderCopy.pageProcessingBody, '#B5651D']
-          : ['❓', orderCopy.pageUnknown, orderCopy.pageUnknownBody, '#8C8C8C'];
+      : page.kind === 'late'
+        ? page.state.outcome === 'reinstated'
+          ? [
+              '✅',
+              orderCopy.lateTitle(page.state),
+              `${orderCopy.late(page.state, page.orderNo, formatPrice(page.total))}${orderCopy.receiptSent}`,
+              '#3A6B35',
+            ]
+          : [
+              '⚠️',
+              orderCopy.lateTitle(page.state),
+              orderCopy.late(page.state, page.orderNo, formatPrice(page.total)),
+              '#C0392B',
+            ]
+        : page.kind === 'failed'
+          ? ['⚠️', orderCopy.pageFailed, orderCopy.pageFailedBody, '#C0392B']
+          : page.kind === 'processing'
+            ? ['⏳', orderCopy.pageProcessing, orderCopy.pageProcessingBody, '#B5651D']
+            : ['❓', orderCopy.pageUnknown, orderCopy.pageUnknownBody, '#8C8C8C'];
   const refresh =
     page.kind === 'processing' ? `<meta http-equiv="refresh" content="3;url=${esc(page.refreshUrl)}">` : '';
   return `<!doctype html>

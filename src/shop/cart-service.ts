@@ -3,6 +3,7 @@
  * since sold out, a cart since checked out) gets an answer that fits today, not last week.
  * Callers pass a transaction: the change and the event that caused it commit together.
  */
+import { createHash } from 'node:crypto';
 import type { Executor } from '../db/database';
 import { type CartLine, cartLines, clearCart, findOpenCart, openCartFor, setLineQuantity } from './cart-repository';
 import { getProduct } from './catalog-repository';
@@ -25,6 +26,33 @@ export function summarize(lines: CartLine[]): CartView {
     total: lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0),
     itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
   };
+}
+
+/**
+ * What a pay-type choice (or a confirm-to-empty) showed: the cart, its lines, quantities and unit
+ * prices, as a short hash carried in the button's postback. An old button is honoured only while
+ * the cart still hashes the same — a line added, a quantity changed, a price updated by the
+ * merchant, or the cart already checked out (a new cart has a new id) all make it stale, and the
+ * customer is shown the cart as it is now instead of being charged for something they did not see.
+ * A hash rather than a stored counter: nothing to migrate, and price changes (the catalog's, not
+ * the cart's) are covered too.
+ */
+export function cartVersion(
+  cartId: number,
+  lines: ReadonlyArray<Pick<CartLine, 'productId' | 'quantity' | 'unitPrice'>>,
+) {
+  const h = createHash('sha256').update(`cart:${cartId}`);
+  for (const l of [...lines].sort((a, b) => a.productId - b.productId)) {
+    h.update(`|${l.productId}:${l.quantity}:${l.unitPrice}`);
+  }
+  return h.digest('base64url').slice(0, 12);
+}
+
+/** The open cart with its version (for a button that must be bound to exactly this cart). */
+export async function viewCartVersioned(db: Executor, userId: string): Promise<CartView & { version: string }> {
+  const cart = await findOpenCart(db, userId);
+  const lines = cart ? await cartLines(db, cart.id) : [];
+  return { ...summarize(lines), version: cart ? cartVersion(cart.id, lines) : '' };
 }
 
 export async function viewCart(db: Executor, userId: string): Promise<CartView> {
@@ -113,7 +141,21 @@ export async function changeLine(
   return limitedTo === undefined ? { kind: 'changed', cart: view } : { kind: 'changed', cart: view, limitedTo };
 }
 
-export async function emptyCart(db: Executor, userId: string, now: number): Promise<void> {
+/**
+ * Empties the open cart. With `version`, only if the cart is still the one the confirmation
+ * showed: returns 'stale' (nothing removed) when it changed since, 'empty' when there was nothing.
+ */
+export async function emptyCart(
+  db: Executor,
+  userId: string,
+  now: number,
+  version?: string,
+): Promise<'emptied' | 'empty' | 'stale'> {
   const cart = await findOpenCart(db, userId);
-  if (cart) await clearCart(db, cart.id, now);
+  if (!cart) return 'empty';
+  const lines = await cartLines(db, cart.id);
+  if (lines.length === 0) return 'empty';
+  if (version !== undefined && cartVersion(cart.id, lines) !== version) return 'stale';
+  await clearCart(db, cart.id, now);
+  return 'emptied';
 }

@@ -10,7 +10,7 @@ import type { Executor } from '../db/database';
 import type { Order, PayType } from '../db/types';
 import { bankDateEndMs, toBankDate } from '../qpay/time';
 import { type CartLine, cartLines, findOpenCart, setCartStatus, setLineQuantity } from './cart-repository';
-import { type CartView, summarize } from './cart-service';
+import { type CartView, cartVersion, summarize } from './cart-service';
 import { insertOrder, newOrderNo, reserveStock } from './order-repository';
 
 export interface CartChange {
@@ -24,11 +24,15 @@ export interface CartChange {
 export type CheckoutResult =
   | { kind: 'empty' }
   | { kind: 'changed'; changes: CartChange[]; cart: CartView }
+  /** The cart (or a price in it) is not what the pay-type choice showed: nothing reserved. */
+  | { kind: 'stale'; cart: CartView; version: string }
   | { kind: 'created'; order: Order };
 
 export interface CheckoutRequest {
   userId: string;
   payType: PayType;
+  /** cartVersion of the cart the customer saw when choosing; anything else is not checked out. */
+  version: string | undefined;
   now: number;
   replyToken: string | undefined;
   replyUntil: number | undefined;
@@ -59,6 +63,10 @@ export async function checkout(trx: Executor, req: CheckoutRequest, config: Paym
   const cart = await findOpenCart(trx, req.userId);
   const lines = cart ? await cartLines(trx, cart.id) : [];
   if (!cart || lines.length === 0) return { kind: 'empty' };
+  // Checked on the very lines that are reserved and copied into the order below, so the order's
+  // total is the one the customer chose to pay.
+  const version = cartVersion(cart.id, lines);
+  if (req.version !== version) return { kind: 'stale', cart: summarize(lines), version };
 
   const short = await reserveStock(
     trx,

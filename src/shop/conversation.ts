@@ -6,12 +6,12 @@
 import type { webhook } from '@line/bot-sdk';
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/types';
-import { cartMessage } from '../messages/cart-messages';
+import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
 import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
 import { type Message, text, withQuickReplyOnLast } from '../messages/common';
 import { copy } from '../messages/copy';
 import { decodePostback, type PostbackAction } from '../messages/postback';
-import { addToCart, changeLine, emptyCart, viewCart } from './cart-service';
+import { addToCart, changeLine, emptyCart, viewCart, viewCartVersioned } from './cart-service';
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
 import type { ShopProfile } from './profile';
 
@@ -71,9 +71,22 @@ const coreHandlers: Record<string, PostbackHandler> = {
   browse: (ctx) => browse(ctx),
   category: (ctx, a) => (a.action === 'category' ? showCategory(ctx, a.categoryId, a.page) : Promise.resolve([])),
   cart: async (ctx) => cartMessage(await viewCart(ctx.trx, ctx.userId)),
-  empty: async (ctx) => {
-    await emptyCart(ctx.trx, ctx.userId, ctx.now);
-    return [text(copy.cartEmptied, true)];
+  empty: async (ctx, a) => {
+    if (a.action !== 'empty') return [];
+    if (!a.confirm) {
+      // Destructive: the first tap only asks, showing what would go.
+      const cart = await viewCartVersioned(ctx.trx, ctx.userId);
+      if (cart.lines.length === 0) return [text(copy.cartAlreadyEmpty, true)];
+      return [confirmEmptyMessage(cart, cart.version)];
+    }
+    switch (await emptyCart(ctx.trx, ctx.userId, ctx.now, a.v ?? '')) {
+      case 'emptied':
+        return [text(copy.cartEmptied, true)];
+      case 'empty':
+        return [text(copy.cartAlreadyEmpty, true)];
+      case 'stale':
+        return cartMessage(await viewCart(ctx.trx, ctx.userId), copy.emptyStale);
+    }
   },
   add: async (ctx, a) => {
     if (a.action !== 'add') return [];

@@ -14,12 +14,13 @@ import {
   cardPayLinkMessage,
   cartChangedMessages,
   choosePayTypeMessage,
+  confirmCancelMessage,
   noticeMessage,
   orderDetailMessage,
   ordersListMessage,
 } from '../messages/order-messages';
 import type { PostbackAction } from '../messages/postback';
-import { addToCart, viewCart } from './cart-service';
+import { addToCart, viewCart, viewCartVersioned } from './cart-service';
 import { checkout } from './checkout-service';
 import type { ConversationContext, PostbackHandlers } from './conversation';
 import { getOrderByNo, latestPayment, orderItems, ordersOfUser } from './order-repository';
@@ -62,15 +63,16 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (a.action !== 'checkout') return [];
       if (!deps.paymentsEnabled) return [text(orderCopy.paymentsUnavailable, true)];
       if (!a.payType) {
-        const cart = await viewCart(ctx.trx, ctx.userId);
+        const cart = await viewCartVersioned(ctx.trx, ctx.userId);
         if (cart.lines.length === 0) return [text(orderCopy.cartEmptyAtCheckout, true)];
-        return [choosePayTypeMessage(cart, deps.config.atmExpireDays)];
+        return [choosePayTypeMessage(cart, cart.version, deps.config.atmExpireDays)];
       }
       const r = await checkout(
         ctx.trx,
         {
           userId: ctx.userId,
           payType: a.payType,
+          version: a.v,
           now: ctx.now,
           replyToken: ctx.replyToken,
           replyUntil: ctx.replyUntil,
@@ -82,6 +84,9 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
           return [text(orderCopy.cartEmptyAtCheckout, true)];
         case 'changed':
           return [...cartChangedMessages(r.changes), ...cartMessage(r.cart)].slice(0, 5);
+        case 'stale':
+          // An old pay-type button: show the cart as it is now and let the customer choose again.
+          return [text(orderCopy.choiceStale), choosePayTypeMessage(r.cart, r.version, deps.config.atmExpireDays)];
         case 'created':
           // No reply now: the pay link goes out with this event's reply token once the bank answers.
           ctx.afterCommit(deps.wakeSubmitter);
@@ -149,6 +154,11 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (!order) return notFound();
       if (order.status === 'pending') return [text(orderCopy.orderPending(order.order_no), true)];
       if (order.status === 'cancelled') return [text(orderCopy.cancelled(order.order_no), true)];
+      if (order.status !== 'awaiting_payment') {
+        return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
+      }
+      // Destructive: the first tap asks; only 確定取消 cancels (re-checked: it may be paid by then).
+      if (!a.confirm) return [confirmCancelMessage(order)];
       if (!(await cancelOrder(ctx.trx, order, ctx.now))) {
         return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
       }

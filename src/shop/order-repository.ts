@@ -288,6 +288,27 @@ export async function updateOrder(
     .execute();
 }
 
+/**
+ * Replaces an order's attention flag only if it is still `from` (a late payment's refund recorded
+ * once, whoever gets there first); `refunded` is added to refunded_amount. Returns whether it did.
+ */
+export async function replaceAttention(
+  trx: Executor,
+  orderId: number,
+  from: string,
+  to: string,
+  refunded: number,
+  now: number,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('orders')
+    .set((eb) => ({ attention: to, refunded_amount: eb('refunded_amount', '+', refunded), updated_at: now }))
+    .where('id', '=', orderId)
+    .where('attention', '=', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Moves a payment attempt between statuses, conditionally; returns whether it did. */
 export async function transitionPayment(
   trx: Executor,

@@ -10,19 +10,20 @@ import type { DB, Order, Payment } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
 import { type Logger, logOrderEvent } from '../logger';
 import { paymentFailedMessage } from '../messages/order-messages';
-import { paidLateMessage, receiptMessage } from '../messages/receipt-messages';
+import { receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
+import { applyLatePayment, refundLatePayment } from './late-payment';
 import {
   getOrder,
   getPaymentByBankOrderNo,
   orderItems,
   paymentsOf,
   sellReserved,
-  sellUnreserved,
   transitionOrder,
   transitionPayment,
   updateOrder,
 } from './order-repository';
+import type { RefundRoute } from './order-rules';
 import { deferNotification, finishNotification, getNotification, recordToken } from './payment-repository';
 
 export interface PaymentServiceDeps {
@@ -73,6 +74,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     let result: ApplyResult = 'already';
     let queued = false;
     let orderNo = '';
+    let refundRoute: RefundRoute | undefined;
     await db.transaction().execute(async (trx) => {
       const t = now();
       const order = await getOrder(trx, payment.order_id);
@@ -106,35 +108,25 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         result = 'double';
         logger.error({ orderNo: order.order_no, bankOrderNo: e.bankOrderNo }, 'DOUBLE PAYMENT: refund one of them');
         return;
-      } else if (await sellUnreserved(trx, lines, t)) {
-        // Paid after it expired or was cancelled, and the goods are still there: it is a sale.
-        await transitionOrder(trx, order.id, order.status, 'paid', t, {
-          paid_at: paidAt,
-          attention: `paid_after_${order.status}`,
-        });
-        result = 'late_sold';
-        logger.warn(
-          { orderNo: order.order_no, was: order.status },
-          'payment arrived after the order closed; re-reserved and sold',
-        );
       } else {
-        await updateOrder(trx, order.id, { attention: 'refund_needed:paid_after_close' }, t);
-        result = 'late_refund';
-        logger.error(
-          { orderNo: order.order_no, was: order.status },
-          'PAID AFTER CLOSE and out of stock: refund needed',
-        );
-        await enqueueMessage(
-          trx,
-          {
-            lineUserId: order.line_user_id,
-            messages: [paidLateMessage(order.order_no)],
-            kind: 'paid_late',
-            logicalKey: `paid-late:${e.bankOrderNo}`,
-          },
-          t,
-        );
+        // Paid after it was cancelled or expired: the order rules decide (reinstated if the goods
+        // are still there, else refunded); the notice and, if reinstated, the receipt are queued.
+        const decision = await applyLatePayment(trx, order, items, payment, e, deps.shopName, t);
         queued = true;
+        if (decision.kind === 'reinstate') {
+          result = 'late_sold';
+          logger.warn(
+            { orderNo: order.order_no, was: order.status },
+            'payment arrived after the order closed; reinstated and sold',
+          );
+        } else {
+          result = 'late_refund';
+          refundRoute = decision.route;
+          logger.error(
+            { orderNo: order.order_no, was: order.status, route: decision.route },
+            'PAID AFTER CLOSE and out of stock: refund needed',
+          );
+        }
         return;
       }
       const paidOrder = (await getOrder(trx, order.id)) as Order;
@@ -161,6 +153,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         { orderNo, amount: e.amount },
         { payType: payment.pay_type, late: settled === 'late_sold' },
       );
+    }
+    // The money of a late payment whose goods are gone goes back through the bank when it can
+    // (after the commit: no transaction across a bank call). If that fails the order stays flagged.
+    if (refundRoute && refundRoute !== 'merchant') {
+      if (await refundLatePayment(db, qpay, payment.order_id, now, logger)) deps.onMessagesQueued();
     }
     return result;
   }

@@ -6,8 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { DB, Order } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
+import { silentLogger } from '../logger';
 import { refundMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
+import { refundLatePayment } from './late-payment';
 import {
   getOrder,
   getOrderByNo,
@@ -16,6 +18,7 @@ import {
   recordRefund,
   refundsOf,
 } from './order-repository';
+import { readLatePayment } from './order-rules';
 
 export class RefundError extends Error {}
 
@@ -28,6 +31,23 @@ export async function refundOrder(
 ): Promise<{ order: Order; refunded: number; description: string }> {
   const order = await getOrderByNo(db, orderNo);
   if (!order) throw new RefundError(`no order ${orderNo}`);
+  const late = readLatePayment(order.attention);
+  if (late?.outcome === 'refund_needed') {
+    // Paid after it was closed, goods gone: the whole payment goes back (the automatic attempt failed).
+    if (late.route === 'merchant') {
+      throw new RefundError(
+        `order ${orderNo} was paid by ATM after it closed: transfer ${order.total} back to the customer yourself`,
+      );
+    }
+    if (amount !== undefined && amount !== order.total) {
+      throw new RefundError(`order ${orderNo} was paid after it closed: it is refunded in full (${order.total})`);
+    }
+    if (!(await refundLatePayment(db, qpay, order.id, now, silentLogger, true))) {
+      throw new RefundError(`order ${orderNo} changed while refunding; check it with \`show\``);
+    }
+    const after = (await getOrder(db, order.id)) as Order;
+    return { order: after, refunded: after.refunded_amount, description: 'late payment sent back' };
+  }
   if (order.status !== 'paid')
     throw new RefundError(`order ${orderNo} is ${order.status}; only paid orders can be refunded`);
   const paid = (await paymentsOf(db, order.id)).find((p) => p.status === 'paid');

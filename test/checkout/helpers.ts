@@ -1,5 +1,8 @@
 /** Shared steps for checkout tests: a customer, a product, and finding things in the chat. */
 import { randomBytes } from 'node:crypto';
+import { encodePostback } from '../../src/messages/postback';
+import { cartLines, findOpenCart } from '../../src/shop/cart-repository';
+import { cartVersion } from '../../src/shop/cart-service';
 import type { TestShop } from '../support/shop-harness';
 
 export function newUser(): string {
@@ -73,6 +76,17 @@ export function altText(message: unknown): string {
   return String(m.altText ?? m.text ?? '');
 }
 
+/**
+ * The postback of the pay-type button the customer would see for their cart right now (as the
+ * 選擇付款方式 bubble would carry it), for tests that tap it without reading the bubble.
+ */
+export async function checkoutData(shop: TestShop, userId: string, payType: 'C' | 'A'): Promise<string> {
+  const db = shop.database.db;
+  const cart = await findOpenCart(db, userId);
+  const v = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : 'none';
+  return encodePostback({ action: 'checkout', payType, v });
+}
+
 /** Waits for the bot's (count)th message and returns it. */
 export async function nth(shop: TestShop, userId: string, count: number) {
   const entries = await shop.sim.waitForMessages(userId, count, { timeoutMs: 10_000 });
@@ -84,7 +98,7 @@ export async function buy(shop: TestShop, userId: string, productId: number, pay
   const before = shop.sim.botMessages(userId).length;
   for (let i = 0; i < times; i++) await shop.sim.postback(userId, `action=add&productId=${productId}`);
   const afterAdds = before + (await countAfter(shop, userId, before, times));
-  await shop.sim.postback(userId, `action=checkout&payType=${payType}`);
+  await shop.sim.postback(userId, await checkoutData(shop, userId, payType));
   const payLink = await nth(shop, userId, afterAdds + 1);
   const [order] = (await ordersOf(shop, userId)).slice(-1);
   if (!order) throw new Error('no order');

@@ -10,6 +10,7 @@ import {
   addOne,
   altText,
   buy,
+  checkoutData,
   newUser,
   next,
   nth,
@@ -28,7 +29,7 @@ async function checkOutByHand(shop: TestShop) {
   const p = await productWithStock(shop, 5);
   await shop.sim.postback(user, `action=add&productId=${p.id}`);
   await shop.runtime.eventWorker.tick();
-  await shop.sim.postback(user, 'action=checkout&payType=C');
+  await shop.sim.postback(user, await checkoutData(shop, user, 'C'));
   await shop.runtime.eventWorker.tick();
   return user;
 }
@@ -63,8 +64,9 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
     const p = await productWithStock(shop, 5);
     const users = Array.from({ length: 50 }, () => newUser());
     await Promise.all(users.map((u) => addOne(shop, u, p.id)));
+    const taps = await Promise.all(users.map((u) => checkoutData(shop, u, 'C')));
     const answers = await Promise.all(
-      users.map((u) => next(shop, u, () => shop.sim.postback(u, 'action=checkout&payType=C'))),
+      users.map((u, i) => next(shop, u, () => shop.sim.postback(u, taps[i] as string))),
     );
     const orders = await shop.database.db.selectFrom('orders').selectAll().execute();
     expect(orders).toHaveLength(5);
@@ -146,7 +148,9 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
     const p = await productWithStock(shop, 1);
     const { order, messagesBefore } = await buy(shop, user, p.id, 'C');
     await shop.sim.postback(user, `action=cancel&orderNo=${order.order_no}`);
-    expect(altText(await nth(shop, user, messagesBefore + 2))).toContain('已取消');
+    expect(altText(await nth(shop, user, messagesBefore + 2))).toContain('確定取消訂單');
+    await shop.sim.postback(user, `action=cancel&orderNo=${order.order_no}&confirm=1`);
+    expect(altText(await nth(shop, user, messagesBefore + 3))).toContain('已取消');
     expect(await product(shop, p.id)).toEqual({ stock: 1, reserved: 0 });
     await shop.bank.pay(order.order_no); // the customer had the bank page open
     await waitUntil(async () => (await ordersOf(shop, user))[0]?.attention !== null);
@@ -274,7 +278,7 @@ describe.each(dialects)('checkout robustness on %s', (dialect) => {
     const p = await productWithStock(shop, 5);
     await addOne(shop, user, p.id);
     const before = shop.sim.botMessages(user).length;
-    await shop.sim.postback(user, 'action=checkout&payType=A');
+    await shop.sim.postback(user, await checkoutData(shop, user, 'A'));
     await waitUntil(async () => shop.bank.orders().length === 1);
     const [order] = await ordersOf(shop, user);
     await waitUntil(async () => {
@@ -321,7 +325,8 @@ describe.each(dialects.filter((d) => d === 'postgres'))('two instances on %s', (
     const users = Array.from({ length: 12 }, () => newUser());
     await Promise.all(users.map((u) => addOne(shop, u, p.id)));
     const start = new Map(users.map((u) => [u, shop.sim.botMessages(u).length]));
-    await Promise.all(users.map((u) => next(shop, u, () => shop.sim.postback(u, 'action=checkout&payType=C'))));
+    const taps = await Promise.all(users.map((u) => checkoutData(shop, u, 'C')));
+    await Promise.all(users.map((u, i) => next(shop, u, () => shop.sim.postback(u, taps[i] as string))));
     const orders = await shop.database.db.selectFrom('orders').selectAll().execute();
     expect(orders).toHaveLength(12);
     for (const o of orders) await shop.bank.pay(o.order_no);
