@@ -23,6 +23,7 @@ import type { PostbackAction } from '../messages/postback';
 import { addToCart, viewCart, viewCartVersioned } from './cart-service';
 import { checkout } from './checkout-service';
 import type { ConversationContext, PostbackHandlers } from './conversation';
+import { cancelAnswer, payAnswer } from './order-lifecycle';
 import { getOrderByNo, latestPayment, orderItems, ordersOfUser } from './order-repository';
 import { cancelOrder, requestNewPayLink } from './order-service';
 
@@ -35,9 +36,6 @@ export interface OrderConversationDeps {
   /** Business events (order placed, cancelled) are logged here once their transaction commits. */
   logger: Logger;
 }
-
-/** A new pay link is only worth making with at least this long left before the deadline. */
-const MIN_TIME_LEFT_MS = 90_000;
 
 async function findOwnOrder(ctx: ConversationContext, orderNo: string): Promise<Order | undefined> {
   const order = await getOrderByNo(ctx.trx, orderNo);
@@ -117,45 +115,54 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (a.action !== 'pay') return [];
       const order = await findOwnOrder(ctx, a.orderNo);
       if (!order) return notFound();
-      if (order.status === 'pending') return [text(orderCopy.orderPending(order.order_no), true)];
-      if (order.status === 'paid' || order.status === 'refunded') {
-        return [text(orderCopy.alreadyPaid(order.order_no), true)];
-      }
-      if (order.status !== 'awaiting_payment') {
-        return [
-          noticeMessage(
-            orderCopy.notPayable(order.order_no, statusName(order)),
-            orderCopy.orderTitle(order.order_no),
-            orderCopy.notPayable(order.order_no, statusName(order)),
-            [button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy)],
-          ),
-        ];
-      }
       const v = await view(ctx, order);
       const p = v.payment;
-      if (p?.status === 'requested') return [text(orderCopy.preparingNewLink, true)];
-      if (p?.status === 'created' && order.pay_type === 'A' && p.atm_pay_no) {
-        return atmPayMessages(v, p.atm_pay_no, p.pay_url, ctx.shopName);
+      // The lifecycle decides; this handler only says it.
+      switch (payAnswer(order, p, ctx.now)) {
+        case 'stillPending':
+          return [text(orderCopy.orderPending(order.order_no), true)];
+        case 'alreadyPaid':
+          return [text(orderCopy.alreadyPaid(order.order_no), true)];
+        case 'notPayable':
+          return [
+            noticeMessage(
+              orderCopy.notPayable(order.order_no, statusName(order)),
+              orderCopy.orderTitle(order.order_no),
+              orderCopy.notPayable(order.order_no, statusName(order)),
+              [button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy)],
+            ),
+          ];
+        case 'preparingLink':
+          return [text(orderCopy.preparingNewLink, true)];
+        case 'showAtmAccount':
+          return atmPayMessages(v, p?.atm_pay_no as string, p?.pay_url ?? null, ctx.shopName);
+        case 'showPayLink':
+          return [
+            text(orderCopy.linkStillValid(order.order_no)),
+            cardPayLinkMessage(v, p?.pay_url as string, ctx.shopName),
+          ];
+        case 'tooLate':
+          return [text(orderCopy.notPayable(order.order_no, orderCopy.status.expired as string), true)];
+        case 'makeNewLink':
+          await requestNewPayLink(ctx.trx, order, ctx.replyToken, ctx.replyUntil, ctx.now);
+          ctx.afterCommit(deps.wakeSubmitter);
+          return [];
       }
-      if (p?.status === 'created' && order.pay_type === 'C' && p.pay_url && (p.expires_at ?? 0) > ctx.now + 30_000) {
-        return [text(orderCopy.linkStillValid(order.order_no)), cardPayLinkMessage(v, p.pay_url, ctx.shopName)];
-      }
-      if ((order.expires_at ?? 0) - ctx.now < MIN_TIME_LEFT_MS) {
-        return [text(orderCopy.notPayable(order.order_no, orderCopy.status.expired as string), true)];
-      }
-      await requestNewPayLink(ctx.trx, order, ctx.replyToken, ctx.replyUntil, ctx.now);
-      ctx.afterCommit(deps.wakeSubmitter);
-      return [];
     },
 
     async cancel(ctx, a) {
       if (a.action !== 'cancel') return [];
       const order = await findOwnOrder(ctx, a.orderNo);
       if (!order) return notFound();
-      if (order.status === 'pending') return [text(orderCopy.orderPending(order.order_no), true)];
-      if (order.status === 'cancelled') return [text(orderCopy.cancelled(order.order_no), true)];
-      if (order.status !== 'awaiting_payment') {
-        return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
+      switch (cancelAnswer(order)) {
+        case 'stillPending':
+          return [text(orderCopy.orderPending(order.order_no), true)];
+        case 'alreadyCancelled':
+          return [text(orderCopy.cancelled(order.order_no), true)];
+        case 'notCancellable':
+          return [text(orderCopy.cannotCancel(order.order_no, statusName(order)), true)];
+        case 'cancel':
+          break;
       }
       // Destructive: the first tap asks; only 確定取消 cancels (re-checked: it may be paid by then).
       if (!a.confirm) return [confirmCancelMessage(order)];
