@@ -37,9 +37,13 @@ function positiveInt(v: string | null): number | undefined {
 
 const ORDER_NO = /^[A-Za-z0-9_-]{1,50}$/;
 
-/** Reads postback data; anything unknown or malformed is `undefined` (answered with help). */
-export function decodePostback(data: string): PostbackAction | undefined {
-  if (data.length > 300) return undefined;
+/**
+ * Reads postback data; anything unknown or malformed is `undefined` (answered with help). Takes
+ * `unknown` on purpose: only a string is a query string (URLSearchParams would read an object's
+ * keys as parameters, and throw on an array such as `[1]`).
+ */
+export function decodePostback(data: unknown): PostbackAction | undefined {
+  if (typeof data !== 'string' || data.length > 300) return undefined;
   const q = new URLSearchParams(data);
   const action = q.get('action');
   const productId = positiveInt(q.get('productId'));
