@@ -35,7 +35,8 @@ function row(id: string, event: Record<string, unknown>): LineEventRow {
   };
 }
 const postback = (id: string, data: string) => row(id, { type: 'postback', postback: { data } });
-const typed = (id: string, text: string) => row(id, { type: 'message', message: { type: 'text', id, text, quoteToken: 'q' } });
+const typed = (id: string, text: string) =>
+  row(id, { type: 'message', message: { type: 'text', id, text, quoteToken: 'q' } });
 const ids = (groups: LineEventRow[][]) => groups.map((g) => g.map((r) => r.webhook_event_id));
 
 describe('event worker transactions', () => {

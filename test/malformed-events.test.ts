@@ -9,8 +9,8 @@ import { EventWorker, MAX_EVENT_ATTEMPTS } from '../src/line/event-worker';
 import { failedEvents } from '../src/line/inbox-repository';
 import type { Logger } from '../src/logger';
 import { encodePostback } from '../src/messages/postback';
-import { createConversation } from '../src/shop/conversation';
 import type { WebhookEvent } from '../src/sandbox/line/webhook/event-builders';
+import { createConversation } from '../src/shop/conversation';
 import { dialects } from './support/databases';
 import { startTestShop, type TestShop } from './support/shop-harness';
 
@@ -68,7 +68,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
 
   it('acknowledges a signed batch, ignores each bad event with its reason, and answers the good one', async () => {
     shop = await startTestShop(dialect);
-    const bad = {
+    const bad: Record<string, Record<string, unknown>> = {
       arrayData: postback(BAD, [1]),
       objectData: postback(BAD, { action: 'cart' }),
       numberText: typed(BAD, 42),
@@ -78,7 +78,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
       noDelivery: { ...postback(BAD, 'action=cart'), deliveryContext: undefined },
     };
     const good = typed(GOOD, '購物車');
-    const r = await shop.sim.sendEvents([...Object.values(bad), 'not an event' as never, good]);
+    const r = await shop.sim.sendEvents([...Object.values(bad), 'not an event', good] as never);
     expect(r.status).toBe(200);
 
     // The well-formed event of another user in the same body is answered.
@@ -87,7 +87,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
 
     const stored = await byId();
     expect(stored[good.webhookEventId]?.status).toBe('done');
-    const reasonOf = (e: { webhookEventId: unknown }) => stored[String(e.webhookEventId)]?.ignored_reason;
+    const reasonOf = (e: Record<string, unknown> | undefined) => stored[String(e?.webhookEventId)]?.ignored_reason;
     expect(reasonOf(bad.arrayData)).toBe('/postback/data must be string');
     // An object is not read as a query string: no cart for BAD.
     expect(reasonOf(bad.objectData)).toBe('/postback/data must be string');
@@ -143,7 +143,10 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
       status: 'ignored',
       ignored_reason: '/message/text must be string',
     });
-    expect(stored['01NOTJSON']).toMatchObject({ status: 'ignored', ignored_reason: 'stored payload is not valid JSON' });
+    expect(stored['01NOTJSON']).toMatchObject({
+      status: 'ignored',
+      ignored_reason: 'stored payload is not valid JSON',
+    });
   });
 
   it('counts an exception against its event only, gives it up after the limit, and says so once', async () => {

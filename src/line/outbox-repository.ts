@@ -129,3 +129,14 @@ export async function countOutbox(
   }
   return out;
 }
+
+/** Messages given up (dead letters), newest first, for the merchant. */
+export async function deadMessages(db: Executor, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'kind', 'attempts', 'last_error', 'created_at'])
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

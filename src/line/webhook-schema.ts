@@ -20,13 +20,19 @@ const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
   required,
 });
 
+/** JSON Schema `if`/`then`: when `field` is `value`, the listed properties are required. */
+function requiredWhen(field: string, value: string, required: string[]) {
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword; this object is never awaited.
+  return { if: obj({ [field]: { const: value } }), then: { required } };
+}
+
 const source = {
   ...obj({ type: { enum: ['user', 'group', 'room'] }, userId: id, groupId: id, roomId: id }, ['type']),
   // A user chat without a userId cannot be answered; groups and rooms are named by their own id.
   allOf: [
-    { if: obj({ type: { const: 'user' } }), then: { required: ['userId'] } },
-    { if: obj({ type: { const: 'group' } }), then: { required: ['groupId'] } },
-    { if: obj({ type: { const: 'room' } }), then: { required: ['roomId'] } },
+    requiredWhen('type', 'user', ['userId']),
+    requiredWhen('type', 'group', ['groupId']),
+    requiredWhen('type', 'room', ['roomId']),
   ],
 };
 
@@ -44,10 +50,9 @@ const common = obj(
   ['type', 'timestamp', 'mode', 'webhookEventId', 'deliveryContext'],
 );
 
-const contentProvider = obj(
-  { type: { enum: ['line', 'external'] }, originalContentUrl: str, previewImageUrl: str },
-  ['type'],
-);
+const contentProvider = obj({ type: { enum: ['line', 'external'] }, originalContentUrl: str, previewImageUrl: str }, [
+  'type',
+]);
 
 /** MessageContent and its kinds; `text` is required only for text messages (what we read). */
 const messageContent = {
@@ -82,7 +87,7 @@ const messageContent = {
     },
     ['type', 'id'],
   ),
-  allOf: [{ if: obj({ type: { const: 'text' } }), then: { required: ['text'] } }],
+  allOf: [requiredWhen('type', 'text', ['text'])],
 };
 
 /** What each handled event type adds to the common fields. */
@@ -134,9 +139,7 @@ export function checkEvent(raw: unknown): EventCheck {
 }
 
 /** A webhook body is an object with an `events` array (and a string `destination`). */
-const validateEnvelope = ajv.compile(
-  obj({ destination: str, events: { type: 'array' } }, ['events']),
-);
+const validateEnvelope = ajv.compile(obj({ destination: str, events: { type: 'array' } }, ['events']));
 
 /** Checks the envelope only; each event is checked on its own (one bad event spoils no other). */
 export function checkEnvelope(body: unknown): { ok: true; events: unknown[] } | { ok: false; reason: string } {
