@@ -17,16 +17,27 @@ function row(id: string, event: Record<string, unknown>): LineEventRow {
     chat_id: 'U1',
     event_type: String(event.type),
     event_timestamp: 1,
-    payload: JSON.stringify({ source: { type: 'user', userId: 'U1' }, ...event }),
+    // A whole event as LINE sends it (the worker checks stored events against the webhook schema).
+    payload: JSON.stringify({
+      mode: 'active',
+      timestamp: 1,
+      webhookEventId: id,
+      deliveryContext: { isRedelivery: false },
+      replyToken: `rt-${id}`,
+      source: { type: 'user', userId: 'U1' },
+      ...event,
+    }),
     status: 'pending',
     attempts: 0,
     last_error: null,
     received_at: 1,
     processed_at: null,
+    ignored_reason: null,
   };
 }
 const postback = (id: string, data: string) => row(id, { type: 'postback', postback: { data } });
-const typed = (id: string, text: string) => row(id, { type: 'message', message: { type: 'text', id, text } });
+const typed = (id: string, text: string) =>
+  row(id, { type: 'message', message: { type: 'text', id, text, quoteToken: 'q' } });
 const ids = (groups: LineEventRow[][]) => groups.map((g) => g.map((r) => r.webhook_event_id));
 
 describe('event worker transactions', () => {
@@ -37,7 +48,7 @@ describe('event worker transactions', () => {
     expect(needsOwnTransaction(event(typed('c', '結帳')))).toBe(true);
     expect(needsOwnTransaction(event(postback('d', encodePostback({ action: 'add', productId: 1 }))))).toBe(false);
     expect(needsOwnTransaction(event(typed('e', '購物車')))).toBe(false);
-    expect(needsOwnTransaction(event(row('f', { type: 'follow' })))).toBe(false);
+    expect(needsOwnTransaction(event(row('f', { type: 'follow', follow: { isUnblocked: false } })))).toBe(false);
   });
 
   it('groups a few events to a transaction, in order, with stock-locking ones alone', () => {

@@ -76,4 +76,35 @@ describe('LINE client', () => {
       await down.close();
     }
   });
+
+  it('says whether a failed message may still have reached the customer', async () => {
+    const user = sim.addUser().userId;
+    // Certainly not delivered: refused by LINE, rate limited, or never sent.
+    const refused = await failureOf(api.push(user, JSON.stringify([{ type: 'text', text: '' }]), crypto.randomUUID()));
+    expect(refused.mayHaveBeenDelivered).toBe(false);
+    sim.failNext('/v2/bot/message/push', { status: 429 });
+    expect((await failureOf(api.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(false);
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const down = createLineApi({ channelAccessToken: TOKEN, apiBaseUrl: `http://127.0.0.1:${port}` });
+    try {
+      expect((await failureOf(down.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(false);
+    } finally {
+      await down.close();
+    }
+    // Unknown: a 5xx, an answer that never came, a connection reset after LINE took the message.
+    sim.failNext('/v2/bot/message/push', { status: 503 });
+    expect((await failureOf(api.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(true);
+    sim.setLatency(2_000, '/v2/bot/message/push');
+    expect((await failureOf(api.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(true);
+    sim.clearFaults();
+    sim.dropResponseNext('/v2/bot/message/push');
+    const dropped = await failureOf(api.push(user, hello, crypto.randomUUID()));
+    expect(dropped).toMatchObject({ kind: 'retryable', mayHaveBeenDelivered: true });
+    expect(sim.callsTo('/v2/bot/message/push').at(-1)).toMatchObject({ status: 200, dropped: true });
+  });
 });

@@ -110,5 +110,10 @@ describe('message builders', () => {
     ]) {
       expect(decodePostback(junk)).toBeUndefined();
     }
+    // Not a string: never read as a query string (URLSearchParams would take an object's keys as
+    // parameters and throw on `[1]`).
+    for (const notText of [{ action: 'cart' }, [1], [['action', 'cart']], 42, null, undefined]) {
+      expect(decodePostback(notText)).toBeUndefined();
+    }
   });
 });

@@ -91,6 +91,35 @@ describe.each(dialects)('webhook on %s', (dialect) => {
     expect(await stored()).toHaveLength(0);
   });
 
+  it('answers 400 with the reason to a body nested 100,000 levels deep, and stores nothing', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const body of [
+      `{"destination":"U1","events":[${JSON.stringify(event('D1')).replace(/}$/, `,"x":${deep(100_000)}}`)}]}`,
+      `{"destination":"U1","events":[],"x":${deep(100_000)}}`,
+      deep(100_000),
+    ]) {
+      const r = await post(body);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().message).toBe('body nests deeper than 32 levels');
+    }
+    // Brackets inside strings are text, not nesting.
+    const e = event('D2', { message: { id: '1', type: 'text', text: '['.repeat(200), quoteToken: 'q' } });
+    expect((await post(JSON.stringify({ destination: 'U1', events: [e] }))).statusCode).toBe(200);
+    expect((await stored()).map((r) => r.webhook_event_id)).toEqual(['D2']);
+  });
+
+  it('answers 400 with the reason to a signed body that is not a webhook envelope', async () => {
+    for (const [body, reason] of [
+      ['[]', 'not a webhook body: body must be object'],
+      ['{"events":{}}', 'not a webhook body: /events must be array'],
+      ['{"destination":5,"events":[]}', 'not a webhook body: /destination must be string'],
+    ]) {
+      const r = await post(body as string);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().message).toBe(reason);
+    }
+  });
+
   it('answers 413 to an oversized body', async () => {
     const big = JSON.stringify({ events: [], pad: 'x'.repeat(1024 * 1024 + 10) });
     expect((await post(big)).statusCode).toBe(413);
@@ -138,6 +167,15 @@ describe.each(dialects)('webhook on %s', (dialect) => {
       UF: ['ignored', 'U00000000000000000000000000000001'],
       // Being added to a group gets one polite note (the shop works in 1:1 chats only).
       J1: ['pending', 'C1'],
+    });
+    const reasons = Object.fromEntries(rows.map((r) => [r.webhook_event_id, r.ignored_reason]));
+    expect(reasons).toEqual({
+      S1: 'standby mode (another channel handles this chat)',
+      G1: 'not a 1:1 chat',
+      R1: 'not a 1:1 chat',
+      X1: 'event type somethingNew is not handled',
+      UF: 'event type unfollow is not handled',
+      J1: null,
     });
   });
 

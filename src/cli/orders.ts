@@ -1,12 +1,15 @@
 /**
  * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`,
- * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false).
+ * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false),
+ * `dead-letters` (LINE events and messages the shop gave up on).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
  */
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
 import { createLogger, logOrderEvent } from '../logger';
+import { failedEvents } from '../line/inbox-repository';
+import { deadMessages } from '../line/outbox-repository';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
@@ -25,7 +28,7 @@ import { RefundError, refundOrder } from '../shop/refund-service';
 import { attentionNote } from './attention';
 
 const USAGE =
-  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo>';
+  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters';
 
 const AUTHORIZED = 'authorized, not captured';
 
@@ -39,6 +42,40 @@ function captureState(p: Payment): string {
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** First line of an error, short: enough to recognise it (the full text stays in the database). */
+const firstLine = (e: string | null) => (e ?? '').split('\n')[0]?.slice(0, 120) ?? '';
+
+/** What the shop gave up on: events that failed every attempt, messages LINE never took. */
+async function printDeadLetters(db: Parameters<typeof failedEvents>[0]): Promise<void> {
+  const events = await failedEvents(db, 50);
+  const messages = await deadMessages(db, 50);
+  if (events.length === 0 && messages.length === 0) console.log('no dead letters');
+  for (const e of events) {
+    console.log(
+      [
+        'event  ',
+        pad(e.webhook_event_id, 26),
+        pad(e.event_type, 9),
+        `${e.attempts} attempts`,
+        e.processed_at ? formatTaiwanDateTime(e.processed_at) : '-',
+        firstLine(e.last_error),
+      ].join('  '),
+    );
+  }
+  for (const m of messages) {
+    console.log(
+      [
+        'message',
+        pad(`#${m.id}`, 26),
+        pad(m.kind, 9),
+        `${m.attempts} attempts`,
+        formatTaiwanDateTime(m.created_at),
+        firstLine(m.last_error),
+      ].join('  '),
+    );
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -70,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
           ].join('  '),
         );
       }
+      return 0;
+    }
+    if (command === 'dead-letters') {
+      await printDeadLetters(db);
       return 0;
     }
     if (command === 'show' && arg) {

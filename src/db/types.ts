@@ -58,6 +58,8 @@ export interface LineEventTable {
   last_error: string | null;
   received_at: number;
   processed_at: number | null;
+  /** Why an `ignored` event was not acted on (e.g. `/postback/data must be string`). */
+  ignored_reason: string | null;
 }
 
 /** One lease per chat, so events of one user are handled by one worker at a time, in order. */
@@ -90,7 +92,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** `reply`, `push`, or `unconfirmed`: a conversational reply that may have arrived and was not re-sent. */
   sent_by: string | null;
+  /** 1 when an earlier reply attempt may have reached LINE (outcome unknown). */
+  in_doubt: ColumnType<number, number | undefined, number>;
 }
 
 export type OrderStatus = 'pending' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded';

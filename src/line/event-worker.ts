@@ -20,6 +20,7 @@ import type { ConversationContext } from '../shop/conversation';
 import {
   chatsWithPendingEvents,
   finishEvents,
+  ignoreEvents,
   leaseChats,
   pendingEventsOf,
   recordEventFailure,
@@ -27,11 +28,12 @@ import {
 } from './inbox-repository';
 import { enqueueMessage } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
+import { checkEvent } from './webhook-schema';
 
 /** A reply token is good for about a minute; leave margin for the send itself. */
 export const REPLY_WINDOW_MS = 50_000;
 const LEASE_MS = 30_000;
-const MAX_EVENT_ATTEMPTS = 5;
+export const MAX_EVENT_ATTEMPTS = 5;
 
 export type EventHandler = (ctx: ConversationContext, event: webhook.Event) => Promise<messagingApi.Message[]>;
 
@@ -68,16 +70,40 @@ interface Handled {
   afterCommit: Array<() => void>;
 }
 
+/** A stored event, parsed and checked against the webhook schema, or why it cannot be handled. */
+type ReadEvent = { ok: true; event: webhook.Event } | { ok: false; reason: string };
+
 /** Each stored event is parsed once, though grouping and handling both read it. */
-const parsedEvents = new WeakMap<LineEventRow, webhook.Event>();
+const parsedEvents = new WeakMap<LineEventRow, ReadEvent>();
+
+function readEvent(row: LineEventRow): ReadEvent {
+  let read = parsedEvents.get(row);
+  if (!read) {
+    try {
+      read = checkEvent(JSON.parse(row.payload));
+    } catch {
+      read = { ok: false, reason: 'stored payload is not valid JSON' };
+    }
+    parsedEvents.set(row, read);
+  }
+  return read;
+}
 
 function parseEvent(row: LineEventRow): webhook.Event {
-  let event = parsedEvents.get(row);
-  if (!event) {
-    event = JSON.parse(row.payload) as webhook.Event;
-    parsedEvents.set(row, event);
+  const read = readEvent(row);
+  if (!read.ok) throw new Error(`unreadable event: ${read.reason}`);
+  return read.event;
+}
+
+/** Whether an event needs a transaction of its own; when the rule itself fails, it goes alone. */
+function goesAlone(row: LineEventRow, needsOwnTransaction?: (event: webhook.Event) => boolean): boolean {
+  if (!needsOwnTransaction) return false;
+  try {
+    return needsOwnTransaction(parseEvent(row));
+  } catch {
+    // Alone, its failure is counted against it (attempts, give-up) when it is handled.
+    return true;
   }
-  return event;
 }
 
 /**
@@ -92,7 +118,7 @@ export function transactionGroups(
   const groups: LineEventRow[][] = [];
   let current: LineEventRow[] = [];
   for (const row of events) {
-    if (needsOwnTransaction?.(parseEvent(row))) {
+    if (goesAlone(row, needsOwnTransaction)) {
       if (current.length > 0) groups.push(current);
       groups.push([row]);
       current = [];
@@ -174,7 +200,7 @@ export class EventWorker {
     }
     if (chats.length === 0) return undefined;
     try {
-      const events = await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128);
+      const events = await this.setAsideUnreadable(await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128));
       const handled: Handled[] = [];
       const stuck = new Set<string>();
       for (const next of transactionGroups(
@@ -188,11 +214,36 @@ export class EventWorker {
         const group = next.filter((e) => !stuck.has(e.chat_id));
         handled.push(...((await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck))));
       }
-      for (const h of handled) for (const fn of h.afterCommit) fn();
+      for (const h of handled) for (const fn of h.afterCommit) this.runAfterCommit(fn);
       return { chats, handled };
     } catch (err) {
       await this.release(chats);
       throw err;
+    }
+  }
+
+  /**
+   * Events stored before the webhook checked them (or changed by hand) may not fit the schema:
+   * recorded as ignored with the reason instead of failing, and the rest go on.
+   */
+  private async setAsideUnreadable(events: LineEventRow[]): Promise<LineEventRow[]> {
+    const bad = events.flatMap((row) => {
+      const read = readEvent(row);
+      return read.ok ? [] : [{ id: row.webhook_event_id, reason: read.reason }];
+    });
+    if (bad.length === 0) return events;
+    await ignoreEvents(this.deps.db, bad, this.deps.now());
+    for (const b of bad) this.deps.logger.warn({ eventId: b.id, reason: b.reason }, 'stored event ignored');
+    const skip = new Set(bad.map((b) => b.id));
+    return events.filter((row) => !skip.has(row.webhook_event_id));
+  }
+
+  /** A wake-up hook that throws must not undo the batch: its transactions have committed. */
+  private runAfterCommit(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'after-commit hook failed');
     }
   }
 
@@ -234,7 +285,7 @@ export class EventWorker {
         stuck.add(row.chat_id);
         const attempts = await recordEventFailure(db, row.webhook_event_id, String((err as Error)?.stack ?? err));
         logger.error({ err, eventId: row.webhook_event_id, attempts }, 'event handling failed');
-        if (attempts >= MAX_EVENT_ATTEMPTS) await this.giveUp(row);
+        if (attempts >= MAX_EVENT_ATTEMPTS) await this.giveUp(row, attempts);
       }
     }
     return out;
@@ -290,10 +341,10 @@ export class EventWorker {
   }
 
   /** After repeated failures: stop retrying, tell the customer, and keep the error for the merchant. */
-  private async giveUp(row: LineEventRow): Promise<void> {
+  private async giveUp(row: LineEventRow, attempts: number): Promise<void> {
     const { db, now, logger } = this.deps;
-    await db.transaction().execute(async (trx) => {
-      if ((await finishEvents(trx, [row.webhook_event_id], 'failed', now())).size === 0) return;
+    const gaveUp = await db.transaction().execute(async (trx) => {
+      if ((await finishEvents(trx, [row.webhook_event_id], 'failed', now())).size === 0) return false;
       await enqueueMessage(
         trx,
         {
@@ -304,7 +355,14 @@ export class EventWorker {
         },
         now(),
       );
+      return true;
     });
-    logger.error({ eventId: row.webhook_event_id }, 'event given up after repeated failures');
+    // Once, by id only (no user data): `npm run orders -- dead-letters` lists them with the error.
+    if (gaveUp) {
+      logger.error(
+        { eventId: row.webhook_event_id, eventType: row.event_type, attempts },
+        'DEAD LETTER: event given up after repeated failures',
+      );
+    }
   }
 }

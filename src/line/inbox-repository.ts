@@ -14,6 +14,8 @@ export interface NewInboxEvent {
   payload: string;
   /** `ignored` for events we record but never act on (standby, groups, unknown types). */
   status: LineEventStatus;
+  /** Why an ignored event is not acted on, for the merchant. */
+  ignoredReason?: string | undefined;
 }
 
 /** Stores events; a webhookEventId already stored is skipped. Returns how many were new. */
@@ -31,6 +33,7 @@ export async function storeEvents(db: Executor, events: NewInboxEvent[], now: nu
         status: e.status,
         received_at: now,
         processed_at: e.status === 'ignored' ? now : null,
+        ignored_reason: e.ignoredReason ?? null,
       })),
     )
     .onConflict((oc) => oc.column('webhook_event_id').doNothing())
@@ -127,6 +130,25 @@ export async function finishEvents(
   return finished;
 }
 
+/**
+ * Sets aside pending events the worker cannot read (stored before the webhook checked events
+ * against the schema): ignored, with the reason, so they never block their chat again.
+ */
+export async function ignoreEvents(
+  db: Executor,
+  events: Array<{ id: string; reason: string }>,
+  now: number,
+): Promise<void> {
+  for (const e of events) {
+    await db
+      .updateTable('line_events')
+      .set({ status: 'ignored', ignored_reason: e.reason.slice(0, 300), processed_at: now })
+      .where('webhook_event_id', '=', e.id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+}
+
 export async function recordEventFailure(db: Executor, id: string, error: string): Promise<number> {
   const row = await db
     .updateTable('line_events')
@@ -155,4 +177,15 @@ export async function inboxBacklog(db: Executor): Promise<{ pending: number; old
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return { pending: Number(row?.n ?? 0), oldestReceivedAt: row?.oldest == null ? null : Number(row.oldest) };
+}
+
+/** Events given up after repeated failures (dead letters), newest first, for the merchant. */
+export async function failedEvents(db: Executor, limit: number) {
+  return db
+    .selectFrom('line_events')
+    .select(['webhook_event_id', 'event_type', 'attempts', 'last_error', 'processed_at'])
+    .where('status', '=', 'failed')
+    .orderBy('processed_at', 'desc')
+    .limit(limit)
+    .execute();
 }

@@ -17,6 +17,12 @@ export class LineSendError extends Error {
     readonly kind: LineFailureKind,
     readonly status: number | undefined,
     message: string,
+    /**
+     * False only when LINE certainly did not deliver: it refused (4xx, 429) or the request never
+     * left (connection refused, no route, connect timeout). A timeout or reset after sending, or a
+     * 5xx, leaves the outcome unknown: the message may have reached the customer.
+     */
+    readonly mayHaveBeenDelivered = false,
   ) {
     super(message);
     this.name = 'LineSendError';
@@ -46,18 +52,36 @@ export interface LineApiOptions {
 
 function classifyStatus(status: number, body: string): LineSendError {
   const text = body.slice(0, 500);
-  if (status === 429 || status >= 500) return new LineSendError('retryable', status, `LINE ${status}: ${text}`);
+  if (status >= 500) return new LineSendError('retryable', status, `LINE ${status}: ${text}`, true);
+  if (status === 429) return new LineSendError('retryable', status, `LINE ${status}: ${text}`);
   if (status === 400 && /invalid reply token/i.test(text)) {
     return new LineSendError('invalid_reply_token', 400, `LINE 400: ${text}`);
   }
   return new LineSendError('rejected', status, `LINE ${status}: ${text}`);
 }
 
-/** Network failures and timeouts: worth another try. */
+/** Failures before any byte of the request could have reached LINE. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
+/** Network failures and timeouts: worth another try; whether LINE may have it depends on when. */
 function networkError(err: unknown): LineSendError {
   const code =
     (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  return new LineSendError('retryable', undefined, `network: ${code ?? (err as Error)?.message ?? String(err)}`);
+  return new LineSendError(
+    'retryable',
+    undefined,
+    `network: ${code ?? (err as Error)?.message ?? String(err)}`,
+    code === undefined || !NOT_SENT.has(code),
+  );
 }
 
 export function createLineApi(options: LineApiOptions): LineApi {
@@ -91,13 +115,16 @@ export function createLineApi(options: LineApiOptions): LineApi {
     } catch (err) {
       throw networkError(err);
     }
+    const ok = (res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === okStatus;
     let answer: string;
     try {
       answer = await res.body.text();
     } catch (err) {
+      // The status line already said LINE took it; a body cut short changes nothing.
+      if (ok) return;
       throw networkError(err);
     }
-    if ((res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === okStatus) return;
+    if (ok) return;
     throw classifyStatus(res.statusCode, answer);
   }
 

@@ -15,6 +15,20 @@ export function retryKeyFor(logicalKey: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * Delivery guarantee by kind. A conversational reply (the event worker's answer to a tap or a
+ * typed word, kind `reply`) is sent at most once when an attempt's outcome is unknown: a spent
+ * reply token then means it most likely arrived, and the customer can tap again if not; pushing
+ * it "again" is how customers got the same answer twice. Every other kind (receipts, pay links,
+ * payment and expiry notices, apologies) is at least once: pushed with its retry key, which LINE
+ * deduplicates.
+ */
+const AT_MOST_ONCE_KINDS: ReadonlySet<string> = new Set(['reply']);
+
+export function isAtMostOnce(kind: string): boolean {
+  return AT_MOST_ONCE_KINDS.has(kind);
+}
+
 export interface NewOutboxMessage {
   lineUserId: string;
   /** LINE message objects, 1–5. */
@@ -73,15 +87,33 @@ export async function claimDueMessages(
   if (isPostgres(db)) due = due.forUpdate().skipLocked();
   return db
     .updateTable('outbox')
-    .set({ locked_until: now + leaseMs })
+    .set((eb) => ({
+      locked_until: now + leaseMs,
+      // A lease that ran out means its holder died while sending (or about to): if the row had a
+      // reply token, that reply may have reached LINE. SET reads the row's old values.
+      in_doubt: eb
+        .case()
+        .when(eb.and([eb('locked_until', 'is not', null), eb('reply_token', 'is not', null)]))
+        .then(1)
+        .else(eb.ref('in_doubt'))
+        .end(),
+    }))
     .where('id', 'in', due)
     .where('status', '=', 'pending')
     .returningAll()
     .execute();
 }
 
-/** Records deliveries, many rows in one statement (a burst of replies costs one write). */
-export async function markSent(db: Executor, ids: number[], via: 'reply' | 'push', now: number): Promise<void> {
+/**
+ * Records deliveries, many rows in one statement (a burst of replies costs one write).
+ * `unconfirmed`: a conversational reply whose earlier attempt may have arrived; not sent again.
+ */
+export async function markSent(
+  db: Executor,
+  ids: number[],
+  via: 'reply' | 'push' | 'unconfirmed',
+  now: number,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox')
@@ -91,13 +123,17 @@ export async function markSent(db: Executor, ids: number[], via: 'reply' | 'push
     .execute();
 }
 
-/** A failed attempt: try again at `retryAt`, or give up (dead) when `retryAt` is undefined. */
+/**
+ * A failed attempt: try again at `retryAt`, or give up (dead) when `retryAt` is undefined.
+ * `replyInDoubt`: the attempt was a reply that may have reached LINE (see isAtMostOnce).
+ */
 export async function markAttemptFailed(
   db: Executor,
   id: number,
   error: string,
   retryAt: number | undefined,
   dropReplyToken: boolean,
+  replyInDoubt = false,
 ): Promise<void> {
   await db
     .updateTable('outbox')
@@ -108,6 +144,7 @@ export async function markAttemptFailed(
       next_attempt_at: retryAt ?? eb.ref('next_attempt_at'),
       locked_until: null,
       ...(dropReplyToken ? { reply_token: null } : {}),
+      ...(replyInDoubt ? { in_doubt: 1 } : {}),
     }))
     .where('id', '=', id)
     .execute();
@@ -154,4 +191,15 @@ export async function countPushesSince(db: Executor, since: number): Promise<num
     .where('sent_at', '>=', since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Messages given up (dead letters), newest first, for the merchant. */
+export async function deadMessages(db: Executor, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'kind', 'attempts', 'last_error', 'created_at'])
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }

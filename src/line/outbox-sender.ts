@@ -1,13 +1,19 @@
 /**
  * Delivers outbox rows: reply while the token is fresh (free for the merchant), otherwise push
  * with the row's X-Line-Retry-Key. Retries 5xx/429/network with backoff; gives up loudly.
+ *
+ * When a reply's outcome is unknown (timeout or reset after sending, 5xx, or a crash while it was
+ * in flight) the row is marked in doubt. Trying the reply again is safe (LINE spends a token
+ * once); what is not safe is falling back to a push when the token turns out spent, since the
+ * first reply most likely arrived. Conversational replies therefore stop there (at most once);
+ * notices go on to the push (at least once). See isAtMostOnce.
  */
 import type { Executor } from '../db/database';
 import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
 import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
-import { claimDueMessages, markAttemptFailed, markSent } from './outbox-repository';
+import { claimDueMessages, isAtMostOnce, markAttemptFailed, markSent } from './outbox-repository';
 
 export interface OutboxSenderOptions {
   maxAttempts: number;
@@ -22,7 +28,9 @@ export const defaultOutboxOptions: OutboxSenderOptions = {
   leaseMs: 30_000,
 };
 
-type SendOutcome = { ok: true; via: 'reply' | 'push' } | { ok: false; error: LineSendError };
+type SendOutcome =
+  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' }
+  | { ok: false; error: LineSendError; wasReply: boolean };
 
 export class OutboxSender {
   constructor(
@@ -55,45 +63,62 @@ export class OutboxSender {
         for (const r of userRows) outcomes.push([r, await this.send(r)]);
       }),
     );
-    const sent = { reply: [] as number[], push: [] as number[] };
+    const sent = { reply: [] as number[], push: [] as number[], unconfirmed: [] as number[] };
     for (const [row, o] of outcomes) {
       if (o.ok) sent[o.via].push(row.id);
-      else await this.recordFailure(row, o.error);
+      else await this.recordFailure(row, o.error, o.wasReply);
     }
     const t = this.now();
     await markSent(this.db, sent.reply, 'reply', t);
     await markSent(this.db, sent.push, 'push', t);
+    await markSent(this.db, sent.unconfirmed, 'unconfirmed', t);
+  }
+
+  /** An at-most-once row whose earlier reply may have arrived: settled without sending again. */
+  private unconfirmed(row: OutboxRow, why: string): SendOutcome {
+    this.logger.info({ outboxId: row.id, kind: row.kind }, `reply outcome unknown; not sent again (${why})`);
+    return { ok: true, via: 'unconfirmed' };
   }
 
   private async send(row: OutboxRow): Promise<SendOutcome> {
     const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
+    const atMostOnceInDoubt = row.in_doubt === 1 && isAtMostOnce(row.kind);
+    let wasReply = false;
     try {
       if (useReply) {
+        wasReply = true;
         try {
           await this.line.reply(row.reply_token as string, row.messages);
           return { ok: true, via: 'reply' };
         } catch (err) {
           // A spent or expired token: the customer still gets the message, as a push.
           if (!(err instanceof LineSendError && err.kind === 'invalid_reply_token')) throw err;
+          // …unless our own earlier reply is what spent it.
+          if (atMostOnceInDoubt) return this.unconfirmed(row, 'reply token spent');
           this.logger.info({ outboxId: row.id, kind: row.kind }, 'reply token no longer valid; pushing instead');
         }
+        wasReply = false;
+      } else if (atMostOnceInDoubt) {
+        // The token is stale: no way left to learn whether the earlier reply arrived.
+        return this.unconfirmed(row, 'reply window over');
       }
       await this.line.push(row.line_user_id, row.messages, row.retry_key);
       return { ok: true, via: 'push' };
     } catch (err) {
       return {
         ok: false,
-        error: err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err)),
+        error: err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err), true),
+        wasReply,
       };
     }
   }
 
-  private async recordFailure(row: OutboxRow, e: LineSendError): Promise<void> {
+  private async recordFailure(row: OutboxRow, e: LineSendError, wasReply: boolean): Promise<void> {
     const attempts = row.attempts + 1;
     const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
     if (giveUp) {
       this.logger.error(
-        { outboxId: row.id, kind: row.kind, userId: row.line_user_id, attempts, error: e.message },
+        { outboxId: row.id, kind: row.kind, attempts, error: e.message },
         'DEAD LETTER: message could not be delivered to LINE',
       );
     } else {
@@ -108,6 +133,7 @@ export class OutboxSender {
       e.message,
       giveUp ? undefined : this.now() + this.options.backoffMs(attempts),
       e.kind === 'invalid_reply_token',
+      wasReply && e.mayHaveBeenDelivered,
     );
   }
 }

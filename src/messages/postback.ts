@@ -47,9 +47,13 @@ function version(v: string | null): string | undefined | null {
   return VERSION.test(v) ? v : null;
 }
 
-/** Reads postback data; anything unknown or malformed is `undefined` (answered with help). */
-export function decodePostback(data: string): PostbackAction | undefined {
-  if (data.length > 300) return undefined;
+/**
+ * Reads postback data; anything unknown or malformed is `undefined` (answered with help). Takes
+ * `unknown` on purpose: only a string is a query string (URLSearchParams would read an object's
+ * keys as parameters, and throw on an array such as `[1]`).
+ */
+export function decodePostback(data: unknown): PostbackAction | undefined {
+  if (typeof data !== 'string' || data.length > 300) return undefined;
   const q = new URLSearchParams(data);
   const action = q.get('action');
   const productId = positiveInt(q.get('productId'));

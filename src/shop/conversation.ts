@@ -123,10 +123,12 @@ async function changeAndShow(ctx: ConversationContext, a: PostbackAction): Promi
 
 /** What a postback or a typed command asks for; undefined for other events and unknown input. */
 function actionOf(event: webhook.Event): PostbackAction | undefined {
-  if (event.type === 'postback') return decodePostback((event as webhook.PostbackEvent).postback?.data ?? '');
+  // The webhook checks these types; the guards keep a stray value from throwing here regardless.
+  if (event.type === 'postback') return decodePostback((event as webhook.PostbackEvent).postback?.data);
   if (event.type === 'message') {
     const m = (event as webhook.MessageEvent).message;
-    return m?.type === 'text' ? textToAction((m as webhook.TextMessageContent).text ?? '') : undefined;
+    const typed = m?.type === 'text' ? (m as webhook.TextMessageContent).text : undefined;
+    return typeof typed === 'string' ? textToAction(typed) : undefined;
   }
   return undefined;
 }

@@ -114,6 +114,11 @@ export interface LineSimulator {
   failNext(pathPrefix: string, spec: FaultSpec): void;
   /** Adds `ms` of latency to calls under `pathPrefix` (default all). */
   setLatency(ms: number, pathPrefix?: string): void;
+  /**
+   * The next `times` calls under the prefix are carried out (message delivered, reply token spent,
+   * retry key remembered) and then the connection is reset instead of answering.
+   */
+  dropResponseNext(pathPrefix: string, times?: number): void;
   clearFaults(): void;
 
   close(): Promise<void>;
@@ -214,6 +219,7 @@ export async function startLineSimulator(options: LineSimulatorOptions): Promise
 
     failNext: (pathPrefix, spec) => ctx.faults.failNext(pathPrefix, spec),
     setLatency: (ms, pathPrefix) => ctx.faults.setLatency(ms, pathPrefix),
+    dropResponseNext: (pathPrefix, times) => ctx.faults.dropResponseNext(pathPrefix, times),
     clearFaults: () => ctx.faults.clear(),
 
     close: () => app.close(),

@@ -8,6 +8,8 @@ const API_PREFIX = '/v2/';
 interface CallInProgress {
   at: number;
   response?: unknown;
+  /** Handled, then the connection is reset instead of answering (FaultInjector.dropResponseNext). */
+  drop?: boolean;
 }
 
 function isApiCall(request: FastifyRequest): boolean {
@@ -60,6 +62,8 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimulatorContext): v
     const path = pathOf(request.url);
     const latency = ctx.faults.latencyFor(path);
     if (latency > 0) await sleep(latency);
+    const call = inProgress.get(request);
+    if (call && ctx.faults.takeDrop(path)) call.drop = true;
     const fault = ctx.faults.take(path);
     if (fault) {
       if (fault.delayMs) await sleep(fault.delayMs);
@@ -86,24 +90,37 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimulatorContext): v
     }
   });
 
-  app.addHook('onSend', async (request, _reply, payload) => {
-    const call = inProgress.get(request);
-    if (call) call.response = parseResponse(payload);
-    return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
+  const record = (request: FastifyRequest, status: number, dropped: boolean): void => {
     const call = inProgress.get(request);
     if (!call) return;
+    inProgress.delete(request);
     ctx.calls.add({
       method: request.method,
       path: pathOf(request.url),
       query: { ...(request.query as Record<string, string>) },
       headers: { ...request.headers },
       body: recordedBody(request),
-      status: reply.statusCode,
+      status,
       response: call.response,
       at: call.at,
+      ...(dropped ? { dropped: true } : {}),
     });
+  };
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const call = inProgress.get(request);
+    if (!call) return payload;
+    call.response = parseResponse(payload);
+    if (call.drop) {
+      // Everything happened (the message is in the chat); only the answer never leaves. A TCP
+      // reset, as when a proxy or the network drops the connection mid-answer.
+      record(request, reply.statusCode, true);
+      request.raw.socket.resetAndDestroy();
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    record(request, reply.statusCode, false);
   });
 }

@@ -16,6 +16,8 @@ export interface RecordedCall {
   response: unknown;
   /** `now()` when the request arrived. */
   at: number;
+  /** The call was handled but its answer was dropped (connection reset); `status` is what it would have been. */
+  dropped?: boolean;
 }
 
 /** Keeps every Messaging API call in order and lets tests wait for one without sleeping. */

@@ -18,6 +18,26 @@ interface PendingFault extends FaultSpec {
 export class FaultInjector {
   private readonly pending: PendingFault[] = [];
   private readonly latencies: { pathPrefix: string; ms: number }[] = [];
+  private readonly drops: { pathPrefix: string; remaining: number }[] = [];
+
+  /**
+   * "LINE accepted, the answer was lost": the next `times` matching calls are handled in full
+   * (delivered, reply token spent, retry key remembered) and then the connection is reset
+   * instead of answering. The caller cannot tell whether its message arrived.
+   */
+  dropResponseNext(pathPrefix: string, times = 1): void {
+    this.drops.push({ pathPrefix, remaining: times });
+  }
+
+  /** Consumes a pending drop for this call, if any. */
+  takeDrop(path: string): boolean {
+    const index = this.drops.findIndex((d) => path.startsWith(d.pathPrefix));
+    const drop = this.drops[index];
+    if (!drop) return false;
+    drop.remaining -= 1;
+    if (drop.remaining <= 0) this.drops.splice(index, 1);
+    return true;
+  }
 
   failNext(pathPrefix: string, spec: FaultSpec): void {
     this.pending.push({ ...spec, pathPrefix, remaining: spec.times ?? 1 });
@@ -30,6 +50,7 @@ export class FaultInjector {
   clear(): void {
     this.pending.length = 0;
     this.latencies.length = 0;
+    this.drops.length = 0;
   }
 
   /** Consumes and returns the fault for this call, if any (first registered wins). */
