@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../src/logger';
 import { createQpayClient } from '../src/qpay';
-import { buy, newUser, next, nth, orderStatus, ordersOf, productWithStock, waitUntil } from './checkout/helpers';
+import { buy, checkoutData, newUser, next, nth, orderStatus, ordersOf, productWithStock, waitUntil } from './checkout/helpers';
 import { dialects } from './support/databases';
 import { startTestShop, type TestShop } from './support/shop-harness';
 
@@ -69,7 +69,7 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
     // Cancelled by the customer.
     const { order: cancelled } = await buy(shop, users[1] as string, p.id, 'C', 2);
     await next(shop, users[1] as string, () =>
-      shop.sim.postback(users[1] as string, `action=cancel&orderNo=${cancelled.order_no}`),
+      shop.sim.postback(users[1] as string, `action=cancel&orderNo=${cancelled.order_no}&confirm=1`),
     );
     expect(eventLines(log, cancelled.order_no).map((e) => e.obj)).toEqual([
       expect.objectContaining({ event: 'order.placed', amount: cancelled.total }),
@@ -132,7 +132,7 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
     const p = await productWithStock(shop, 5);
     await shop.sim.postback(user, `action=add&productId=${p.id}`);
     await shop.runtime.eventWorker.tick();
-    await shop.sim.postback(user, 'action=checkout&payType=C');
+    await shop.sim.postback(user, await checkoutData(shop, user, 'C'));
     await shop.runtime.eventWorker.tick();
     const [order] = await ordersOf(shop, user);
     if (!order) throw new Error('no order');

@@ -7,9 +7,9 @@
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
-import { createLogger, logOrderEvent } from '../logger';
 import { failedEvents } from '../line/inbox-repository';
 import { deadMessages } from '../line/outbox-repository';
+import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
