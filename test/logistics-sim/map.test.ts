@@ -132,9 +132,9 @@ describe('map page', () => {
     expect(font.statusCode).toBe(200);
     expect(font.headers['content-type']).toBe('font/woff2');
     await font.body.arrayBuffer();
-    const escape = await request(`${sim.url}/sim/fonts/files/..%2F..%2Fpackage.json`);
-    expect(escape.statusCode).toBe(404);
-    await escape.body.text();
+    const outside = await request(`${sim.url}/sim/fonts/files/..%2F..%2Fpackage.json`);
+    expect(outside.statusCode).toBe(404);
+    await outside.body.text();
   });
 
   it('escapes ExtraData in the reply form', async () => {
