@@ -92,7 +92,7 @@ function storeItem(s: SimStore): string {
   const text = `${s.id} ${s.name} ${s.address}`.toLowerCase();
   return `<li data-city="${e(s.city)}" data-text="${e(text)}"><button class="store" name="CVSStoreID" value="${e(s.id)}">
 <span class="name">${e(s.name)}${s.outlying ? '<span class="tag">離島</span>' : ''}</span><span class="id">店號 ${e(s.id)}</span>
-<span class="addr">${e(s.address)}</span><span class="pick">選擇</span>
+<span class="addr">${e(s.address)}</span><span class="pick">選擇 ›</span>
 <span class="tel">${e(s.tel)}</span></button></li>`;
 }
 
@@ -116,7 +116,7 @@ export function mapPage(session: MapSession, filter: MapFilter = {}): string {
 <div><b>選擇取貨門市</b><small>${e(CHAIN_NAMES[chain])} ${e(SERVICE_NAME[session.subType])} · 電子地圖</small></div></header>`;
   const body = `<form id="filter" class="filter" method="get" action="${e(base)}">
 <div><label for="city">縣市</label><select id="city" name="city"><option value="">全部縣市</option>${options}</select></div>
-<div><label for="q">搜尋</label><input id="q" type="search" name="q" value="${e(filter.q ?? '')}" placeholder="門市名稱、地址、店號" autocomplete="off"></div>
+<div><label for="q">搜尋</label><input id="q" type="search" name="q" value="${e(filter.q ?? '')}" placeholder="店名、地址、店號" autocomplete="off"></div>
 <button class="go" type="submit">篩選</button></form>
 <p class="count" id="count">共 ${shown.length} 間門市</p>
 <form method="post" action="${e(base)}/choose"><ul id="stores">${SIM_STORES[chain]
