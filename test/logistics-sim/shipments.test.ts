@@ -268,6 +268,22 @@ describe('status notifications', () => {
     expect(codesFor(hilife, shop.posts)).toEqual(['300', '3032']);
   });
 
+  it('a trigger first sends the still-due 300, so the shop sees the statuses in order; the admin page offers only valid triggers', async () => {
+    const c = client();
+    const created = await c.createShipment(shipment({ subType: 'FAMIC2C', receiverStoreId: '006598' }));
+    await c.close();
+    const id = created.allPayLogisticsId;
+    await trigger(id, 'arrive');
+    expect(codesFor(id, shop.posts)).toEqual(['300', '3032', '3024', '3018']);
+    const res = await request(`${sim.url}/sim`);
+    const page = await res.body.text();
+    const row = page.split('<tr>').find((r) => r.includes(`<td>${id}</td>`)) ?? '';
+    expect(row).toContain(`/sim/shipments/${id}/pickup`);
+    expect(row).toContain(`/sim/shipments/${id}/return`);
+    expect(row).not.toContain(`/sim/shipments/${id}/arrive`);
+    expect(row).not.toContain('陳美麗');
+  });
+
   it('unknown shipment → 404; unknown action → 404', async () => {
     expect((await trigger('1', 'arrive')).status).toBe(404);
     const id = await create();

@@ -124,7 +124,11 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
         if (err instanceof TransitionError) throw new AdminError(409, err.message);
         throw err;
       }
-      await lifecycle.deliver(sent);
+      // Whatever of this parcel is due goes out in order, so the shop never sees 2073 before a still-unsent 300.
+      const due = state.notifications.filter(
+        (n) => n.allPayLogisticsId === id && n.state === 'pending' && (n.nextAttemptAt ?? 0) <= now(),
+      );
+      await lifecycle.deliver(due);
       return sent;
     });
   }
