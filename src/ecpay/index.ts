@@ -22,6 +22,13 @@ export {
   mapRedirectHtml,
   parseMapReply,
 } from './map';
+export {
+  ECPAY_PRODUCTION_BASE_URL,
+  ECPAY_STAGE_B2C,
+  ECPAY_STAGE_BASE_URL,
+  ECPAY_STAGE_C2C,
+  type EcpayAccount,
+} from './stage';
 export { type LogisticsMeaning, STATUS_CODES, type StatusCodeInfo, statusMeaning } from './status';
 export { fromEcpayDate, toEcpayDate } from './time';
 export * from './types';

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply } from 'fastify';
 import { autoSubmitHtml } from '../../ecpay/html';
+import { ECPAY_STAGE_B2C, ECPAY_STAGE_C2C } from '../../ecpay/stage';
 import { chainOf, isC2cSubType, isCvsSubType } from '../../ecpay/types';
 import { adminPage } from './admin-page';
 import { type AdminTarget, createLifecycle, type DueJobsReport, TransitionError } from './lifecycle';
@@ -22,8 +23,8 @@ import { findStore, SIM_STORES } from './stores';
 
 /** ECPay's public stage accounts (spec §2): the simulator accepts them unless told otherwise. */
 export const ECPAY_STAGE_ACCOUNTS: readonly SimAccount[] = [
-  { merchantId: '2000132', hashKey: '5294y06JbISpM5x9', hashIv: 'v77hoKGq4kWxNNIS', kind: 'B2C' },
-  { merchantId: '2000933', hashKey: 'XBERn1YOvpM9nfZc', hashIv: 'h1ONHk4P4yqbl5LK', kind: 'C2C' },
+  { ...ECPAY_STAGE_B2C, kind: 'B2C' },
+  { ...ECPAY_STAGE_C2C, kind: 'C2C' },
 ];
 
 export interface LogisticsSimulatorOptions {
