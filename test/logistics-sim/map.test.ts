@@ -52,7 +52,16 @@ function storesOnPage(html: string): { action: string; visible: string[]; all: s
   return { action, visible, all };
 }
 
-describe.each(['UNIMARTC2C', 'FAMIC2C', 'HILIFEC2C', 'OKMARTC2C'] as const)('%s map', (subType) => {
+describe.each([
+  ['UNIMARTC2C', '2000933'],
+  ['FAMIC2C', '2000933'],
+  ['HILIFEC2C', '2000933'],
+  ['OKMARTC2C', '2000933'],
+  ['UNIMART', '2000132'],
+  ['UNIMARTFREEZE', '2000132'],
+  ['FAMI', '2000132'],
+  ['HILIFE', '2000132'],
+] as const)('%s map (account %s)', (subType, merchantId) => {
   it('lists at least 8 stores and answers the ServerReplyURL exactly as ECPay does', async () => {
     const page = await openMap(subType);
     expect(page.status).toBe(200);
@@ -66,7 +75,7 @@ describe.each(['UNIMARTC2C', 'FAMIC2C', 'HILIFEC2C', 'OKMARTC2C'] as const)('%s 
     expect(chosen.status).toBe(200);
     const form = autoSubmitForm(chosen.text);
     expect(form.action).toBe(`${shop.url}/ecpay/map-reply?s=1`);
-    const chain = subType.replace('C2C', '') as keyof typeof SIM_STORES;
+    const chain = subType.replace(/C2C|FREEZE/, '') as keyof typeof SIM_STORES;
     const store = SIM_STORES[chain].find((s) => s.id === chosenId);
     // Exactly §4's fields, in ECPay's order.
     expect(Object.keys(form.fields)).toEqual([
@@ -81,7 +90,7 @@ describe.each(['UNIMARTC2C', 'FAMIC2C', 'HILIFEC2C', 'OKMARTC2C'] as const)('%s 
       'ExtraData',
     ]);
     expect(form.fields).toEqual({
-      MerchantID: '2000933',
+      MerchantID: merchantId,
       MerchantTradeNo: 'MAP20250314A1',
       LogisticsSubType: subType,
       CVSStoreID: chosenId,
@@ -99,7 +108,7 @@ describe.each(['UNIMARTC2C', 'FAMIC2C', 'HILIFEC2C', 'OKMARTC2C'] as const)('%s 
     expect(post?.path).toBe('/ecpay/map-reply?s=1');
     expect(post?.contentType).toBe('application/x-www-form-urlencoded');
     expect(post?.fields).toEqual(form.fields);
-    const parsed = parseMapReply(post?.fields ?? {}, { merchantId: '2000933', subType });
+    const parsed = parseMapReply(post?.fields ?? {}, { merchantId, subType });
     expect(parsed.ok && parsed.store).toMatchObject({ storeId: chosenId, storeName: store?.name, extraData: 'ck-1' });
   });
 });

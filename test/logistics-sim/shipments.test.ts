@@ -89,8 +89,10 @@ async function postSigned(fields: Record<string, string>, keys = C2C) {
 describe('Express/Create', () => {
   it('creates a 7-ELEVEN C2C shipment: verified 1|… reply with drop-off codes, then the 300 notification', async () => {
     const c = client();
-    const req = shipment();
+    // `+`, `'`, `~`, spaces and Chinese must survive form encoding both ways and still verify.
+    const req = shipment({ receiverEmail: 'buyer+tw@example.com', remark: "Tom's gift ~ 請輕放 (易碎)" });
     const created = await c.createShipment(req);
+    expect(created.fields.ReceiverEmail).toBe('buyer+tw@example.com');
     await c.close();
     expect(created).toMatchObject({
       merchantTradeNo: req.merchantTradeNo,
