@@ -119,6 +119,60 @@ describe('Create request', () => {
   });
 });
 
+describe('Create request for home delivery', () => {
+  it('builds the HOME vector fields (plus IsCollection=N) and signs them', () => {
+    const v = loadEcpayVectors().find((x) => x.name.startsWith('sdk-create-request-HOME')) as {
+      params: Record<string, string>;
+    };
+    const fields = createShipmentFields(B2C, {
+      logisticsType: 'HOME',
+      subType: 'TCAT',
+      merchantTradeNo: 'HM20250314000125',
+      goodsAmount: 2500,
+      goodsName: '保溫瓶 組',
+      senderName: '林大華',
+      senderCellPhone: '0911222333',
+      senderZipCode: '11560',
+      senderAddress: '台北市南港區三重路19-2號6樓',
+      receiverName: '張小芳',
+      receiverCellPhone: '0933222111',
+      receiverZipCode: '220',
+      receiverAddress: '新北市板橋區文化路一段１２２號（B1）',
+      distance: '01',
+      remark: "50% off + free~ship 'now' & more",
+      serverReplyUrl: 'https://shop.example.tw/ecpay/status',
+      tradeDate: Date.UTC(2025, 2, 14, 2, 0, 0),
+    });
+    const { CheckMacValue, ...rest } = fields;
+    expect(rest).toEqual({ ...v.params, IsCollection: 'N' });
+    expect(verifyCheckMacValue(fields, { hashKey: B2C.hashKey, hashIv: B2C.hashIv })).toBe(true);
+    expect(CheckMacValue).toMatch(/^[0-9A-F]{32}$/);
+  });
+
+  it('needs a weight for POST and 3–5 digit zip codes', () => {
+    const base = {
+      logisticsType: 'HOME' as const,
+      subType: 'POST' as const,
+      merchantTradeNo: 'HM1',
+      goodsAmount: 100,
+      senderName: '林大華',
+      senderCellPhone: '0911222333',
+      senderZipCode: '115',
+      senderAddress: '台北市南港區三重路19號',
+      receiverName: '張小芳',
+      receiverCellPhone: '0933222111',
+      receiverZipCode: '220',
+      receiverAddress: '新北市板橋區文化路一段122號',
+      serverReplyUrl: 'https://shop.example.tw/ecpay/status',
+    };
+    expect(() => createShipmentFields(B2C, base)).toThrow(/GoodsWeight/);
+    expect(createShipmentFields(B2C, { ...base, goodsWeight: 1.25 }).GoodsWeight).toBe('1.25');
+    expect(() => createShipmentFields(B2C, { ...base, goodsWeight: 1, receiverZipCode: '22' })).toThrow(
+      /ReceiverZipCode/,
+    );
+  });
+});
+
 describe('status notification', () => {
   const v = loadEcpayVectors().find((x) => x.name.startsWith('sdk-status-notify')) as {
     params: Record<string, string>;
