@@ -23,7 +23,9 @@ function int(env: Env, name: string, fallback: number, min: number): number {
 
 async function main(env: Env) {
   const outcome = env.LOGISTICS_SIM_OUTCOME?.trim() || 'pick_up';
-  if (outcome !== 'pick_up' && outcome !== 'return') throw new Error('LOGISTICS_SIM_OUTCOME: must be pick_up or return');
+  if (outcome !== 'pick_up' && outcome !== 'return') {
+    throw new Error('LOGISTICS_SIM_OUTCOME: must be pick_up or return');
+  }
   const retrySeconds = int(env, 'LOGISTICS_SIM_NOTIFY_RETRY_SECONDS', 8 * 3600, 1);
   const sim = await startLogisticsSimulator({
     port: int(env, 'LOGISTICS_SIM_PORT', 3200, 0),
