@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { AddressList } from './address-list';
 import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -21,6 +22,7 @@ import type { Logger } from './logger';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
+import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
 
@@ -42,6 +44,8 @@ export interface RuntimeOptions {
   failpoints?: { afterBankCall?: (payment: Payment) => Promise<void> | void };
   /** How long the return page waits for the bank (default 8 s). */
   returnWaitMs?: number;
+  /** Per-source limits on bank notifications (tests lower them; production uses the defaults). */
+  sourceLimits?: Partial<SourceLimits>;
 }
 
 export interface Runtime {
@@ -56,6 +60,8 @@ export interface Runtime {
   orderSubmitter: OrderSubmitter | undefined;
   expirySweeper: ExpirySweeper | undefined;
   reconciler: Reconciler | undefined;
+  /** Per-source limits on bank callbacks; present when QPay is configured. */
+  notificationSources: NotificationSources | undefined;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -91,6 +97,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let orderSubmitter: OrderSubmitter | undefined;
   let expirySweeper: ExpirySweeper | undefined;
   let reconciler: Reconciler | undefined;
+  let notificationSources: NotificationSources | undefined;
   const paymentPollers: Poller[] = [];
   const plugins = [...(opts.extraPlugins ?? [])];
   if (qpay) {
@@ -113,7 +120,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       onMessagesQueued: wakeOutbox,
       afterBankCall: opts.failpoints?.afterBankCall,
     });
+    notificationSources = new NotificationSources(
+      database.db,
+      now,
+      logger.child({ job: 'notification-sources' }),
+      config.payments.notifyAllowIps ? new AddressList(config.payments.notifyAllowIps) : undefined,
+      opts.sourceLimits,
+    );
     const jobDeps = {
+      sources: notificationSources,
       db: database.db,
       payments,
       now,
@@ -143,6 +158,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         lineUrl: opts.lineUrl ?? config.backToLineUrl,
         onTokenRecorded: () => reconcilerPoller.wake(),
         returnWaitMs: opts.returnWaitMs,
+        sources: notificationSources,
       }),
     );
   }
@@ -183,6 +199,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     onEventsStored: () => eventPoller.wake(),
     inbox,
     logger: opts.httpLogger,
+    trustProxy: config.trustProxy,
     mediaDir: MEDIA_DIR,
     plugins,
   });
@@ -198,6 +215,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     orderSubmitter,
     expirySweeper,
     reconciler,
+    notificationSources,
     startJobs: () => {
       for (const p of pollers) p.start();
     },

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { paymentFailedMessage } from '../messages/order-messages';
 import { paidLateMessage, receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
+import { shortToken } from './notification-sources';
 import {
   getOrder,
   getPaymentByBankOrderNo,
@@ -181,7 +182,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   async function reject(token: string, reason: string, orderNo: string | null): Promise<ConfirmOutcome> {
-    logger.warn({ payToken: token.slice(0, 12), orderNo, reason }, 'payment notification rejected');
+    logger.warn({ payToken: shortToken(token), orderNo, reason }, 'payment notification rejected');
     await finishNotification(db, token, 'rejected', orderNo, reason, now());
     return { kind: 'rejected', reason };
   }
