@@ -74,7 +74,11 @@ describe.each(dialects)('housekeeping on %s', (dialect) => {
 
     expect(await new Housekeeper(db, () => NOW, 30 * DAY).tick()).toBe(false);
 
-    const left = await db.selectFrom('bank_notifications').select(['pay_token', 'status']).orderBy('pay_token').execute();
+    const left = await db
+      .selectFrom('bank_notifications')
+      .select(['pay_token', 'status'])
+      .orderBy('pay_token')
+      .execute();
     expect(left).toEqual([
       { pay_token: token('e5'), status: 'received' },
       { pay_token: token('f6'), status: 'rejected' },
