@@ -137,7 +137,9 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         config: limited,
         // Before the rate limit's own hook: an address that is not the bank's is not counted at all.
         onRequest: async (req) => {
-          if (!sources.mayNotify(sourceOf(req))) {
+          const ip = sourceOf(req);
+          if (!sources.mayNotify(ip)) {
+            sources.noteForbidden(ip);
             throw new Refused(403, 'this address may not send payment notifications (QPAY_NOTIFY_ALLOW_IPS)');
           }
         },

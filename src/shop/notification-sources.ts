@@ -68,6 +68,7 @@ interface SourceState {
   localSince: number;
   /** When this source was last reported throttled (one log line per window). */
   reportedAt: number;
+  forbiddenReportedAt: number;
 }
 
 /** Sources remembered at once; beyond it idle ones are forgotten (their counts are in the database). */
@@ -91,6 +92,16 @@ export class NotificationSources {
   /** With an allow-list, only its addresses may notify; without one, everyone may. */
   mayNotify(ip: string): boolean {
     return this.allow === undefined || this.allow.has(ip);
+  }
+
+  /** A notification from an address not on the allow-list: one log line per address per window. */
+  noteForbidden(ip: string): void {
+    const s = this.state(ip);
+    const t = this.now();
+    if (t - s.forbiddenReportedAt <= this.limits.refusalWindowMs) return;
+    s.forbiddenReportedAt = t;
+    // If this is the bank, QPAY_NOTIFY_ALLOW_IPS is missing one of its addresses (or TRUST_PROXY is unset).
+    this.logger.warn({ sourceIp: ip }, 'refused a bank notification from an address not in QPAY_NOTIFY_ALLOW_IPS');
   }
 
   /** The bank's own addresses (allow-listed): never limited. */
@@ -187,6 +198,7 @@ export class NotificationSources {
         localRefused: 0,
         localSince: this.now(),
         reportedAt: -Infinity,
+        forbiddenReportedAt: -Infinity,
       };
       this.sources.set(ip, s);
     }
