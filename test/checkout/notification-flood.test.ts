@@ -7,6 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../src/logger';
+import { addToCart } from '../../src/shop/cart-service';
+import { checkout } from '../../src/shop/checkout-service';
 import { DEFAULT_SOURCE_LIMITS } from '../../src/shop/notification-sources';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
@@ -74,6 +76,34 @@ async function awaitingPaymentByHand(shop: TestShop) {
   const [order] = await ordersOf(shop, user);
   expect(order?.status).toBe('awaiting_payment');
   return { user, order: order as NonNullable<typeof order> };
+}
+
+/**
+ * `n` customers check out one unit each by ATM through the real cart and checkout services (the
+ * chat adds nothing here); the running order submitter creates their bank orders.
+ */
+async function ordersAwaitingPayment(shop: TestShop, n: number) {
+  const db = shop.database.db;
+  const p = await productWithStock(shop, n);
+  for (let i = 0; i < n; i++) {
+    const userId = newUser();
+    const now = Date.now();
+    await addToCart(db, userId, p.id, now);
+    const r = await db
+      .transaction()
+      .execute((trx) =>
+        checkout(
+          trx,
+          { userId, payType: 'A', now, replyToken: undefined, replyUntil: undefined },
+          shop.config.payments,
+        ),
+      );
+    expect(r.kind).toBe('created');
+  }
+  shop.runtime.pollers.find((p) => p.name === 'order-submitter')?.wake();
+  const awaiting = () => db.selectFrom('orders').selectAll().where('status', '=', 'awaiting_payment').execute();
+  await waitUntil(async () => (await awaiting()).length === n, 30_000);
+  return awaiting();
 }
 
 /** A logger that keeps every line, as JSON, for checks on what reached the log. */
@@ -161,18 +191,8 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
   it("the bank's own burst from one address all goes through during a flood (no 429)", async () => {
     shop = await startTestShop(dialect);
     const payQueries = countPayQueries(shop);
-    const p = await productWithStock(shop, 500);
-    const users = Array.from({ length: 60 }, newUser);
-    await Promise.all(users.map((u) => shop.sim.postback(u, `action=add&productId=${p.id}`)));
-    await waitUntil(async () => {
-      const lines = await shop.database.db.selectFrom('cart_items').select('cart_id').execute();
-      return lines.length === users.length;
-    }, 30_000);
-    await Promise.all(users.map((u) => shop.sim.postback(u, 'action=checkout&payType=A')));
-    const awaiting = async () =>
-      shop.database.db.selectFrom('orders').select('order_no').where('status', '=', 'awaiting_payment').execute();
-    await waitUntil(async () => (await awaiting()).length === users.length, 30_000);
-    const orders = await awaiting();
+    const orders = await ordersAwaitingPayment(shop, 60);
+    const users = orders.map((o) => o.line_user_id);
 
     // The bank pays every order at once and notifies each from its one address, while a flood
     // of forged tokens comes from another.
@@ -188,7 +208,7 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     }, 30_000);
     // One query per genuine token, and a bounded number for the flood.
     expect(payQueries()).toBeLessThanOrEqual(users.length + DEFAULT_SOURCE_LIMITS.refusalBudget + IN_FLIGHT);
-  });
+  }, 60_000);
 
   it('QPAY_NOTIFY_ALLOW_IPS refuses other senders (403, with a reason); TRUST_PROXY names the proxy', async () => {
     shop = await startTestShop(dialect, {
