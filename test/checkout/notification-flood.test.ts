@@ -210,6 +210,35 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     expect(payQueries()).toBeLessThanOrEqual(users.length + DEFAULT_SOURCE_LIMITS.refusalBudget + IN_FLIGHT);
   }, 60_000);
 
+  it('tokens awaiting a bank query are bounded per source and in all: past the bound, 429 and not stored', async () => {
+    // Bounds lowered so a test can reach them (production: 5,000 per source, 20,000 in all).
+    shop = await startTestShop(dialect, {
+      startJobs: false,
+      runtime: { sourceLimits: { unverifiedPerSource: 30, unverifiedTotal: 40, fairShare: 5 } },
+    });
+    const statuses = await flood(shop, FLOODER, Array.from({ length: 40 }, forged), 1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+    expect(await waitingFrom(shop, FLOODER)).toBe(30);
+    const shopNo = shop.config.qpay?.shopNo;
+    const refused = await notify(shop, FLOODER, { ShopNo: shopNo, PayToken: forged() });
+    expect(refused).toEqual({
+      status: 429,
+      body: { Status: 'F', Reason: expect.stringContaining('awaiting verification') },
+    });
+    // A repeat of a token already stored is answered S (the bank's retries must not be refused).
+    const stored = await shop.database.db
+      .selectFrom('bank_notifications')
+      .select('pay_token')
+      .executeTakeFirstOrThrow();
+    expect((await notify(shop, FLOODER, { ShopNo: shopNo, PayToken: stored.pay_token })).status).toBe(200);
+    // Others get in until the total is reached; then only a source with fewer than its fair share waiting.
+    const other = await flood(shop, '198.51.100.30', Array.from({ length: 12 }, forged), 1);
+    expect(other.filter((s) => s === 200)).toHaveLength(10);
+    expect(await waitingFrom(shop, '198.51.100.30')).toBe(10);
+    expect((await notify(shop, '198.51.100.31', { ShopNo: shopNo, PayToken: forged() })).status).toBe(200);
+  });
+
   it('QPAY_NOTIFY_ALLOW_IPS refuses other senders (403, with a reason); TRUST_PROXY names the proxy', async () => {
     shop = await startTestShop(dialect, {
       startJobs: false,
