@@ -97,8 +97,13 @@ export function qpayRoutes(deps: QpayRouteDeps) {
     app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       const reason = redactTokens(String(err.message ?? ''));
-      // Refusals of a flooding source are logged once per source by NotificationSources, not per request.
-      if (!(err instanceof Refused)) deps.logger.warn({ url: req.url, status, reason }, 'bank callback refused');
+      // Refusals of a flooding source are logged once per source by NotificationSources, not per
+      // request. A body that cannot be read counts against its source like a malformed one, so a
+      // flood of them is throttled (and stops filling the log) after the refusal budget.
+      if (!(err instanceof Refused)) {
+        if (status < 500) sources.noteRefused(sourceOf(req));
+        deps.logger.warn({ url: req.url, status, reason }, 'bank callback refused');
+      }
       if (req.url.startsWith('/payments/qpay/notify')) {
         return reply.code(status).send(err instanceof Refused ? { Status: 'F', Reason: reason } : { Status: 'F' });
       }

@@ -307,4 +307,32 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     expect(log).toContain(`${unknown.slice(0, 6)}…`);
     for (const secret of [foreign, unknown, broken]) expect(log).not.toContain(secret.slice(0, 16));
   });
+
+  it('malformed and unreadable bodies count against their source: past the budget, 429 and no more log lines', async () => {
+    const lines: string[] = [];
+    shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: recordingLogger(lines) } });
+    const budget = DEFAULT_SOURCE_LIMITS.refusalBudget;
+    const statuses: number[] = [];
+    for (let i = 0; i < budget + 5; i++) {
+      const r = await shop.runtime.app.inject({
+        method: 'POST',
+        url: '/payments/qpay/notify',
+        payload: i % 2 ? '{"ShopNo": ' : JSON.stringify({ ShopNo: 'ZZ9999_999', PayToken: forged() }),
+        headers: { 'content-type': 'application/json' },
+        remoteAddress: FLOODER,
+      });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.slice(0, budget).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(budget).every((s) => s === 429)).toBe(true);
+    const perRequest = lines.filter(
+      (l) => l.includes('bank callback refused') || l.includes('foreign bank notification'),
+    );
+    expect(perRequest).toHaveLength(budget);
+    expect(lines.filter((l) => l.includes('throttled'))).toHaveLength(1);
+    // Nobody else is affected.
+    expect((await notify(shop, '198.51.100.40', { ShopNo: shop.config.qpay?.shopNo, PayToken: forged() })).status).toBe(
+      200,
+    );
+  });
 });
