@@ -11,6 +11,36 @@ export function normalizeAddress(ip: string): string {
   return mapped ? (mapped[1] as string) : ip.toLowerCase();
 }
 
+/** The eight 16-bit groups of an IPv6 address (zone dropped, a trailing dotted IPv4 folded in). */
+function ipv6Groups(ip: string): number[] {
+  let a = ip.split('%')[0] as string;
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const [b1, b2, b3, b4] = v4.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, v4.index)}${((b1 << 8) | b2).toString(16)}:${((b3 << 8) | b4).toString(16)}`;
+  }
+  const [head = '', tail] = a.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array(8 - h.length - t.length).fill('0');
+  return [...h, ...zeros, ...t].map((g) => Number.parseInt(g, 16));
+}
+
+/**
+ * The unit the per-source limits count by: an IPv4 address, or an IPv6 /64 (one subscriber's
+ * network: a sender can pick any of its 2^64 addresses, so counting single ones would give it
+ * endless budgets; the rate-limit plugin groups IPv6 the same way).
+ */
+export function sourceKey(ip: string): string {
+  const a = normalizeAddress(ip);
+  if (isIP(a) !== 6) return a;
+  const g = ipv6Groups(a);
+  return `${g
+    .slice(0, 4)
+    .map((n) => n.toString(16))
+    .join(':')}::/64`;
+}
+
 /** One entry: an address or `address/prefix`. Returns a reason when it is not one. */
 export function checkAddressEntry(entry: string): string | undefined {
   const [addr = '', prefix, extra] = entry.split('/');
@@ -48,8 +78,9 @@ export class AddressList {
     }
   }
 
+  /** An address; or a source key (an IPv6 /64), judged by its first address. */
   has(ip: string): boolean {
-    const a = normalizeAddress(ip);
+    const a = normalizeAddress(ip.endsWith('/64') ? ip.slice(0, -3) : ip);
     const family = isIP(a);
     if (family === 0) return false;
     return this.list.check(a, family === 6 ? 'ipv6' : 'ipv4');

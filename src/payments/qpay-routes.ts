@@ -11,7 +11,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { normalizeAddress } from '../address-list';
+import { normalizeAddress, sourceKey } from '../address-list';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
 import { type NotificationSources, redactTokens, shortToken } from '../shop/notification-sources';
@@ -51,9 +51,9 @@ function parse(body: unknown, shopNo: string): Parsed {
   return { token: b.PayToken };
 }
 
-/** The sender as the shop sees it (Fastify's req.ip honours TRUST_PROXY). */
+/** The sender as the limits count it (Fastify's req.ip honours TRUST_PROXY; IPv6 by /64). */
 function sourceOf(req: FastifyRequest): string {
-  return normalizeAddress(req.ip);
+  return sourceKey(req.ip);
 }
 
 /** A refusal thrown from a hook, answered by the error handler in the route's own shape. */
@@ -80,7 +80,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
       hook: 'onRequest',
       timeWindow: 60_000,
       keyGenerator: sourceOf,
-      allowList: (_req, key) => sources.trusted(key),
+      allowList: (req) => sources.trusted(normalizeAddress(req.ip)),
       max: async (_req, key) => ((await sources.throttled(key)) ? 0 : sources.limits.requestsPerMinute),
       errorResponseBuilder: (_req, ctx) =>
         new Refused(
@@ -142,7 +142,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         config: limited,
         // Before the rate limit's own hook: an address that is not the bank's is not counted at all.
         onRequest: async (req) => {
-          const ip = sourceOf(req);
+          const ip = normalizeAddress(req.ip);
           if (!sources.mayNotify(ip)) {
             sources.noteForbidden(ip);
             throw new Refused(403, 'this address may not send payment notifications (QPAY_NOTIFY_ALLOW_IPS)');

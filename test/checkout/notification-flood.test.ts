@@ -319,7 +319,8 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
         url: '/payments/qpay/notify',
         payload: i % 2 ? '{"ShopNo": ' : JSON.stringify({ ShopNo: 'ZZ9999_999', PayToken: forged() }),
         headers: { 'content-type': 'application/json' },
-        remoteAddress: FLOODER,
+        // A new address each time, all in one IPv6 /64: counted as one source.
+        remoteAddress: `2001:db8:1:2::${(i + 1).toString(16)}`,
       });
       statuses.push(r.statusCode);
     }
@@ -331,8 +332,8 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     expect(perRequest).toHaveLength(budget);
     expect(lines.filter((l) => l.includes('throttled'))).toHaveLength(1);
     // Nobody else is affected.
-    expect((await notify(shop, '198.51.100.40', { ShopNo: shop.config.qpay?.shopNo, PayToken: forged() })).status).toBe(
-      200,
-    );
+    expect(
+      (await notify(shop, '2001:db8:1:3::1', { ShopNo: shop.config.qpay?.shopNo, PayToken: forged() })).status,
+    ).toBe(200);
   });
 });
