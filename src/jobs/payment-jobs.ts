@@ -83,7 +83,9 @@ export class Reconciler {
         return;
       }
       const outcome = await payments.confirmPayment(n.pay_token, n.source);
-      if (ip && outcome.kind === 'rejected') refusals.set(ip, (refusals.get(ip) ?? 0) + 1);
+      if (ip && outcome.kind === 'rejected' && !this.deps.sources?.trusted(ip)) {
+        refusals.set(ip, (refusals.get(ip) ?? 0) + 1);
+      }
     });
     if (unasked > 0)
       this.deps.logger.warn({ unasked }, 'dropped unverified tokens of senders over their refusal budget');
