@@ -142,9 +142,8 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         config: limited,
         // Before the rate limit's own hook: an address that is not the bank's is not counted at all.
         onRequest: async (req) => {
-          const ip = normalizeAddress(req.ip);
-          if (!sources.mayNotify(ip)) {
-            sources.noteForbidden(ip);
+          if (!sources.mayNotify(normalizeAddress(req.ip))) {
+            sources.noteForbidden(sourceOf(req));
             throw new Refused(403, 'this address may not send payment notifications (QPAY_NOTIFY_ALLOW_IPS)');
           }
         },

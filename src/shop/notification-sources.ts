@@ -71,6 +71,9 @@ interface SourceState {
   forbiddenReportedAt: number;
 }
 
+/** Lines about refused (not allow-listed) addresses per refusal window, all addresses together. */
+const MAX_FORBIDDEN_LINES = 20;
+
 /** Sources remembered at once; beyond it idle ones are forgotten (their counts are in the database). */
 const MAX_SOURCES = 10_000;
 
@@ -78,6 +81,7 @@ export class NotificationSources {
   readonly limits: SourceLimits;
   private readonly sources = new Map<string, SourceState>();
   private total = { fetchedAt: -Infinity, count: 0, stored: 0 };
+  private forbiddenLog = { since: -Infinity, lines: 0 };
 
   constructor(
     private readonly db: Executor,
@@ -100,6 +104,9 @@ export class NotificationSources {
     const t = this.now();
     if (t - s.forbiddenReportedAt <= this.limits.refusalWindowMs) return;
     s.forbiddenReportedAt = t;
+    // Many addresses (a botnet, or an IPv6 network walked /64 by /64) must not flood the log either.
+    if (t - this.forbiddenLog.since >= this.limits.refusalWindowMs) this.forbiddenLog = { since: t, lines: 0 };
+    if (++this.forbiddenLog.lines > MAX_FORBIDDEN_LINES) return;
     // If this is the bank, QPAY_NOTIFY_ALLOW_IPS is missing one of its addresses (or TRUST_PROXY is unset).
     this.logger.warn({ sourceIp: ip }, 'refused a bank notification from an address not in QPAY_NOTIFY_ALLOW_IPS');
   }
