@@ -3,6 +3,7 @@
  * it needs is passed in, so a test can build two apps side by side.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { TrustProxy } from './config';
 import type { Executor } from './db/database';
 import { pingDatabase } from './db/database';
 import { InboxWriter } from './line/inbox-writer';
@@ -25,6 +26,8 @@ export interface AppDeps {
   mediaDir?: string;
   /** GET /metrics and /readyz; the webhook's answers are timed into these metrics. */
   ops?: Omit<OpsRouteOptions, 'db' | 'now'>;
+  /** Which proxies may name the client (X-Forwarded-For): TRUST_PROXY. Default: none. */
+  trustProxy?: TrustProxy;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -34,6 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Per-request log lines cost more than the webhook's own work; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // req.ip is the source the bank-callback limits count by (see README, "Forged notifications").
+    trustProxy: deps.trustProxy ?? false,
   });
 
   app.get('/healthz', async (_req, reply) => {

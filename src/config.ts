@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseAddressList } from './address-list';
 import { GENERIC_PROFILE, ProfileError, parseShopProfileJson, type ShopProfile } from './shop/profile';
 
 export type Mode = 'sandbox' | 'live';
@@ -30,13 +31,26 @@ export interface PaymentsConfig {
   reconcileIntervalMs: number;
   /** A pending order untouched this long is resolved by asking the bank. PENDING_RECOVERY_SECONDS, default 60. */
   pendingRecoveryMs: number;
+  /**
+   * The bank's addresses (IPs or CIDR ranges). When set, POST /payments/qpay/notify from any other
+   * address is refused 403. QPAY_NOTIFY_ALLOW_IPS, default unset (any address may notify).
+   */
+  notifyAllowIps: string[] | undefined;
 }
+
+/**
+ * Which proxies in front of the shop may say who the client is (X-Forwarded-For), as Fastify's
+ * `trustProxy`: false (the socket's address is the client) or the proxies' addresses. A hop count
+ * is not offered: Fastify 5 ignores it (it cannot check the immediate peer). TRUST_PROXY, default false.
+ */
+export type TrustProxy = false | string[];
 
 export interface Config {
   mode: Mode;
   port: number;
   host: string;
   publicBaseUrl: string;
+  trustProxy: TrustProxy;
   databaseUrl: string;
   /** Who the shop is (SHOP_PROFILE file, SHOP_NAME); see src/shop/profile.ts. */
   profile: ShopProfile;
@@ -201,7 +215,46 @@ function payments(env: Env): PaymentsConfig {
     atmExpireDays: integer(env, 'ATM_EXPIRE_DAYS', 3, 0, 30),
     reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_SECONDS', 120, 5, 86_400) * 1000,
     pendingRecoveryMs: integer(env, 'PENDING_RECOVERY_SECONDS', 60, 5, 3_600) * 1000,
+    notifyAllowIps: addresses(env, 'QPAY_NOTIFY_ALLOW_IPS'),
   };
+}
+
+function addresses(env: Env, name: string): string[] | undefined {
+  const v = text(env, name);
+  if (v === undefined) return undefined;
+  let list: string[];
+  try {
+    list = parseAddressList(v);
+  } catch (err) {
+    throw new ConfigError(name, `must be comma-separated IP addresses or CIDR ranges: ${(err as Error).message}`);
+  }
+  if (list.length === 0) throw new ConfigError(name, 'lists no address');
+  return list;
+}
+
+/** Proxy-addr's names for the private ranges, accepted beside addresses. */
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): TrustProxy {
+  const v = text(env, 'TRUST_PROXY');
+  if (v === undefined || ['false', 'no', 'off', '0'].includes(v.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(v.toLowerCase()) || /^\d+$/.test(v)) {
+    // Trusting every hop (or a bare count) lets any client choose its own address with X-Forwarded-For.
+    throw new ConfigError('TRUST_PROXY', `name the proxies' addresses (e.g. 127.0.0.1 or 10.0.0.0/8), got "${v}"`);
+  }
+  const parts = v.split(',').map((p) => p.trim());
+  const keywords = parts.filter((p) => PROXY_KEYWORDS.includes(p));
+  let list: string[];
+  try {
+    list = parseAddressList(parts.filter((p) => !PROXY_KEYWORDS.includes(p)).join(','));
+  } catch (err) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be false or the proxies' addresses/CIDR ranges (or loopback, linklocal, uniquelocal): ${(err as Error).message}`,
+    );
+  }
+  if (keywords.length + list.length === 0) throw new ConfigError('TRUST_PROXY', 'lists no proxy');
+  return [...keywords, ...list];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -260,6 +313,7 @@ export function loadConfig(env: Env): Config {
     port: listenPort,
     host: text(env, 'HOST') ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     publicBaseUrl: httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${listenPort}`),
+    trustProxy: trustProxy(env),
     databaseUrl: databaseUrl(env),
     profile,
     shopName: profile.name,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { AddressList } from './address-list';
 import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -22,6 +23,7 @@ import { createMetrics, instrumentCalls, type ShopMetrics } from './metrics';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
+import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
 
@@ -43,6 +45,8 @@ export interface RuntimeOptions {
   failpoints?: { afterBankCall?: (payment: Payment) => Promise<void> | void };
   /** How long the return page waits for the bank (default 8 s). */
   returnWaitMs?: number;
+  /** Per-source limits on bank notifications (tests lower them; production uses the defaults). */
+  sourceLimits?: Partial<SourceLimits>;
 }
 
 export interface Runtime {
@@ -58,6 +62,8 @@ export interface Runtime {
   orderSubmitter: OrderSubmitter | undefined;
   expirySweeper: ExpirySweeper | undefined;
   reconciler: Reconciler | undefined;
+  /** Per-source limits on bank callbacks; present when QPay is configured. */
+  notificationSources: NotificationSources | undefined;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -115,6 +121,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let orderSubmitter: OrderSubmitter | undefined;
   let expirySweeper: ExpirySweeper | undefined;
   let reconciler: Reconciler | undefined;
+  let notificationSources: NotificationSources | undefined;
   const paymentPollers: Poller[] = [];
   const plugins = [...(opts.extraPlugins ?? [])];
   if (qpay) {
@@ -140,7 +147,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       onMessagesQueued: wakeOutbox,
       afterBankCall: opts.failpoints?.afterBankCall,
     });
+    notificationSources = new NotificationSources(
+      database.db,
+      now,
+      logger.child({ job: 'notification-sources' }),
+      config.payments.notifyAllowIps ? new AddressList(config.payments.notifyAllowIps) : undefined,
+      opts.sourceLimits,
+    );
     const jobDeps = {
+      sources: notificationSources,
       db: database.db,
       payments,
       now,
@@ -170,6 +185,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         lineUrl: opts.lineUrl ?? config.backToLineUrl,
         onTokenRecorded: () => reconcilerPoller.wake(),
         returnWaitMs: opts.returnWaitMs,
+        sources: notificationSources,
       }),
     );
   }
@@ -216,6 +232,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     onEventsStored: () => eventPoller.wake(),
     inbox,
     logger: opts.httpLogger,
+    trustProxy: config.trustProxy,
     mediaDir: MEDIA_DIR,
     plugins,
     ops: { metrics, metricsToken: config.metricsToken, readyMaxEventAgeMs: config.readyMaxEventAgeMs },
@@ -233,6 +250,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     orderSubmitter,
     expirySweeper,
     reconciler,
+    notificationSources,
     startJobs: () => {
       for (const p of pollers) p.start();
     },

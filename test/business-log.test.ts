@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../src/logger';
 import { createQpayClient } from '../src/qpay';
-import { buy, checkoutData, newUser, next, nth, orderStatus, ordersOf, productWithStock, waitUntil } from './checkout/helpers';
+import {
+  buy,
+  checkoutData,
+  newUser,
+  next,
+  nth,
+  orderStatus,
+  ordersOf,
+  productWithStock,
+  waitUntil,
+} from './checkout/helpers';
 import { dialects } from './support/databases';
 import { startTestShop, type TestShop } from './support/shop-harness';
 

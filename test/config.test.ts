@@ -87,4 +87,24 @@ describe('configuration', () => {
       X: 'y',
     });
   });
+
+  it('QPAY_NOTIFY_ALLOW_IPS: addresses and CIDR ranges, checked at start', () => {
+    expect(loadConfig({}).payments.notifyAllowIps).toBeUndefined();
+    expect(
+      loadConfig({ QPAY_NOTIFY_ALLOW_IPS: ' 203.0.113.7, 10.20.0.0/16 ,2001:db8::/32' }).payments.notifyAllowIps,
+    ).toEqual(['203.0.113.7', '10.20.0.0/16', '2001:db8::/32']);
+    for (const bad of ['bank.example.com', '10.0.0.0/33', '203.0.113.7/8/1', '::1/129', ' , ']) {
+      const err = errorOf({ QPAY_NOTIFY_ALLOW_IPS: bad });
+      expect(err.variable).toBe('QPAY_NOTIFY_ALLOW_IPS');
+    }
+    expect(errorOf({ QPAY_NOTIFY_ALLOW_IPS: '10.0.0.0/33' }).message).toContain('prefix must be 0-32');
+  });
+
+  it('TRUST_PROXY: off by default; only named proxies, never "true" or a bare hop count', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
+    for (const bad of ['true', '2', 'proxy.local']) expect(errorOf({ TRUST_PROXY: bad }).variable).toBe('TRUST_PROXY');
+  });
 });

@@ -2,6 +2,7 @@
 import { Housekeeper } from '../src/jobs/housekeeping';
 import { storeEvents } from '../src/line/inbox-repository';
 import { enqueueMessage, markSent } from '../src/line/outbox-repository';
+import { finishNotification, recordToken } from '../src/shop/payment-repository';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
 const DAY = 86_400_000;
@@ -50,6 +51,37 @@ describe.each(dialects)('housekeeping on %s', (dialect) => {
     expect(outbox).toEqual([
       { kind: 'notice', status: 'pending' },
       { kind: 'notice', status: 'sent' },
+    ]);
+  });
+
+  it('deletes verified and refused bank notifications past the retention period; unconfirmed ones stay', async () => {
+    const db = database.db;
+    const token = (name: string) => name.padEnd(64, '0');
+    // Recorded and processed 40 days ago: paid, failed, refused (a forged flood), late; one never confirmed.
+    for (const [name, status] of [
+      ['a1', 'paid'],
+      ['b2', 'failed'],
+      ['c3', 'rejected'],
+      ['d4', 'late'],
+    ] as const) {
+      await recordToken(db, token(name), 'notify', NOW - 40 * DAY, '203.0.113.7');
+      await finishNotification(db, token(name), status, null, null, NOW - 40 * DAY);
+    }
+    await recordToken(db, token('e5'), 'notify', NOW - 40 * DAY, '203.0.113.7');
+    // Processed two days ago: kept.
+    await recordToken(db, token('f6'), 'return', NOW - 2 * DAY, '198.51.100.1');
+    await finishNotification(db, token('f6'), 'rejected', null, null, NOW - 2 * DAY);
+
+    expect(await new Housekeeper(db, () => NOW, 30 * DAY).tick()).toBe(false);
+
+    const left = await db
+      .selectFrom('bank_notifications')
+      .select(['pay_token', 'status'])
+      .orderBy('pay_token')
+      .execute();
+    expect(left).toEqual([
+      { pay_token: token('e5'), status: 'received' },
+      { pay_token: token('f6'), status: 'rejected' },
     ]);
   });
 });

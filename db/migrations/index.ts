@@ -8,6 +8,7 @@ import * as m0002 from './0002_orders';
 import * as m0003 from './0003_cart_lookup';
 import * as m0004 from './0004_card_capture';
 import * as m0005 from './0005_event_reason_outbox_doubt';
+import * as m0006 from './0006_notification_sources';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_cart_lookup': m0003,
   '0004_card_capture': m0004,
   '0005_event_reason_outbox_doubt': m0005,
+  '0006_notification_sources': m0006,
 };

@@ -184,6 +184,8 @@ export interface BankNotificationTable {
   locked_until: number | null;
   received_at: number;
   processed_at: number | null;
+  /** The sender's address (issue 11: per-source limits and fair scheduling); NULL when unknown. */
+  source_ip: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RefundTable {

@@ -1,17 +1,21 @@
 /**
- * Keeps the inbox and outbox from growing forever: handled webhook events and delivered messages
- * older than the retention period are deleted, a bounded number per round. Orders, payments,
- * bank notifications and refunds are business records and are never deleted here. Undelivered
- * (pending or dead) messages and events not yet handled are kept whatever their age: they are
- * what an operator needs to look at.
+ * Keeps the inbox, outbox and bank-notification log from growing forever: handled webhook events,
+ * delivered messages and processed bank notifications (verified or refused) older than the
+ * retention period are deleted, a bounded number per round. A forged-token flood leaves refused
+ * rows behind; they go the same way. Orders, payments (which keep their PayToken) and refunds are
+ * business records and are never deleted here. Undelivered (pending or dead) messages, events not
+ * yet handled and tokens not yet confirmed are kept whatever their age: they are what an operator
+ * needs to look at.
  */
 import type { Executor } from '../db/database';
+import { deleteProcessedNotifications } from '../shop/payment-repository';
 
 const BATCH = 500;
 
 export interface HousekeepingReport {
   events: number;
   messages: number;
+  notifications: number;
 }
 
 export async function deleteOldRecords(db: Executor, olderThan: number): Promise<HousekeepingReport> {
@@ -31,7 +35,12 @@ export async function deleteOldRecords(db: Executor, olderThan: number): Promise
   const messages = await db.deleteFrom('outbox').where('id', 'in', oldMessages).executeTakeFirst();
   // Leases of chats whose holder died and that have had nothing to do since.
   await db.deleteFrom('chat_leases').where('locked_until', '<', olderThan).execute();
-  return { events: Number(events.numDeletedRows), messages: Number(messages.numDeletedRows) };
+  const notifications = await deleteProcessedNotifications(db, olderThan, BATCH);
+  return {
+    events: Number(events.numDeletedRows),
+    messages: Number(messages.numDeletedRows),
+    notifications,
+  };
 }
 
 export class Housekeeper {
@@ -44,6 +53,6 @@ export class Housekeeper {
   /** Returns true while there is more to delete, so the poller comes straight back. */
   async tick(): Promise<boolean> {
     const r = await deleteOldRecords(this.db, this.now() - this.retentionMs);
-    return r.events === BATCH || r.messages === BATCH;
+    return r.events === BATCH || r.messages === BATCH || r.notifications === BATCH;
   }
 }

@@ -3,15 +3,17 @@
  * SKIP LOCKED on PostgreSQL):
  * - ExpirySweeper: awaiting_payment past its deadline → ask the bank first; unpaid → expired.
  * - Reconciler: orders awaiting payment are checked with OrderQuery every interval, so a purchase
- *   completes even when every notification is lost; recorded PayTokens not yet confirmed are retried.
+ *   completes even when every notification is lost; recorded PayTokens are confirmed, taking
+ *   turns across senders, and tokens from a sender over its refusal budget are dropped unasked.
  */
 import type { Kysely } from 'kysely';
 import type { PaymentsConfig } from '../config';
 import type { DB } from '../db/types';
 import { type Logger, logOrderEvent } from '../logger';
+import type { NotificationSources } from '../shop/notification-sources';
 import { claimOrders, getOrder, updateOrder } from '../shop/order-repository';
 import { expireOrder } from '../shop/order-service';
-import { claimDueNotifications } from '../shop/payment-repository';
+import { claimDueNotifications, dropUnverified, dropUnverifiedFrom } from '../shop/payment-repository';
 import type { PaymentService } from '../shop/payment-service';
 import { forEachConcurrently } from './concurrently';
 
@@ -22,6 +24,8 @@ export interface PaymentJobDeps {
   logger: Logger;
   config: PaymentsConfig;
   onMessagesQueued: () => void;
+  /** Per-source refusal budget (without it every recorded token is asked about). */
+  sources?: NotificationSources;
 }
 
 const LEASE_MS = 60_000;
@@ -63,12 +67,28 @@ export class Reconciler {
 
   async tick(): Promise<boolean> {
     const { db, now, payments, config } = this.deps;
-    // PayTokens recorded but not yet confirmed (bank was unreachable, or a process died).
-    // A burst of notifications (a sale day) is confirmed side by side, a bounded number at a time.
+    // PayTokens recorded but not yet confirmed: new ones, and ones the bank could not be asked about.
+    // A burst of notifications (a sale day) is confirmed side by side, a bounded number at a time,
+    // each sender's oldest first (claimDueNotifications), so one sender's flood delays no other.
+    const refusals = (await this.deps.sources?.refusalsBySource()) ?? new Map<string, number>();
+    await this.dropFromRefusedSources(refusals);
     const tokens = await claimDueNotifications(db, now(), LEASE_MS, 100);
+    let unasked = 0;
     await forEachConcurrently(tokens, BANK_CONCURRENCY, async (n) => {
-      await payments.confirmPayment(n.pay_token, n.source);
+      const ip = n.source_ip;
+      // The sender went over its budget during this round: stop asking the bank on its behalf.
+      if (ip && this.deps.sources?.overBudget(refusals.get(ip) ?? 0)) {
+        await dropUnverified(db, n.pay_token);
+        unasked++;
+        return;
+      }
+      const outcome = await payments.confirmPayment(n.pay_token, n.source);
+      if (ip && outcome.kind === 'rejected' && !this.deps.sources?.trusted(ip)) {
+        refusals.set(ip, (refusals.get(ip) ?? 0) + 1);
+      }
     });
+    if (unasked > 0)
+      this.deps.logger.warn({ unasked }, 'dropped unverified tokens of senders over their refusal budget');
     // Orders whose notification may have been lost.
     const due = await claimOrders(db, 'awaiting_payment', 'next_check_at', now(), now(), LEASE_MS, 50);
     await forEachConcurrently(due, BANK_CONCURRENCY, async (order) => {
@@ -83,5 +103,18 @@ export class Reconciler {
       }
     });
     return tokens.length + due.length > 0;
+  }
+
+  /**
+   * Tokens still waiting from senders that spent their refusal budget are deleted without asking
+   * the bank: they cost a bank query each and are almost surely forged. A genuine one among them
+   * is not lost: its order is found by OrderNo below, and the bank repeats its notification.
+   */
+  private async dropFromRefusedSources(refusals: Map<string, number>): Promise<void> {
+    const { sources, db, now, logger } = this.deps;
+    if (!sources) return;
+    const over = [...refusals].filter(([, n]) => sources.overBudget(n)).map(([ip]) => ip);
+    const dropped = await dropUnverifiedFrom(db, over, now());
+    if (dropped > 0) logger.warn({ dropped, sources: over.length }, 'dropped unverified tokens of throttled senders');
   }
 }

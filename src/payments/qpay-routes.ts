@@ -4,12 +4,17 @@
  * - POST /payments/qpay/notify (BackendURL, JSON): record → {"Status":"S"}; confirmed in the background.
  * - POST /payments/qpay/return (ReturnURL, browser form): record → confirm with a bounded wait → HTML page.
  * - GET  /payments/qpay/result?token=… : the page again (the processing page refreshes to it).
+ * Notify and return are limited per source address by NotificationSources (what fails
+ * verification, not volume) through @fastify/rate-limit, and notify by the optional allow-list.
  */
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { normalizeAddress, sourceKey } from '../address-list';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
+import { type NotificationSources, redactTokens, shortToken } from '../shop/notification-sources';
 import { getOrder, getPaymentByBankOrderNo } from '../shop/order-repository';
 import { getNotification, recordToken } from '../shop/payment-repository';
 import type { ConfirmOutcome, PaymentService } from '../shop/payment-service';
@@ -28,46 +33,134 @@ export interface QpayRouteDeps {
   onTokenRecorded: () => void;
   /** How long the return page waits for the bank before showing "processing" (default 8 s). */
   returnWaitMs?: number;
+  /** Per-source limits and the allow-list, shared with the reconciler. */
+  sources: NotificationSources;
 }
 
 const PAY_TOKEN = /^[0-9A-Fa-f]{64}$/;
 
-function parse(body: unknown, shopNo: string): string | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
+type Parsed = { token: string } | { refused: string; shopNo: unknown; payToken: unknown };
+
+function parse(body: unknown, shopNo: string): Parsed {
+  if (body === null || typeof body !== 'object') return { refused: 'no body', shopNo: undefined, payToken: undefined };
   const b = body as Record<string, unknown>;
-  if (b.ShopNo !== shopNo || typeof b.PayToken !== 'string' || !PAY_TOKEN.test(b.PayToken)) return undefined;
-  return b.PayToken;
+  if (b.ShopNo !== shopNo) return { refused: 'foreign ShopNo', shopNo: b.ShopNo, payToken: b.PayToken };
+  if (typeof b.PayToken !== 'string' || !PAY_TOKEN.test(b.PayToken)) {
+    return { refused: 'malformed PayToken', shopNo: b.ShopNo, payToken: b.PayToken };
+  }
+  return { token: b.PayToken };
+}
+
+/** The sender as the limits count it (Fastify's req.ip honours TRUST_PROXY; IPv6 by /64). */
+function sourceOf(req: FastifyRequest): string {
+  return sourceKey(req.ip);
+}
+
+/** A refusal thrown from a hook, answered by the error handler in the route's own shape. */
+class Refused extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function qpayRoutes(deps: QpayRouteDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     await app.register(formbody);
 
+    const { sources } = deps;
+    // Counted per source address; the bank's allow-listed addresses are never counted. A source
+    // that spent its refusal budget gets max 0 (refused before its body is read); any other gets a
+    // ceiling far above the bank's bursts. What keeps a flood of plausible tokens from reaching
+    // the bank is the refusal budget and the unverified bound in the handlers, not this count.
+    await app.register(rateLimit, {
+      global: false,
+      hook: 'onRequest',
+      timeWindow: 60_000,
+      keyGenerator: sourceOf,
+      allowList: (req) => sources.trusted(normalizeAddress(req.ip)),
+      max: async (_req, key) => ((await sources.throttled(key)) ? 0 : sources.limits.requestsPerMinute),
+      errorResponseBuilder: (_req, ctx) =>
+        new Refused(
+          429,
+          ctx.max === 0
+            ? `too many notifications from this address failed verification; retry in ${ctx.after}`
+            : `too many requests from this address; retry in ${ctx.after}`,
+        ),
+    });
+    const limited = { rateLimit: {} };
+
     // A body Fastify cannot parse (broken JSON, an unknown content type, too large) still gets the
     // bank's answer shape, or the result page for a browser; never Fastify's default JSON error.
     app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      deps.logger.warn({ url: req.url, status, reason: err.message }, 'bank callback refused');
-      if (req.url.startsWith('/payments/qpay/notify')) return reply.code(status).send({ Status: 'F' });
+      const reason = redactTokens(String(err.message ?? ''));
+      // Refusals of a flooding source are logged once per source by NotificationSources, not per
+      // request. A body that cannot be read counts against its source like a malformed one, so a
+      // flood of them is throttled (and stops filling the log) after the refusal budget.
+      if (!(err instanceof Refused)) {
+        if (status < 500) sources.noteRefused(sourceOf(req));
+        deps.logger.warn({ url: req.url, status, reason }, 'bank callback refused');
+      }
+      if (req.url.startsWith('/payments/qpay/notify')) {
+        return reply.code(status).send(err instanceof Refused ? { Status: 'F', Reason: reason } : { Status: 'F' });
+      }
       return reply
         .code(status)
         .header('content-type', 'text/html; charset=utf-8')
         .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
     });
 
-    app.post('/payments/qpay/notify', async (req, reply) => {
-      const token = parse(req.body, deps.shopNo);
-      if (!token) {
-        deps.logger.warn(
-          { body: JSON.stringify(req.body ?? null).slice(0, 200) },
-          'refused a malformed or foreign bank notification',
-        );
-        return reply.code(400).send({ Status: 'F' });
-      }
-      await recordToken(deps.db, token, 'notify', deps.now());
-      deps.onTokenRecorded();
-      return reply.code(200).send({ Status: 'S' });
-    });
+    /** Malformed and foreign bodies count against their source; the token is never logged whole. */
+    function refuse(req: FastifyRequest, ip: string, parsed: Exclude<Parsed, { token: string }>): void {
+      sources.noteRefused(ip);
+      deps.logger.warn(
+        {
+          url: req.url,
+          sourceIp: ip,
+          reason: parsed.refused,
+          shopNo: typeof parsed.shopNo === 'string' ? parsed.shopNo.slice(0, 20) : typeof parsed.shopNo,
+          payToken: shortToken(parsed.payToken),
+        },
+        'refused a malformed or foreign bank notification',
+      );
+    }
+
+    /** Stores a new token unless its source is over the unverified bound; a repeat is always fine. */
+    async function admit(token: string, kind: 'notify' | 'return', ip: string): Promise<string | undefined> {
+      const full = await sources.refusal(ip);
+      if (full && !(await getNotification(deps.db, token))) return full;
+      if (await recordToken(deps.db, token, kind, deps.now(), ip)) sources.noteStored(ip);
+      return undefined;
+    }
+
+    app.post(
+      '/payments/qpay/notify',
+      {
+        config: limited,
+        // Before the rate limit's own hook: an address that is not the bank's is not counted at all.
+        onRequest: async (req) => {
+          if (!sources.mayNotify(normalizeAddress(req.ip))) {
+            sources.noteForbidden(sourceOf(req));
+            throw new Refused(403, 'this address may not send payment notifications (QPAY_NOTIFY_ALLOW_IPS)');
+          }
+        },
+      },
+      async (req, reply) => {
+        const ip = sourceOf(req);
+        const parsed = parse(req.body, deps.shopNo);
+        if (!('token' in parsed)) {
+          refuse(req, ip, parsed);
+          return reply.code(400).send({ Status: 'F' });
+        }
+        const full = await admit(parsed.token, 'notify', ip);
+        if (full) return reply.code(429).send({ Status: 'F', Reason: full });
+        deps.onTokenRecorded();
+        return reply.code(200).send({ Status: 'S' });
+      },
+    );
 
     async function page(reply: FastifyReply, token: string, confirm: boolean): Promise<FastifyReply> {
       let outcome: ConfirmOutcome | undefined;
@@ -107,16 +200,20 @@ export function qpayRoutes(deps: QpayRouteDeps) {
       return paidPageFor(order, n.status === 'late' ? 'late' : 'paid');
     }
 
-    app.post('/payments/qpay/return', async (req, reply) => {
-      const token = parse(req.body, deps.shopNo);
-      if (!token) {
+    app.post('/payments/qpay/return', { config: limited }, async (req, reply) => {
+      const ip = sourceOf(req);
+      const parsed = parse(req.body, deps.shopNo);
+      const full = 'token' in parsed ? await admit(parsed.token, 'return', ip) : undefined;
+      if (!('token' in parsed) || full) {
+        if (!('token' in parsed)) refuse(req, ip, parsed);
+        // The payment itself is confirmed by the bank's notification or the reconciler; the
+        // customer hears of it in LINE, which the "unknown" page says.
         return reply
-          .code(400)
+          .code(full ? 429 : 400)
           .header('content-type', 'text/html; charset=utf-8')
           .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
       }
-      await recordToken(deps.db, token, 'return', deps.now());
-      return page(reply, token, true);
+      return page(reply, parsed.token, true);
     });
 
     app.get('/payments/qpay/result', async (req, reply) => {

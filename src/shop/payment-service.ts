@@ -13,6 +13,7 @@ import { paymentFailedMessage } from '../messages/order-messages';
 import { receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
 import { applyLatePayment, refundLatePayment } from './late-payment';
+import { shortToken } from './notification-sources';
 import {
   getOrder,
   getPaymentByBankOrderNo,
@@ -190,7 +191,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   async function reject(token: string, reason: string, orderNo: string | null): Promise<ConfirmOutcome> {
-    logger.warn({ payToken: token.slice(0, 12), orderNo, reason }, 'payment notification rejected');
+    logger.warn({ payToken: shortToken(token), orderNo, reason }, 'payment notification rejected');
     await finishNotification(db, token, 'rejected', orderNo, reason, now());
     return { kind: 'rejected', reason };
   }
