@@ -192,16 +192,17 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const submitterPoller = paymentPollers[0];
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
-  const conversation = createConversation(
-    config.profile,
-    createOrderHandlers({
+  const conversation = createConversation({
+    profile: config.profile,
+    publicBaseUrl: config.publicBaseUrl,
+    handlers: createOrderHandlers({
       config: config.payments,
       paymentsEnabled: qpay !== undefined,
       wakeSubmitter: () => submitterPoller?.wake(),
       logger: logger.child({ job: 'events' }),
     }),
-    STOCK_LOCKING_ACTIONS,
-  );
+    ownTransaction: STOCK_LOCKING_ACTIONS,
+  });
   const eventWorker = new EventWorker({
     db: database.db,
     // Counted once the event's transaction has committed (a rolled-back attempt is not handled).
@@ -214,8 +215,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     now,
     logger: logger.child({ job: 'events' }),
     owner,
-    shopName: config.shopName,
-    publicBaseUrl: config.publicBaseUrl,
+    apology: conversation.apology,
     beforeTransaction: () => inbox.whenIdle(),
     // PostgreSQL takes concurrent transactions (and each waits on a network round trip).
     lanes: database.dialect === 'postgres' ? EVENT_LANES_POSTGRES : 1,

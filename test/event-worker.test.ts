@@ -9,7 +9,11 @@ import { createConversation } from '../src/shop/conversation';
 import { STOCK_LOCKING_ACTIONS } from '../src/shop/order-conversation';
 import { GENERIC_PROFILE } from '../src/shop/profile';
 
-const { needsOwnTransaction } = createConversation(GENERIC_PROFILE, {}, STOCK_LOCKING_ACTIONS);
+const { needsOwnTransaction } = createConversation({
+  profile: GENERIC_PROFILE,
+  publicBaseUrl: 'https://shop.example',
+  ownTransaction: STOCK_LOCKING_ACTIONS,
+});
 
 function row(id: string, event: Record<string, unknown>): LineEventRow {
   return {

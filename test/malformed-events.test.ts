@@ -153,7 +153,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
   it('counts an exception against its event only, gives it up after the limit, and says so once', async () => {
     shop = await startTestShop(dialect, { startJobs: false });
     const lines: Array<{ level: string; obj: object; msg?: string }> = [];
-    const conversation = createConversation(GENERIC_PROFILE);
+    const conversation = createConversation({ profile: GENERIC_PROFILE, publicBaseUrl: shop.url });
     const isBad = (e: webhook.Event) => e.source?.type === 'user' && e.source.userId === BAD;
     // The shop's own conversation, except that BAD's event throws, in grouping and in handling.
     const worker = new EventWorker({
@@ -170,8 +170,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
       now: Date.now,
       logger: recordingLogger(lines),
       owner: 'test-worker',
-      shopName: '測試茶舖',
-      publicBaseUrl: shop.url,
+      apology: conversation.apology,
     });
     const badTap = await shop.sim.postback(BAD, encodePostback({ action: 'cart' }));
     await shop.sim.sendText(GOOD, '購物車');

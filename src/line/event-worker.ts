@@ -14,9 +14,6 @@ import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LineEventRow, OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
-import { text } from '../messages/common';
-import { copy } from '../messages/copy';
-import type { ConversationContext } from '../shop/conversation';
 import {
   chatsWithPendingEvents,
   finishEvents,
@@ -35,7 +32,28 @@ export const REPLY_WINDOW_MS = 50_000;
 const LEASE_MS = 30_000;
 export const MAX_EVENT_ATTEMPTS = 5;
 
-export type EventHandler = (ctx: ConversationContext, event: webhook.Event) => Promise<messagingApi.Message[]>;
+/**
+ * What the transport hands the shop's handler for one event. The worker knows nothing of the shop:
+ * the handler (the conversation) is plugged in by the runtime, and so are the words of the apology.
+ */
+export interface EventContext {
+  /** The event's transaction: the handler's writes commit with the event being marked done. */
+  trx: Transaction<DB>;
+  userId: string;
+  now: number;
+  /** Runs after the transaction commits (e.g. wake a job that calls the bank). */
+  afterCommit(fn: () => void): void;
+  /**
+   * The event's reply token, when it has one. A handler that answers with no messages leaves it
+   * unused, so a job can answer with it later (until `replyUntil`).
+   */
+  replyToken?: string | undefined;
+  /** Until when the reply token may be used (epoch ms). */
+  replyUntil?: number | undefined;
+}
+
+/** Handles one event; returns the messages to answer with (none: no reply). */
+export type EventHandler = (ctx: EventContext, event: webhook.Event) => Promise<messagingApi.Message[]>;
 
 export interface EventWorkerDeps {
   db: Kysely<DB>;
@@ -47,8 +65,8 @@ export interface EventWorkerDeps {
   logger: Logger;
   /** Unique per process: who holds a chat lease. */
   owner: string;
-  shopName: string;
-  publicBaseUrl: string;
+  /** What the customer is told when their event is given up after repeated failures. */
+  apology: messagingApi.Message[];
   /** Chats leased per tick. */
   chatsPerTick?: number;
   /** Events handled per tick (across those chats). */
@@ -310,12 +328,10 @@ export class EventWorker {
     const event = parseEvent(row);
     const replyToken = (event as { replyToken?: string }).replyToken;
     const handled: Handled = { afterCommit: [] };
-    const ctx: ConversationContext = {
+    const ctx: EventContext = {
       trx,
       userId: row.chat_id,
       now: now(),
-      shopName: this.deps.shopName,
-      publicBaseUrl: this.deps.publicBaseUrl,
       afterCommit: (fn) => handled.afterCommit.push(fn),
       replyToken,
       replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
@@ -349,7 +365,7 @@ export class EventWorker {
         trx,
         {
           lineUserId: row.chat_id,
-          messages: [text(copy.processingFailed, true)],
+          messages: this.deps.apology,
           kind: 'apology',
           logicalKey: `apology:${row.webhook_event_id}`,
         },

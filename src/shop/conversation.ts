@@ -4,8 +4,7 @@
  * Handlers for other areas (checkout, orders) plug in through `extraPostbacks`.
  */
 import type { webhook } from '@line/bot-sdk';
-import type { Transaction } from 'kysely';
-import type { DB } from '../db/types';
+import type { EventContext } from '../line/event-worker';
 import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
 import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
 import { type Message, text, withQuickReplyOnLast } from '../messages/common';
@@ -15,21 +14,10 @@ import { addToCart, changeLine, emptyCart, viewCart, viewCartVersioned } from '.
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
 import type { ShopProfile } from './profile';
 
-export interface ConversationContext {
-  trx: Transaction<DB>;
-  userId: string;
-  now: number;
+/** One event as the shop sees it: the transport's context plus who the shop is. */
+export interface ConversationContext extends EventContext {
   shopName: string;
   publicBaseUrl: string;
-  /** Runs after the transaction commits (e.g. wake a job that calls the bank). */
-  afterCommit(fn: () => void): void;
-  /**
-   * The event's reply token, when it has one. A handler that answers with no messages leaves it
-   * unused, so a job can answer with it later (until `replyUntil`).
-   */
-  replyToken?: string | undefined;
-  /** Until when the reply token may be used (epoch ms). */
-  replyUntil?: number | undefined;
 }
 
 export type PostbackHandler = (ctx: ConversationContext, action: PostbackAction) => Promise<Message[]>;
@@ -138,11 +126,22 @@ function actionOf(event: webhook.Event): PostbackAction | undefined {
  * worker gives such an event a transaction of its own: two transactions that each reserved for
  * several customers would take product locks in no common order and could deadlock on PostgreSQL.
  */
-export function createConversation(
-  profile: ShopProfile,
-  extra: PostbackHandlers = {},
-  ownTransaction: ReadonlySet<string> = new Set(),
-) {
+export interface ConversationOptions {
+  profile: ShopProfile;
+  /** Where product pictures are served from (the shop's public origin). */
+  publicBaseUrl: string;
+  /** Handlers another area provides (checkout, orders …). */
+  handlers?: PostbackHandlers;
+  /** Actions whose events need a transaction of their own (see below). */
+  ownTransaction?: ReadonlySet<string>;
+}
+
+export function createConversation({
+  profile,
+  publicBaseUrl,
+  handlers: extra = {},
+  ownTransaction = new Set(),
+}: ConversationOptions) {
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
     help: async () => [text(copy.help(profile), true)],
@@ -185,7 +184,11 @@ export function createConversation(
   }
 
   return {
-    handle: handleEvent,
+    /** The event handler the transport (src/line's event worker) runs for each event. */
+    handle: (ctx: EventContext, event: webhook.Event) =>
+      handleEvent({ ...ctx, shopName: profile.name, publicBaseUrl }, event),
+    /** What a customer is told when their event could not be handled after repeated tries. */
+    apology: [text(copy.processingFailed, true)],
     needsOwnTransaction: (event: webhook.Event): boolean => {
       const action = actionOf(event);
       return action !== undefined && ownTransaction.has(action.action);
