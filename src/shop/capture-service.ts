@@ -7,10 +7,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, Order, Payment } from '../db/types';
-import { enqueueMessage } from '../line/outbox-repository';
 import { formatTaiwanDateTime } from '../messages/copy';
-import { authorizationVoidedMessage } from '../messages/receipt-messages';
 import { type QpayClient, QpayRefusedError } from '../qpay';
+import { tellCustomer } from './notices';
 import {
   getOrder,
   getOrderByNo,
@@ -110,16 +109,7 @@ export async function voidOrder(
       items.map((i) => ({ productId: i.product_id, quantity: i.quantity })),
       t,
     );
-    await enqueueMessage(
-      trx,
-      {
-        lineUserId: order.line_user_id,
-        messages: [authorizationVoidedMessage(order.order_no, order.total)],
-        kind: 'authorization_voided',
-        logicalKey: `void:${order.order_no}`,
-      },
-      t,
-    );
+    await tellCustomer(trx, { kind: 'authorization_voided', order }, t);
   });
   return { order: (await getOrder(db, order.id)) as Order, description };
 }

@@ -7,12 +7,10 @@
 import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database';
 import type { DB, Order, OrderItem, Payment } from '../db/types';
-import { enqueueMessage } from '../line/outbox-repository';
 import type { Logger } from '../logger';
-import { orderCopy } from '../messages/copy';
-import { latePaymentMessage, receiptMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
 import { cartLines, findOpenCart, setLineQuantity } from './cart-repository';
+import { type CartAdjustment, tellCustomer } from './notices';
 import {
   getOrder,
   markVoided,
@@ -46,7 +44,12 @@ export interface LateEvidence {
  * are on their way, and the usual reason they sit in the cart is 再買一次 on this very order — left
  * there, they would be bought twice. The customer is told exactly what was taken out.
  */
-async function takeOutOfOpenCart(trx: Executor, userId: string, items: OrderItem[], now: number): Promise<string[]> {
+async function takeOutOfOpenCart(
+  trx: Executor,
+  userId: string,
+  items: OrderItem[],
+  now: number,
+): Promise<CartAdjustment[]> {
   const cart = await findOpenCart(trx, userId);
   if (!cart) return [];
   const lines = await cartLines(trx, cart.id);
@@ -55,9 +58,11 @@ async function takeOutOfOpenCart(trx: Executor, userId: string, items: OrderItem
     items.map((i) => ({ productId: i.product_id, quantity: i.quantity })),
   );
   for (const c of changes) await setLineQuantity(trx, cart.id, c.productId, c.to, now);
-  return changes.map((c) =>
-    orderCopy.lateCartLine(lines.find((l) => l.productId === c.productId)?.name ?? '', c.from, c.to),
-  );
+  return changes.map((c) => ({
+    name: lines.find((l) => l.productId === c.productId)?.name ?? '',
+    from: c.from,
+    to: c.to,
+  }));
 }
 
 /** Another unpaid order of this customer with any of the same goods (they may have re-ordered). */
@@ -103,23 +108,17 @@ export async function applyLatePayment(
     ) {
       throw new Error(`order ${order.order_no} changed while a late payment was applied`);
     }
-    const notes: string[] = [];
-    const taken = await takeOutOfOpenCart(trx, order.line_user_id, items, now);
-    if (taken.length > 0) notes.push(orderCopy.lateCartAdjusted(taken));
+    const cartTaken = await takeOutOfOpenCart(trx, order.line_user_id, items, now);
     const other = await otherOpenOrderWithSameGoods(trx, order, items);
-    if (other) notes.push(orderCopy.lateOtherOrder(other.order_no));
     const paid = (await getOrder(trx, order.id)) as Order;
     const receiptPayment = { ...payment, card_last4: e.cardLast4, paid_at: e.paidAt };
-    await enqueueMessage(
+    await tellCustomer(
       trx,
       {
-        lineUserId: order.line_user_id,
-        messages: [
-          latePaymentMessage(state, paid, notes, other?.order_no),
-          receiptMessage({ order: paid, items, payment: receiptPayment }, shopName),
-        ],
         kind: 'receipt',
-        logicalKey: `receipt:${order.order_no}`,
+        view: { order: paid, items, payment: receiptPayment },
+        shopName,
+        reinstated: { state, cartTaken, otherOrderNo: other?.order_no },
       },
       now,
     );
@@ -127,16 +126,7 @@ export async function applyLatePayment(
   }
   const state: LatePaymentState = { outcome: 'refund_needed', was: decision.was, route: decision.route };
   await updateOrder(trx, order.id, { attention: lateAttention(state) }, now);
-  await enqueueMessage(
-    trx,
-    {
-      lineUserId: order.line_user_id,
-      messages: [latePaymentMessage(state, order, [])],
-      kind: 'paid_late',
-      logicalKey: `paid-late:${e.bankOrderNo}`,
-    },
-    now,
-  );
+  await tellCustomer(trx, { kind: 'paid_late', order, bankOrderNo: e.bankOrderNo, state }, now);
   return decision;
 }
 
@@ -177,16 +167,7 @@ export async function refundLatePayment(
     if (!(await replaceAttention(trx, order.id, lateAttention(state), lateAttention(done), refunded, t))) return;
     if (state.route === 'bank_refund') await recordRefund(trx, order.id, order.total, description, t);
     else await markVoided(trx, paid.id, description, t);
-    await enqueueMessage(
-      trx,
-      {
-        lineUserId: order.line_user_id,
-        messages: [latePaymentMessage(done, order, [])],
-        kind: 'refund',
-        logicalKey: `refund:${order.order_no}:late`,
-      },
-      t,
-    );
+    await tellCustomer(trx, { kind: 'late_payment_refunded', order, state: done }, t);
     queued = true;
   });
   logger.warn({ orderNo: order.order_no, route: state.route }, 'late payment sent back through the bank');

@@ -6,13 +6,9 @@
 import type { PaymentsConfig } from '../config';
 import type { Executor } from '../db/database';
 import type { Order, Payment } from '../db/types';
-import { enqueueMessage } from '../line/outbox-repository';
-import type { Message } from '../messages/common';
-import { text } from '../messages/common';
-import { orderCopy } from '../messages/copy';
-import { atmPayMessages, bankRefusedMessage, cardPayLinkMessage, expiredMessage } from '../messages/order-messages';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
+import { tellCustomer } from './notices';
 import {
   getOrder,
   insertPaymentAttempt,
@@ -34,24 +30,6 @@ async function release(trx: Executor, order: Order, now: number): Promise<void> 
   for (const p of await paymentsOf(trx, order.id)) {
     await transitionPayment(trx, p.id, ['requested', 'created'], 'abandoned', now);
   }
-}
-
-async function send(trx: Executor, order: Order, messages: Message[], kind: string, key: string, now: number) {
-  const useReply = order.reply_token !== null && order.reply_until !== null && order.reply_until > now;
-  await enqueueMessage(
-    trx,
-    {
-      lineUserId: order.line_user_id,
-      messages,
-      kind,
-      logicalKey: key,
-      replyToken: useReply ? (order.reply_token as string) : undefined,
-      replyUntil: useReply ? (order.reply_until as number) : undefined,
-    },
-    now,
-  );
-  // A reply token is single use.
-  if (order.reply_token !== null) await updateOrder(trx, order.id, { reply_token: null, reply_until: null }, now);
 }
 
 /** The bank created the bank order: the order awaits payment; the customer gets the pay link. */
@@ -85,12 +63,19 @@ export async function recordBankOrderCreated(
     return true; // paid or closed meanwhile: no pay link to send
   }
   const fresh = (await getOrder(trx, order.id)) as Order;
-  const view = { order: fresh, items: await orderItems(trx, order.id), payment };
-  const messages =
-    order.pay_type === 'C'
-      ? [cardPayLinkMessage(view, created.payUrl as string, shopName)]
-      : atmPayMessages(view, created.atmPayNo as string, created.webAtmUrl, shopName);
-  await send(trx, fresh, messages, 'pay_link', `pay-link:${payment.bank_order_no}`, now);
+  await tellCustomer(
+    trx,
+    {
+      kind: 'pay_link',
+      view: { order: fresh, items: await orderItems(trx, order.id), payment },
+      bankOrderNo: payment.bank_order_no,
+      payUrl: created.payUrl,
+      atmPayNo: created.atmPayNo,
+      webAtmUrl: created.webAtmUrl,
+      shopName,
+    },
+    now,
+  );
   return true;
 }
 
@@ -112,17 +97,10 @@ export async function recordBankOrderRefused(
     await transitionOrder(trx, order.id, 'pending', 'failed', now, { closed_at: now, failure_reason: reason });
     await release(trx, order, now);
     if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
-    await send(trx, order, [bankRefusedMessage(order, reason)], 'order_failed', `order-failed:${order.order_no}`, now);
+    await tellCustomer(trx, { kind: 'order_failed', order, reason }, now);
     return order;
   } else if (order.status === 'awaiting_payment') {
-    await send(
-      trx,
-      order,
-      [text(orderCopy.retryFailed(order.order_no), true)],
-      'pay_link_failed',
-      `pay-link-failed:${payment.bank_order_no}`,
-      now,
-    );
+    await tellCustomer(trx, { kind: 'pay_link_failed', order, bankOrderNo: payment.bank_order_no }, now);
   }
   return undefined;
 }
@@ -131,16 +109,7 @@ export async function recordBankOrderRefused(
 export async function expireOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
   if (!(await transitionOrder(trx, order.id, 'awaiting_payment', 'expired', now, { closed_at: now }))) return false;
   await release(trx, order, now);
-  await enqueueMessage(
-    trx,
-    {
-      lineUserId: order.line_user_id,
-      messages: [expiredMessage(order)],
-      kind: 'expired',
-      logicalKey: `expired:${order.order_no}`,
-    },
-    now,
-  );
+  await tellCustomer(trx, { kind: 'expired', order }, now);
   return true;
 }
 

@@ -7,12 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, Order, Payment } from '../db/types';
-import { enqueueMessage } from '../line/outbox-repository';
 import { type Logger, logOrderEvent } from '../logger';
-import { paymentFailedMessage } from '../messages/order-messages';
-import { receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
 import { applyLatePayment, refundLatePayment } from './late-payment';
+import { tellCustomer } from './notices';
 import { shortToken } from './notification-sources';
 import {
   getOrder,
@@ -132,14 +130,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
       const paidOrder = (await getOrder(trx, order.id)) as Order;
       const receiptPayment = { ...payment, card_last4: e.cardLast4, paid_at: paidAt };
-      await enqueueMessage(
+      await tellCustomer(
         trx,
-        {
-          lineUserId: order.line_user_id,
-          messages: [receiptMessage({ order: paidOrder, items, payment: receiptPayment }, deps.shopName)],
-          kind: 'receipt',
-          logicalKey: `receipt:${order.order_no}`,
-        },
+        { kind: 'receipt', view: { order: paidOrder, items, payment: receiptPayment }, shopName: deps.shopName },
         t,
       );
       queued = true;
@@ -175,16 +168,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
       const order = await getOrder(trx, payment.order_id);
       if (order?.status !== 'awaiting_payment') return;
-      await enqueueMessage(
-        trx,
-        {
-          lineUserId: order.line_user_id,
-          messages: [paymentFailedMessage(order, reason)],
-          kind: 'payment_failed',
-          logicalKey: `pay-failed:${payment.bank_order_no}`,
-        },
-        t,
-      );
+      await tellCustomer(trx, { kind: 'payment_failed', order, bankOrderNo: payment.bank_order_no, reason }, t);
       queued = true;
     });
     if (queued) deps.onMessagesQueued();

@@ -5,11 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, Order } from '../db/types';
-import { enqueueMessage } from '../line/outbox-repository';
 import { silentLogger } from '../logger';
-import { refundMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
+import { tellCustomer } from './notices';
 import {
   getOrder,
   getOrderByNo,
@@ -87,22 +86,8 @@ export async function refundOrder(
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new RefundError('order changed while refunding; check it with `show`');
     const n = (await refundsOf(trx, order.id)).length;
-    await enqueueMessage(
-      trx,
-      {
-        lineUserId: order.line_user_id,
-        messages: [
-          refundMessage(
-            order.order_no,
-            value,
-            value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest',
-          ),
-        ],
-        kind: 'refund',
-        logicalKey: `refund:${order.order_no}:${n}`,
-      },
-      t,
-    );
+    const part = value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest';
+    await tellCustomer(trx, { kind: 'refund', order, amount: value, part, n }, t);
   });
   return { order: (await getOrder(db, order.id)) as Order, refunded: value, description: result.description };
 }
