@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Executor } from './db/database';
-import { pingDatabase } from './db/database';
+import { StorageHealth } from './db/health';
 import { InboxWriter } from './line/inbox-writer';
 import { webhookRoutes } from './line/webhook-route';
 import { mediaRoutes } from './media-route';
@@ -22,6 +22,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Folder of static catalog images served under /media/. */
   mediaDir?: string;
+  /** Monotonic clock of the /healthz cache (tests step it; default performance.now). */
+  healthClock?: () => number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -33,14 +35,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
 
+  // Healthy means "can store an event": LINE traffic routed here while the database refuses
+  // writes would be answered 500 and retried elsewhere only if the balancer knows.
+  const health = new StorageHealth(deps.db, {
+    now: deps.now,
+    ...(deps.healthClock ? { clock: deps.healthClock } : {}),
+    onChange: (state) => {
+      if (state.ok) app.log.info('health: the database takes writes again; /healthz answers 200');
+      else
+        app.log.error(`health: the database cannot store events (${state.error}); /healthz answers 503 until it can`);
+    },
+  });
   app.get('/healthz', async (_req, reply) => {
-    try {
-      await pingDatabase(deps.db);
-      return { status: 'ok' };
-    } catch (err) {
-      app.log.error({ err }, 'health check: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    }
+    const state = await health.check();
+    if (state.ok) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', reason: 'database cannot be written' });
   });
 
   await app.register(webhookRoutes, {

@@ -7,10 +7,12 @@ import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_orders';
 import * as m0003 from './0003_cart_lookup';
 import * as m0004 from './0004_card_capture';
+import * as m0005 from './0005_health_probe';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_orders': m0002,
   '0003_cart_lookup': m0003,
   '0004_card_capture': m0004,
+  '0005_health_probe': m0005,
 };

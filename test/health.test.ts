@@ -1,0 +1,122 @@
+/**
+ * /healthz reflects whether an event can be stored: a database that still answers SELECTs but
+ * refuses writes makes it 503, and it recovers when writes work again. One log line per change.
+ * SQLite: `PRAGMA query_only` on the app's own connection (tests run as root, where chmod does not
+ * stop writes). PostgreSQL: the database set to `default_transaction_read_only` (what a failover to
+ * a read-only replica looks like), with the existing sessions ended so new ones pick it up.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import pino from 'pino';
+import { buildApp } from '../src/app';
+import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
+
+async function adminOn(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(dialects)('/healthz on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let clock = 0;
+  let lines: Array<{ level: number; msg: string }>;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(dialect);
+    lines = [];
+    clock = 0;
+    const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    app = await buildApp({
+      db: database.db,
+      channelSecret: 'health-secret',
+      now: () => 1_700_000_000_000,
+      onEventsStored: () => {},
+      logger,
+      healthClock: () => clock,
+    });
+  });
+  afterEach(async () => {
+    await app.close();
+    if (dialect === 'postgres') {
+      await adminOn(
+        process.env.LINE_SHOP_TEST_PG as string,
+        `ALTER DATABASE ${dbName()} RESET default_transaction_read_only`,
+      );
+    }
+    await database.drop();
+  });
+
+  const dbName = () => new URL(database.url).pathname.slice(1);
+  const health = () => app.inject({ method: 'GET', url: '/healthz' });
+  const healthLines = () => lines.filter((l) => l.msg.startsWith('health:'));
+
+  /** Makes the database refuse writes (true) or take them again (false), reads still working. */
+  async function readOnly(on: boolean): Promise<void> {
+    if (dialect === 'sqlite') {
+      await sql.raw(`PRAGMA query_only = ${on ? 'ON' : 'OFF'}`).execute(database.db);
+      return;
+    }
+    const admin = process.env.LINE_SHOP_TEST_PG as string;
+    await adminOn(
+      admin,
+      `ALTER DATABASE ${dbName()} ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`,
+    );
+    await adminOn(
+      admin,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName()}' AND pid <> pg_backend_pid()`,
+    );
+    // The pool drops the ended sessions as it meets them; go on once a new one has the setting.
+    const want = on ? 'on' : 'off';
+    for (let i = 0; i < 20; i++) {
+      try {
+        const r = await sql<{ default_transaction_read_only: string }>`SHOW default_transaction_read_only`.execute(
+          database.db,
+        );
+        if (r.rows[0]?.default_transaction_read_only === want) return;
+      } catch {
+        // an ended session; the pool opens a new one
+      }
+    }
+    throw new Error(`the pool never saw default_transaction_read_only = ${want}`);
+  }
+
+  it('goes 503 when the database refuses writes, with one log line, and recovers', async () => {
+    expect((await health()).statusCode).toBe(200);
+    const probe = await database.db.selectFrom('health_probe').selectAll().execute();
+    expect(probe).toEqual([{ id: 1, checked_at: 1_700_000_000_000 }]);
+    expect(healthLines()).toEqual([]);
+
+    await readOnly(true);
+    // Reads still work: the old check (a SELECT) would have said OK.
+    await database.db.selectFrom('categories').select('id').execute();
+    // The answer is cached for a moment: no write per request.
+    expect((await health()).statusCode).toBe(200);
+
+    clock += 2000;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => health()));
+    expect(burst.map((r) => r.statusCode)).toEqual(Array(20).fill(503));
+    expect(burst[0]?.json()).toEqual({ status: 'unavailable', reason: 'database cannot be written' });
+    clock += 2000;
+    expect((await health()).statusCode).toBe(503);
+    expect(healthLines()).toHaveLength(1);
+    expect(healthLines()[0]?.level).toBe(50);
+    expect(healthLines()[0]?.msg).toMatch(/^health: the database cannot store events \(.*read.?only.*\)/i);
+
+    await readOnly(false);
+    clock += 2000;
+    expect((await health()).statusCode).toBe(200);
+    clock += 2000;
+    expect((await health()).statusCode).toBe(200);
+    expect(healthLines().map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^health: the database cannot store events/),
+      'health: the database takes writes again; /healthz answers 200',
+    ]);
+  });
+});
