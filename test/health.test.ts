@@ -5,11 +5,17 @@
  * stop writes). PostgreSQL: the database set to `default_transaction_read_only` (what a failover to
  * a read-only replica looks like), with the existing sessions ended so new ones pick it up.
  */
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/app';
+import { openDatabase } from '../src/db/database';
+import { migrateToLatest } from '../src/db/migrator';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
 async function adminOn(url: string, text: string): Promise<void> {
@@ -119,4 +125,66 @@ describe.each(dialects)('/healthz on %s', (dialect) => {
       'health: the database takes writes again; /healthz answers 200',
     ]);
   });
+});
+
+/**
+ * A really full disk, on SQLite: a 1 MB tmpfs holding the database, filled up by another file.
+ * Needs `mount` (root with CAP_SYS_ADMIN, as on the project's machines and CI); skipped elsewhere.
+ */
+const diskDir = mkdtempSync(join(tmpdir(), 'health-disk-'));
+const canMount = (() => {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', diskDir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+afterAll(() => {
+  if (canMount) execFileSync('umount', [diskDir]);
+  rmSync(diskDir, { recursive: true, force: true });
+});
+
+(canMount ? it : it.skip)('goes 503 on SQLite when the disk is full, and recovers when space is freed', async () => {
+  const url = `sqlite:${join(diskDir, 'shop.db')}`;
+  const migrated = openDatabase(url);
+  await migrateToLatest(migrated.db);
+  // Closing checkpoints and empties the WAL; once the disk is full the next commit cannot grow it.
+  // (A WAL with room left from earlier commits is reused after a checkpoint, and writes then still
+  // succeed on a full disk: then the shop can indeed still store events, and /healthz rightly says so.)
+  await migrated.close();
+  const database = openDatabase(url);
+  let clock = 0;
+  const lines: string[] = [];
+  const app = await buildApp({
+    db: database.db,
+    channelSecret: 'health-secret',
+    now: () => 1_700_000_000_000,
+    onEventsStored: () => {},
+    logger: pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s).msg) }),
+    healthClock: () => clock,
+  });
+  const filler = join(diskDir, 'filler');
+  try {
+    const fd = openSync(filler, 'w');
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(4096));
+    } catch (err) {
+      expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      closeSync(fd);
+    }
+    // Reads still work: the old check (a SELECT) would have said OK.
+    await database.db.selectFrom('categories').select('id').execute();
+    expect((await app.inject('/healthz')).statusCode).toBe(503);
+    expect(lines).toEqual([
+      expect.stringMatching(/^health: the database cannot store events \(database or disk is full\)/),
+    ]);
+    unlinkSync(filler);
+    clock += 2000;
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+  } finally {
+    await app.close();
+    await database.close();
+  }
 });
