@@ -3,6 +3,7 @@
  * it needs is passed in, so a test can build two apps side by side.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { cjkFontRoutes } from './cjk-font';
 import type { Executor } from './db/database';
 import { StorageHealth } from './db/health';
 import { InboxWriter } from './line/inbox-writer';
@@ -57,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     channelSecret: deps.channelSecret,
   });
   if (deps.mediaDir) await app.register(mediaRoutes, { dir: deps.mediaDir });
+  // The payment result page's CJK font (see cjk-font.ts).
+  await app.register(cjkFontRoutes);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }
