@@ -72,11 +72,9 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) {
-      // A second signal: the operator does not want to wait for the graceful stop.
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
+    // Ctrl-C reaches this process twice (from the terminal's process group and forwarded by npm):
+    // a repeat is not a request to hurry, the timeout below bounds the stop.
+    if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // The simulators and the shop all live in this one process, so its exit closes every port;
