@@ -15,6 +15,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/app';
 import { openDatabase } from '../src/db/database';
+import { StorageHealth } from '../src/db/health';
 import { migrateToLatest } from '../src/db/migrator';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
@@ -188,3 +189,52 @@ afterAll(() => {
     await database.close();
   }
 });
+
+/**
+ * A database that does not answer (here: the probe row locked by another session) is unhealthy
+ * after the probe's timeout, and the checks meanwhile do not queue more writes behind the stuck one.
+ * PostgreSQL only: better-sqlite3 waits synchronously, so on SQLite a lock is a pause, not a hang.
+ */
+(dialects.includes('postgres') ? it : it.skip)(
+  'on postgres: a probe that hangs counts as unhealthy, once',
+  async () => {
+    const database = await createTestDatabase('postgres');
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      let clock = 0;
+      const changes: boolean[] = [];
+      const health = new StorageHealth(database.db, {
+        now: () => 1_700_000_000_000,
+        clock: () => clock,
+        timeoutMs: 300,
+        onChange: (s) => changes.push(s.ok),
+      });
+      expect(await health.check()).toEqual({ ok: true });
+      await locker.query('BEGIN');
+      await locker.query('SELECT * FROM health_probe WHERE id = 1 FOR UPDATE');
+      clock += 2000;
+      expect(await health.check()).toEqual({ ok: false, error: 'no answer within 300 ms' });
+      clock += 2000;
+      expect(await health.check()).toEqual({
+        ok: false,
+        error: 'the previous probe is still waiting for the database',
+      });
+      const waiting = await locker.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      expect(waiting.rows[0].n).toBe(1); // one probe blocked, not one per check
+      await locker.query('ROLLBACK');
+      // The blocked write finishes once the lock is gone; a round trip per try lets its answer in.
+      for (let i = 0; i < 50 && !(await health.check()).ok; i++) {
+        await database.db.selectFrom('health_probe').select('id').execute();
+        clock += 2000;
+      }
+      expect(await health.check()).toEqual({ ok: true });
+      expect(changes).toEqual([false, true]);
+    } finally {
+      await locker.end();
+      await database.drop();
+    }
+  },
+);

@@ -30,6 +30,8 @@ export class StorageHealth {
   private last: HealthState = { ok: true };
   private checkedAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<HealthState> | undefined;
+  /** A write that outlived its timeout: no second one is queued behind it on a stuck database. */
+  private stuckWrite: Promise<unknown> | undefined;
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
   private readonly clock: () => number;
@@ -58,13 +60,20 @@ export class StorageHealth {
     let state: HealthState;
     let timer: NodeJS.Timeout | undefined;
     try {
+      if (this.stuckWrite) throw new Error('the previous probe is still waiting for the database');
       const write = this.db
         .insertInto('health_probe')
         .values({ id: 1, checked_at: now })
         .onConflict((oc) => oc.column('id').doUpdateSet({ checked_at: now }))
         .execute();
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+        timer = setTimeout(() => {
+          const settle = () => {
+            this.stuckWrite = undefined;
+          };
+          this.stuckWrite = write.then(settle, settle);
+          reject(new Error(`no answer within ${this.timeoutMs} ms`));
+        }, this.timeoutMs);
       });
       await Promise.race([write, timeout]);
       state = { ok: true };
