@@ -36,8 +36,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
 
-  // Healthy means "can store an event": LINE traffic routed here while the database refuses
-  // writes would be answered 500 and retried elsewhere only if the balancer knows.
+  // Healthy means "can store an event": an instance whose database refuses writes must leave the
+  // load balancer's rotation, or the LINE traffic sent to it fails (see db/health.ts).
   const health = new StorageHealth(deps.db, {
     now: deps.now,
     ...(deps.healthClock ? { clock: deps.healthClock } : {}),
