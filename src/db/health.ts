@@ -78,7 +78,9 @@ export class StorageHealth {
       await Promise.race([write, timeout]);
       state = { ok: true };
     } catch (err) {
-      state = { ok: false, error: err instanceof Error ? err.message : String(err) };
+      // Not `instanceof Error`: the driver's errors may come from another realm (jest, workers).
+      const message = (err as { message?: unknown } | null)?.message;
+      state = { ok: false, error: typeof message === 'string' ? message : String(err) };
     } finally {
       clearTimeout(timer);
     }
