@@ -3,9 +3,10 @@
  * it needs is passed in, so a test can build two apps side by side.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { cjkFontRoutes } from './cjk-font';
 import type { TrustProxy } from './config';
 import type { Executor } from './db/database';
-import { pingDatabase } from './db/database';
+import { StorageHealth } from './db/health';
 import { InboxWriter } from './line/inbox-writer';
 import { webhookRoutes } from './line/webhook-route';
 import { mediaRoutes } from './media-route';
@@ -28,6 +29,8 @@ export interface AppDeps {
   ops?: Omit<OpsRouteOptions, 'db' | 'now'>;
   /** Which proxies may name the client (X-Forwarded-For): TRUST_PROXY. Default: none. */
   trustProxy?: TrustProxy;
+  /** Monotonic clock of the /healthz cache (tests step it; default performance.now). */
+  healthClock?: () => number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -41,14 +44,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
   });
 
+  // Healthy means "can store an event": an instance whose database refuses writes must leave the
+  // load balancer's rotation, or the LINE traffic sent to it fails (see db/health.ts).
+  const health = new StorageHealth(deps.db, {
+    now: deps.now,
+    ...(deps.healthClock ? { clock: deps.healthClock } : {}),
+    onChange: (state) => {
+      if (state.ok) app.log.info('health: the database takes writes again; /healthz answers 200');
+      else
+        app.log.error(`health: the database cannot store events (${state.error}); /healthz answers 503 until it can`);
+    },
+  });
   app.get('/healthz', async (_req, reply) => {
-    try {
-      await pingDatabase(deps.db);
-      return { status: 'ok' };
-    } catch (err) {
-      app.log.error({ err }, 'health check: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    }
+    const state = await health.check();
+    if (state.ok) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', reason: 'database cannot be written' });
   });
 
   const ops = deps.ops;
@@ -65,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     channelSecret: deps.channelSecret,
   });
   if (deps.mediaDir) await app.register(mediaRoutes, { dir: deps.mediaDir });
+  // The payment result page's CJK font (see cjk-font.ts).
+  await app.register(cjkFontRoutes);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

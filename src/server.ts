@@ -1,6 +1,11 @@
 /**
  * Process entry: config → database (migrated) → sandbox simulators when no credentials are set →
  * app + background jobs → listen. Stops gracefully on SIGINT/SIGTERM.
+ *
+ * `npm start` runs `exec node --import tsx src/server.ts`: npm forwards SIGTERM/SIGINT only to its
+ * own child, the `sh -c` that runs the script, and sh does not pass it on. Without `exec` (and with
+ * the `tsx` wrapper, a second process that spawns node) the shop and the simulators kept serving
+ * after npm had exited. With `exec`, this process is npm's child and gets the signal itself.
  */
 import { Agent, setGlobalDispatcher } from 'undici';
 import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
@@ -10,6 +15,9 @@ import { createLogger } from './logger';
 import { createRuntime } from './runtime';
 import { type Sandbox, startSandbox } from './sandbox/start-sandbox';
 import { seedDemoCatalogIfEmpty } from './seed';
+
+/** How long a graceful stop may take before the process exits anyway. */
+const STOP_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -64,9 +72,17 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
+    // Ctrl-C reaches this process twice (from the terminal's process group and forwarded by npm):
+    // a repeat is not a request to hurry, the timeout below bounds the stop.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // The simulators and the shop all live in this one process, so its exit closes every port;
+    // a stop that hangs (a peer that never answers) must not keep them serving.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: STOP_TIMEOUT_MS }, 'graceful stop took too long: exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     await runtime.stop();
     await sandbox?.close();
     await database.close();

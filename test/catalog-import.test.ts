@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CatalogImportError, importCatalog, parseCatalog } from '../src/shop/catalog-import';
+import iconv from 'iconv-lite';
+import { QPAY_MAX_AMOUNT_TWD } from '../src/qpay/validate';
+import { decodeCatalogBytes } from '../src/shop/catalog-encoding';
+import { CatalogImportError, importCatalog, parseCatalog, parseCatalogFile } from '../src/shop/catalog-import';
 import { parseCsv } from '../src/shop/csv';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
@@ -57,6 +60,72 @@ describe('catalog parsing', () => {
   });
 });
 
+// Excel's "CSV (逗號分隔)" on zh-TW Windows: Big5/CP950 bytes, CRLF. 碁 and 銹 are CP950 additions
+// beyond plain Big5; 許 has a 0x5C (backslash) trail byte.
+const BIG5_CSV = `${HEADER}\r\nA1,高山烏龍,茶葉,680,30,"清香, 回甘 許 碁",\r\nB1,蓋碗,茶具,450,2,,\r\n`;
+const big5Bytes = () => iconv.encode(BIG5_CSV, 'cp950');
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+// Windows-1252 (a Western Excel's CSV): é is 0xE9, which neither UTF-8 nor CP950 can read here.
+const neitherBytes = () => iconv.encode(`${HEADER}\r\nA1,Café crème,Café,100,1,,\r\n`, 'win1252');
+
+describe('catalog file encodings', () => {
+  it('reads Big5/CP950 bytes as the right characters', () => {
+    expect(big5Bytes().toString('utf8')).toContain('\ufffd'); // what the old import stored
+    expect(decodeCatalogBytes(big5Bytes())).toEqual({ text: BIG5_CSV, encoding: 'big5 (cp950)' });
+    const { rows, encoding } = parseCatalogFile(big5Bytes(), 'csv');
+    expect(encoding).toBe('big5 (cp950)');
+    expect(rows.map((r) => [r.name, r.category, r.description])).toEqual([
+      ['高山烏龍', '茶葉', '清香, 回甘 許 碁'],
+      ['蓋碗', '茶具', ''],
+    ]);
+  });
+
+  it('reads UTF-8 with and without a BOM, CSV and JSON alike', () => {
+    const csv = `${HEADER}\nA1,烏龍,茶葉,680,30,,\n`;
+    expect(parseCatalogFile(utf8(csv), 'csv').encoding).toBe('utf-8');
+    expect(parseCatalogFile(Buffer.concat([BOM, utf8(csv)]), 'csv')).toMatchObject({
+      encoding: 'utf-8 (BOM)',
+      rows: [{ sku: 'A1', name: '烏龍' }],
+    });
+    const json = JSON.stringify([{ sku: 'J1', name: '紅茶', category: '茶葉', price: 500, stock: 3 }]);
+    expect(parseCatalogFile(Buffer.concat([BOM, utf8(json)]), 'json')).toMatchObject({
+      encoding: 'utf-8 (BOM)',
+      rows: [{ sku: 'J1', name: '紅茶' }],
+    });
+    expect(parseCatalog(`\ufeff${json}`, 'json')).toHaveLength(1);
+  });
+
+  it.each([
+    ['Windows-1252', neitherBytes(), /neither UTF-8 nor Big5 \(undecodable bytes on line 2\)/],
+    ['UTF-16', iconv.encode(`\ufeff${HEADER}`, 'utf16le'), /UTF-16/],
+    ['a BOM before invalid UTF-8', Buffer.concat([BOM, big5Bytes()]), /BOM but is not valid UTF-8/],
+  ])('refuses %s with one clear reason', (_name, bytes, reason) => {
+    expect(() => parseCatalogFile(bytes, 'csv')).toThrow(CatalogImportError);
+    expect(() => parseCatalogFile(bytes, 'csv')).toThrow(reason);
+  });
+
+  it('refuses a value that already holds a replacement character', () => {
+    expect(() => parseCatalog(`${HEADER}\nA1,\ufffd\ufffd,茶葉,680,30,,\n`, 'csv')).toThrow(
+      /^line 2: name contains the replacement character/,
+    );
+    expect(() =>
+      parseCatalog(
+        JSON.stringify([{ sku: 'A', name: 'n', category: 'c', price: 1, stock: 0, description: 'x\ufffd' }]),
+        'json',
+      ),
+    ).toThrow(/^item 1: description contains the replacement character/);
+  });
+
+  it("refuses a price above QPay's amount limit", () => {
+    expect(QPAY_MAX_AMOUNT_TWD).toBe(9_999_999);
+    expect(parseCatalog(`${HEADER}\nA1,金磚,禮盒,${QPAY_MAX_AMOUNT_TWD},1,,\n`, 'csv')[0]?.price).toBe(9_999_999);
+    expect(() => parseCatalog(`${HEADER}\nA1,金磚,禮盒,${QPAY_MAX_AMOUNT_TWD + 1},1,,\n`, 'csv')).toThrow(
+      /^line 2: price must be at most 9999999, got 10000000/,
+    );
+  });
+});
+
 describe.each(dialects)('catalog import on %s', (dialect) => {
   let database: TestDatabase;
   beforeEach(async () => {
@@ -98,19 +167,55 @@ describe.each(dialects)('catalog import on %s', (dialect) => {
     expect(await database.db.selectFrom('categories').select('name').execute()).toEqual([{ name: '茶葉' }]);
   });
 
+  const run = (file: string) =>
+    promisify(execFile)('npx', ['tsx', 'src/cli/catalog-import.ts', file], {
+      env: { ...process.env, DATABASE_URL: database.url },
+    }).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e) => ({ code: e.code as number, out: e.stdout as string, err: e.stderr as string }),
+    );
+
+  it('imports a Big5 CSV and a JSON with a BOM correctly, and refuses a file in neither encoding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const big5 = join(dir, 'excel-big5.csv');
+    const bomJson = join(dir, 'bom.json');
+    const neither = join(dir, 'latin1.csv');
+    writeFileSync(big5, big5Bytes());
+    writeFileSync(
+      bomJson,
+      Buffer.concat([BOM, utf8(JSON.stringify([{ sku: 'J1', name: '紅茶', category: '茶葉', price: 500, stock: 3 }]))]),
+    );
+    writeFileSync(neither, neitherBytes());
+
+    const first = await run(big5);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.out).toContain('(read as big5 (cp950)): 2 products — 2 created');
+    const second = await run(bomJson);
+    expect(second).toMatchObject({ code: 0 });
+    expect(second.out).toContain('(read as utf-8 (BOM)): 1 products — 1 created');
+    const refused = await run(neither);
+    expect(refused.code).toBe(1);
+    expect(refused.err.trim().split('\n')).toEqual([
+      `catalog:import: ${neither} file: the file is neither UTF-8 nor Big5 (undecodable bytes on line 2); save it as "CSV UTF-8" (or UTF-8 JSON) and try again — nothing was imported`,
+    ]);
+
+    const stored = await products();
+    expect(stored.map((p) => [p.sku, p.name, p.category])).toEqual([
+      ['A1', '高山烏龍', '茶葉'],
+      ['B1', '蓋碗', '茶具'],
+      ['J1', '紅茶', '茶葉'],
+    ]);
+    const descriptions = await database.db.selectFrom('products').select('description').execute();
+    expect(descriptions.map((d) => d.description)).toContain('清香, 回甘 許 碁');
+    expect(JSON.stringify(await database.db.selectFrom('products').selectAll().execute())).not.toContain('\ufffd');
+  }, 60_000);
+
   it('is what `npm run catalog:import` runs: success, and a bad file rejected with its line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     const good = join(dir, 'good.csv');
     const bad = join(dir, 'bad.csv');
     writeFileSync(good, `${HEADER}\nA1,烏龍,茶葉,680,30,,\n`);
     writeFileSync(bad, `${HEADER}\nB1,紅茶,茶葉,500,3,,\nB2,綠茶,茶葉,abc,3,,\n`);
-    const run = (file: string) =>
-      promisify(execFile)('npx', ['tsx', 'src/cli/catalog-import.ts', file], {
-        env: { ...process.env, DATABASE_URL: database.url },
-      }).then(
-        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-        (e) => ({ code: e.code as number, out: e.stdout as string, err: e.stderr as string }),
-      );
     const ok = await run(good);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 created');

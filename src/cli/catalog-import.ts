@@ -1,13 +1,14 @@
 /**
  * npm run catalog:import -- <file.json|file.csv>
  * Checks every row first; a bad row stops the import with its line and reason, nothing written.
+ * The file may be UTF-8 (with or without BOM) or Big5/CP950 (Excel's CSV on zh-TW Windows).
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { environmentWithDotEnv, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
-import { CatalogImportError, importCatalog, parseCatalog } from '../shop/catalog-import';
+import { CatalogImportError, importCatalog, parseCatalogFile } from '../shop/catalog-import';
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -20,9 +21,9 @@ async function main(): Promise<number> {
     console.error(`catalog:import: ${file}: the file must end in .json or .csv`);
     return 2;
   }
-  let textContent: string;
+  let bytes: Buffer;
   try {
-    textContent = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     console.error(`catalog:import: cannot read ${file}: ${(err as Error).message}`);
     return 2;
@@ -31,10 +32,10 @@ async function main(): Promise<number> {
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database.db);
-    const rows = parseCatalog(textContent, ext === '.json' ? 'json' : 'csv');
+    const { rows, encoding } = parseCatalogFile(bytes, ext === '.json' ? 'json' : 'csv');
     const r = await importCatalog(database.db, rows, Date.now());
     console.log(
-      `${file}: ${rows.length} products — ${r.created} created, ${r.updated} updated, ${r.categoriesCreated} new categories (${database.describe})`,
+      `${file} (read as ${encoding}): ${rows.length} products — ${r.created} created, ${r.updated} updated, ${r.categoriesCreated} new categories (${database.describe})`,
     );
     return 0;
   } catch (err) {

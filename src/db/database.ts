@@ -96,7 +96,3 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 export function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
-
-export async function pingDatabase(db: Executor): Promise<void> {
-  await db.selectFrom('categories').select('id').limit(1).execute();
-}

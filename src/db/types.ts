@@ -196,6 +196,12 @@ export interface RefundTable {
   created_at: number;
 }
 
+/** A single row rewritten by the health check's write probe (see src/db/health.ts). */
+export interface HealthProbeTable {
+  id: number;
+  checked_at: number;
+}
+
 export interface DB {
   categories: CategoryTable;
   products: ProductTable;
@@ -209,6 +215,7 @@ export interface DB {
   payments: PaymentTable;
   bank_notifications: BankNotificationTable;
   refunds: RefundTable;
+  health_probe: HealthProbeTable;
 }
 
 export type Category = Selectable<CategoryTable>;

@@ -137,6 +137,9 @@ export const orderCopy = {
   payButton: (total: string) => `💳 前往付款 ${total}`,
   payLinkAlt: (no: string, total: string, deadline: string) =>
     `訂單 ${no} 已成立，合計 ${total}。請於 ${deadline} 前點連結完成信用卡付款。`,
+  newPayLinkTitle: '新的付款連結',
+  newPayLinkAlt: (no: string, total: string, deadline: string) =>
+    `訂單 ${no} 的新付款連結，合計 ${total}。請於 ${deadline} 前點連結完成信用卡付款。`,
   atmTitle: 'ATM 轉帳資訊',
   atmBank: '銀行代碼',
   atmBankName: '807 永豐銀行',

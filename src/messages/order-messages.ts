@@ -156,10 +156,15 @@ function orderFooterButtons(view: OrderView, now: number): FlexComponent[] {
 export function cardPayLinkMessage(view: OrderView, payUrl: string, shopName: string): Message {
   const { order, items } = view;
   const deadline = order.expires_at ?? 0;
+  // A later attempt (重新付款 after a decline) is a new link for the same order: announcing
+  // "訂單已成立" again would read as a second order.
+  const retry = (view.payment?.attempt ?? 1) > 1;
+  const title = retry ? `🔁 ${orderCopy.newPayLinkTitle}` : `🧾 ${orderCopy.orderCreatedTitle}`;
+  const alt = retry ? orderCopy.newPayLinkAlt : orderCopy.payLinkAlt;
   const bubble: Bubble = {
     type: 'bubble',
     size: 'mega',
-    header: header(`🧾 ${orderCopy.orderCreatedTitle}`, `${shopName}｜${orderCopy.orderNo(order.order_no)}`),
+    header: header(title, `${shopName}｜${orderCopy.orderNo(order.order_no)}`),
     body: {
       type: 'box',
       layout: 'vertical',
@@ -175,7 +180,7 @@ export function cardPayLinkMessage(view: OrderView, payUrl: string, shopName: st
       ],
     },
   };
-  return flex(orderCopy.payLinkAlt(order.order_no, formatPrice(order.total), formatTaiwanTime(deadline)), bubble, true);
+  return flex(alt(order.order_no, formatPrice(order.total), formatTaiwanTime(deadline)), bubble, true);
 }
 
 /** ATM: bank code 807, the virtual account (large, grouped), amount and deadline; then the bare number to copy. */

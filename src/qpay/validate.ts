@@ -7,6 +7,13 @@ import { fromBankDate } from './time';
 
 const FORBIDDEN = /['"%]/;
 
+/**
+ * The most one QPay payment can be, in TWD. The bank takes `Amount` as TWD ×100 in a field of at
+ * most 9 digits (999,999,999, i.e. NT$9,999,999.99): spec §6 names no maximum, this is the field
+ * length an open-source SDK enforces for OrderCreate [M]; keep it in this one place.
+ */
+export const QPAY_MAX_AMOUNT_TWD = 9_999_999;
+
 export function checkText(
   service: QpayService,
   field: string,

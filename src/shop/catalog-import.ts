@@ -5,6 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
+import { QPAY_MAX_AMOUNT_TWD } from '../qpay/validate';
+import { type CatalogEncoding, CatalogEncodingError, decodeCatalogBytes } from './catalog-encoding';
 import { ensureCategory, upsertProduct } from './catalog-repository';
 import { parseCsv } from './csv';
 
@@ -32,7 +34,7 @@ export class CatalogImportError extends Error {
   }
 }
 
-function wholeNumber(value: unknown, field: string, where: string, min: number): number {
+function wholeNumber(value: unknown, field: string, where: string, min: number, max?: number): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!/^\d+$/.test(text)) {
     const unit = field === 'price' ? ' (integer TWD)' : '';
@@ -41,6 +43,7 @@ function wholeNumber(value: unknown, field: string, where: string, min: number):
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min)
     throw new CatalogImportError(where, `${field} must be at least ${min}, got ${text}`);
+  if (max !== undefined && n > max) throw new CatalogImportError(where, `${field} must be at most ${max}, got ${text}`);
   return n;
 }
 
@@ -52,6 +55,16 @@ function required(value: unknown, field: string, where: string, max: number): st
 }
 
 function checkRow(raw: Record<string, unknown>, where: string): CatalogRow {
+  // U+FFFD is what a decoder leaves where bytes made no sense: storing it would show customers
+  // "�" instead of a product name, so a file that already carries one is refused, not imported.
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string' && value.includes('\ufffd')) {
+      throw new CatalogImportError(
+        where,
+        `${key} contains the replacement character "\ufffd" (text damaged by a wrong encoding); fix the file and try again`,
+      );
+    }
+  }
   const sku = required(raw.sku, 'sku', where, 64);
   if (!/^[A-Za-z0-9._-]+$/.test(sku))
     throw new CatalogImportError(where, `sku "${sku}" may only use letters, digits, . _ -`);
@@ -70,7 +83,9 @@ function checkRow(raw: Record<string, unknown>, where: string): CatalogRow {
     sku,
     name: required(raw.name, 'name', where, 40),
     category: required(raw.category, 'category', where, 20),
-    price: wholeNumber(raw.price, 'price', where, 1),
+    // QPay takes at most NT$9,999,999 per payment (see QPAY_MAX_AMOUNT_TWD): a dearer product
+    // could be put in a cart but never paid for.
+    price: wholeNumber(raw.price, 'price', where, 1, QPAY_MAX_AMOUNT_TWD),
     stock: wholeNumber(raw.stock, 'stock', where, 0),
     description: typeof raw.description === 'string' ? raw.description.trim().slice(0, 500) : '',
     imageUrl: imageRaw === '' ? null : imageRaw,
@@ -83,7 +98,8 @@ export function parseCatalog(text: string, format: 'json' | 'csv'): CatalogRow[]
   if (format === 'json') {
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      // A BOM is allowed in front of JSON as in front of CSV (Windows editors write one).
+      data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
       throw new CatalogImportError('file', `not valid JSON (${(err as Error).message})`);
     }
@@ -121,6 +137,21 @@ export function parseCatalog(text: string, format: 'json' | 'csv'): CatalogRow[]
     seen.set(row.sku, row.where);
   }
   return rows;
+}
+
+/** Decodes a catalog file's bytes (UTF-8 with or without BOM, or Big5/CP950) and checks its rows. */
+export function parseCatalogFile(
+  bytes: Uint8Array,
+  format: 'json' | 'csv',
+): { rows: CatalogRow[]; encoding: CatalogEncoding } {
+  let decoded: ReturnType<typeof decodeCatalogBytes>;
+  try {
+    decoded = decodeCatalogBytes(bytes);
+  } catch (err) {
+    if (err instanceof CatalogEncodingError) throw new CatalogImportError('file', err.reason);
+    throw err;
+  }
+  return { rows: parseCatalog(decoded.text, format), encoding: decoded.encoding };
 }
 
 export interface ImportReport {

@@ -1,4 +1,5 @@
 /** The simulator's admin page: orders, payments and notifications at a glance, with action buttons. */
+import { CJK_FONT_FAMILY, cjkFontLinks } from '../../cjk-font';
 import { escapeHtml as e, formatTwd } from './html';
 import type { SimState } from './state';
 
@@ -35,8 +36,8 @@ export function adminPage(state: SimState, baseUrl: string): string {
     )
     .join('');
   return `<!doctype html><html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>QPay 銀行模擬器</title><style>
-body{font:14px/1.4 system-ui,"Noto Sans TC",sans-serif;margin:20px;color:#1d2733}h1{font-size:20px}h2{font-size:16px;margin-top:24px}
+<title>QPay 銀行模擬器</title>${cjkFontLinks()}<style>
+body{font:14px/1.4 -apple-system,"PingFang TC","Microsoft JhengHei",${CJK_FONT_FAMILY},sans-serif;margin:20px;color:#1d2733}h1{font-size:20px}h2{font-size:16px;margin-top:24px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde3ea;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f2f5f9}code{font-size:12px}form{display:inline}button{margin-right:4px}
 </style></head><body><h1>QPay 銀行模擬器</h1>

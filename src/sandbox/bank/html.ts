@@ -1,4 +1,5 @@
 /** Small HTML helpers shared by the simulator's pages. */
+import { CJK_FONT_FAMILY, cjkFontLinks } from '../../cjk-font';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,7 +12,8 @@ export function formatTwd(bankAmount: number): string {
 
 const STYLE = `
 *{box-sizing:border-box}
-body{margin:0;background:#eef1f5;color:#1d2733;font:16px/1.5 -apple-system,"PingFang TC","Noto Sans TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
+button,input{font-family:inherit}
+body{margin:0;background:#eef1f5;color:#1d2733;font:16px/1.5 -apple-system,"PingFang TC","Noto Sans CJK TC","Microsoft JhengHei",${CJK_FONT_FAMILY},sans-serif}
 .top{background:#0b3d6e;color:#fff;padding:14px 18px;display:flex;align-items:center;gap:10px}
 .logo{width:30px;height:30px;border-radius:7px;background:#f2b705;color:#0b3d6e;font-weight:800;display:flex;align-items:center;justify-content:center}
 .top b{font-size:17px;letter-spacing:.5px}.top small{display:block;opacity:.75;font-size:12px}
@@ -41,7 +43,7 @@ footer{text-align:center;font-size:12px;color:#8593a3;padding:8px 0 24px}
 export function bankPage(title: string, body: string, bankName: string): string {
   return `<!doctype html>
 <html lang="zh-TW"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}｜${escapeHtml(bankName)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)}｜${escapeHtml(bankName)}</title>${cjkFontLinks()}<style>${STYLE}</style></head>
 <body><header class="top"><div class="logo">Q</div><div><b>${escapeHtml(bankName)}</b><small>QPay 線上收款 · 信用卡付款</small></div><div class="lock">${ICONS.lock}安全連線</div></header>
 <div class="sbx">測試環境：本頁由銀行模擬器提供，請勿輸入真實卡號。</div>
 <main>${body}</main>

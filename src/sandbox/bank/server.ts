@@ -5,6 +5,7 @@
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyReply } from 'fastify';
+import { cjkFontRoutes } from '../../cjk-font';
 import { createLogger, type Logger } from '../../logger';
 import { computeHashId, openMessage, sealMessage } from '../../qpay/crypto';
 import { adminPage } from './admin-page';
@@ -143,6 +144,8 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
 
   const app = Fastify({ logger: false });
   await app.register(formbody);
+  // Its pages' CJK font, served by the simulator itself (see cjk-font.ts).
+  await app.register(cjkFontRoutes);
 
   function refuse(reply: FastifyReply, reason: EnvelopeRefusal, data: Record<string, unknown>) {
     // Secrets (hash keys, HashID) never appear here; the reason and the request's shape do.
