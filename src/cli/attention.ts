@@ -1,7 +1,7 @@
 /** Merchant-facing (English) wording of an order's attention flag, shared by `orders -- list` and `show`. Pure. */
 import type { Order } from '../db/types';
 import { formatPrice } from '../messages/copy';
-import { readLatePayment } from '../shop/order-rules';
+import { readLatePayment } from '../shop/order-lifecycle';
 
 /**
  * What the merchant reads about an order's attention flag. A late payment (paid after the order

@@ -14,6 +14,7 @@ import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
+import { readLatePayment } from '../shop/order-lifecycle';
 import {
   getOrderByNo,
   isAuthorizedNotCaptured,
@@ -23,7 +24,6 @@ import {
   paymentsOf,
   refundsOf,
 } from '../shop/order-repository';
-import { readLatePayment } from '../shop/order-rules';
 import { RefundError, refundOrder } from '../shop/refund-service';
 import { attentionNote } from './attention';
 

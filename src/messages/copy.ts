@@ -1,4 +1,4 @@
-import type { LatePaymentState } from '../shop/order-rules';
+import type { LatePaymentState } from '../shop/order-lifecycle';
 
 /**
  * Every sentence a customer reads, in Traditional Chinese (zh-TW), in one place so the shop can
@@ -213,7 +213,7 @@ export const orderCopy = {
   receiptAlt: (shop: string, no: string, total: string) => `${shop}：訂單 ${no} 已付款 ${total}，感謝您的購買！`,
   paidAt: '付款時間',
   refundedAmount: '已退款',
-  // A payment after the order was closed (see src/shop/order-rules.ts). One sentence per state,
+  // A payment after the order was closed (see src/shop/order-lifecycle.ts). One sentence per state,
   // used alike by the chat notice, the result page and `npm run orders -- show`.
   lateTitle: (s: LatePaymentState) =>
     s.outcome === 'reinstated'

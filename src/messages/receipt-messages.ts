@@ -1,6 +1,6 @@
 /** Pure builders for the receipt and the notices that follow a payment (late payment, refund, cancelled authorization). */
 import type { messagingApi } from '@line/bot-sdk';
-import type { LatePaymentState } from '../shop/order-rules';
+import type { LatePaymentState } from '../shop/order-lifecycle';
 import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
 import { labelRow as row, totalRow } from './line-items';

@@ -2,7 +2,7 @@
 import { CJK_FONT_FAMILY, cjkFontLinks } from '../cjk-font';
 import type { Order } from '../db/types';
 import { formatPrice, orderCopy } from '../messages/copy';
-import { type LatePaymentState, readLatePayment } from '../shop/order-rules';
+import { type LatePaymentState, readLatePayment } from '../shop/order-lifecycle';
 
 export type ResultPage =
   | { kind: 'paid'; orderNo: string; total: number }
@@ -19,7 +19,7 @@ export function paidPageFor(
 ): ResultPage {
   const state = readLatePayment(order.attention);
   if (state) return { kind: 'late', orderNo: order.order_no, total: order.total, state };
-  // `late` without a readable state: flagged before the order rules existed; the chat has the details.
+  // `late` without a readable state: flagged before the late-payment rules existed; the chat has the details.
   if (status === 'late') return { kind: 'unknown' };
   return { kind: 'paid', orderNo: order.order_no, total: order.total };
 }

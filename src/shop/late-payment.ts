@@ -1,6 +1,6 @@
 /**
  * A payment that arrives after its order was cancelled or expired (the bank page was still open,
- * an old pay link was used). The decision is `decideLatePayment` (order-rules.ts); this file
+ * an old pay link was used). The decision is `decideLatePayment` (order-lifecycle.ts); this file
  * applies it: inside the confirmation's transaction (`applyLatePayment`), and afterwards, outside
  * any transaction, the bank refund when the goods are gone (`refundLatePayment`).
  */
@@ -11,6 +11,15 @@ import type { Logger } from '../logger';
 import type { QpayClient } from '../qpay';
 import { cartLines, findOpenCart, setLineQuantity } from './cart-repository';
 import { type CartAdjustment, tellCustomer } from './notices';
+import {
+  cartAfterReinstate,
+  decideLatePayment,
+  isClosedUnpaid,
+  type LatePaymentDecision,
+  type LatePaymentState,
+  lateAttention,
+  readLatePayment,
+} from './order-lifecycle';
 import {
   getOrder,
   markVoided,
@@ -23,15 +32,6 @@ import {
   transitionOrder,
   updateOrder,
 } from './order-repository';
-import {
-  cartAfterReinstate,
-  decideLatePayment,
-  isClosedUnpaid,
-  type LatePaymentDecision,
-  type LatePaymentState,
-  lateAttention,
-  readLatePayment,
-} from './order-rules';
 
 export interface LateEvidence {
   bankOrderNo: string;

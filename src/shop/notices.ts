@@ -25,8 +25,8 @@ import {
   receiptMessage,
   refundMessage,
 } from '../messages/receipt-messages';
+import type { LatePaymentState } from './order-lifecycle';
 import { updateOrder } from './order-repository';
-import type { LatePaymentState } from './order-rules';
 
 /** Everything the shop tells a customer about an order, with the facts each message needs. */
 export type Notice =

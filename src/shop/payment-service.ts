@@ -12,6 +12,7 @@ import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedEr
 import { applyLatePayment, refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
 import { shortToken } from './notification-sources';
+import type { RefundRoute } from './order-lifecycle';
 import {
   getOrder,
   getPaymentByBankOrderNo,
@@ -22,7 +23,6 @@ import {
   transitionPayment,
   updateOrder,
 } from './order-repository';
-import type { RefundRoute } from './order-rules';
 import { deferNotification, finishNotification, getNotification, recordToken } from './payment-repository';
 
 export interface PaymentServiceDeps {
@@ -108,7 +108,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         logger.error({ orderNo: order.order_no, bankOrderNo: e.bankOrderNo }, 'DOUBLE PAYMENT: refund one of them');
         return;
       } else {
-        // Paid after it was cancelled or expired: the order rules decide (reinstated if the goods
+        // Paid after it was cancelled or expired: the order lifecycle decides (reinstated if the goods
         // are still there, else refunded); the notice and, if reinstated, the receipt are queued.
         const decision = await applyLatePayment(trx, order, items, payment, e, deps.shopName, t);
         queued = true;

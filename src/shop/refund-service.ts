@@ -9,6 +9,7 @@ import { silentLogger } from '../logger';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
+import { readLatePayment } from './order-lifecycle';
 import {
   getOrder,
   getOrderByNo,
@@ -17,7 +18,6 @@ import {
   recordRefund,
   refundsOf,
 } from './order-repository';
-import { readLatePayment } from './order-rules';
 
 export class RefundError extends Error {}
 

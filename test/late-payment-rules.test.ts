@@ -1,11 +1,11 @@
-/** The order rules as tables: what a late payment becomes, and how its state is stored and read back. */
+/** The late-payment rules of the order lifecycle as tables: what a late payment becomes, and how its state is stored and read back. */
 import {
   cartAfterReinstate,
   decideLatePayment,
   type LatePaymentState,
   lateAttention,
   readLatePayment,
-} from '../src/shop/order-rules';
+} from '../src/shop/order-lifecycle';
 
 describe('late payment rules', () => {
   it.each([
