@@ -6,6 +6,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Order, OrderItem, Payment } from '../db/types';
 import type { CartView } from '../shop/cart-service';
 import type { CartChange } from '../shop/checkout-service';
+import type { CustomerAction } from '../shop/order-lifecycle';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
 import { itemRow, labelRow as row, totalRow } from './line-items';
@@ -130,26 +131,26 @@ export function cartChangedMessages(changes: CartChange[]): Message[] {
   return [text(orderCopy.cartChanged(changes.map((c) => orderCopy.changedLine(c.name, c.from, c.to))))];
 }
 
-function orderFooterButtons(view: OrderView, now: number): FlexComponent[] {
+/** The buttons for what the order lifecycle says the customer may do now (see customerActions). */
+function orderFooterButtons(view: OrderView, actions: readonly CustomerAction[]): FlexComponent[] {
   const { order, payment } = view;
-  const out: FlexComponent[] = [];
-  if (order.status === 'awaiting_payment') {
-    const linkLive =
-      payment?.status === 'created' &&
-      payment.pay_url !== null &&
-      order.pay_type === 'C' &&
-      (payment.expires_at ?? 0) > now;
-    if (linkLive) out.push(uriButton(orderCopy.payButton(formatPrice(order.total)), payment?.pay_url as string));
-    else if (order.pay_type === 'C') out.push(button(orderCopy.retryPay, { action: 'pay', orderNo: order.order_no }));
-    out.push(
-      button(orderCopy.cancelOrder, { action: 'cancel', orderNo: order.order_no }, 'secondary', orderCopy.cancelOrder),
-    );
-  } else if (order.status === 'expired' || order.status === 'cancelled' || order.status === 'failed') {
-    out.push(button(orderCopy.rebuy, { action: 'rebuy', orderNo: order.order_no }, 'primary', orderCopy.rebuy));
-  } else if (order.status === 'paid' || order.status === 'refunded') {
-    out.push(button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping));
-  }
-  return out;
+  const no = order.order_no;
+  return actions.flatMap((action): FlexComponent[] => {
+    switch (action) {
+      case 'openPayLink':
+        return [uriButton(orderCopy.payButton(formatPrice(order.total)), payment?.pay_url as string)];
+      case 'newPayLink':
+        return [button(orderCopy.retryPay, { action: 'pay', orderNo: no })];
+      case 'showAtmAccount':
+        return []; // the account is in the body
+      case 'cancel':
+        return [button(orderCopy.cancelOrder, { action: 'cancel', orderNo: no }, 'secondary', orderCopy.cancelOrder)];
+      case 'rebuy':
+        return [button(orderCopy.rebuy, { action: 'rebuy', orderNo: no }, 'primary', orderCopy.rebuy)];
+      case 'continueShopping':
+        return [button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping)];
+    }
+  });
 }
 
 /** Card: summary, deadline and a big pay button opening the bank's CardPayURL. */
@@ -348,8 +349,8 @@ export function ordersListMessage(orders: Order[]): Message {
   return flex(orderCopy.ordersAlt(orders.length), bubble, true);
 }
 
-/** One order: lines, total, status and the right next action. */
-export function orderDetailMessage(view: OrderView, now: number): Message {
+/** One order: lines, total, status and the buttons for `actions` (what the lifecycle offers now). */
+export function orderDetailMessage(view: OrderView, actions: readonly CustomerAction[]): Message {
   const { order, items, payment } = view;
   const status = orderCopy.status[order.status] ?? order.status;
   const body: FlexComponent[] = [
@@ -383,7 +384,7 @@ export function orderDetailMessage(view: OrderView, now: number): Message {
     header: header(orderCopy.orderTitle(order.order_no), status),
     body: { type: 'box', layout: 'vertical', contents: body },
   };
-  const buttons = orderFooterButtons(view, now);
+  const buttons = orderFooterButtons(view, actions);
   if (buttons.length > 0) bubble.footer = { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons };
   return flex(orderCopy.orderAlt(order.order_no, status, formatPrice(order.total)), bubble, true);
 }

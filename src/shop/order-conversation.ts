@@ -23,7 +23,7 @@ import type { PostbackAction } from '../messages/postback';
 import { addToCart, viewCart, viewCartVersioned } from './cart-service';
 import { checkout } from './checkout-service';
 import type { ConversationContext, PostbackHandlers } from './conversation';
-import { cancelAnswer, payAnswer } from './order-lifecycle';
+import { cancelAnswer, customerActions, payAnswer } from './order-lifecycle';
 import { getOrderByNo, latestPayment, orderItems, ordersOfUser } from './order-repository';
 import { cancelOrder, requestNewPayLink } from './order-service';
 
@@ -108,7 +108,8 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (a.action !== 'order') return [];
       const order = await findOwnOrder(ctx, a.orderNo);
       if (!order) return notFound();
-      return [orderDetailMessage(await view(ctx, order), ctx.now)];
+      const v = await view(ctx, order);
+      return [orderDetailMessage(v, customerActions(order, v.payment, ctx.now))];
     },
 
     async pay(ctx, a) {
