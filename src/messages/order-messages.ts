@@ -135,22 +135,15 @@ export function cartChangedMessages(changes: CartChange[]): Message[] {
 function orderFooterButtons(view: OrderView, actions: readonly CustomerAction[]): FlexComponent[] {
   const { order, payment } = view;
   const no = order.order_no;
-  return actions.flatMap((action): FlexComponent[] => {
-    switch (action) {
-      case 'openPayLink':
-        return [uriButton(orderCopy.payButton(formatPrice(order.total)), payment?.pay_url as string)];
-      case 'newPayLink':
-        return [button(orderCopy.retryPay, { action: 'pay', orderNo: no })];
-      case 'showAtmAccount':
-        return []; // the account is in the body
-      case 'cancel':
-        return [button(orderCopy.cancelOrder, { action: 'cancel', orderNo: no }, 'secondary', orderCopy.cancelOrder)];
-      case 'rebuy':
-        return [button(orderCopy.rebuy, { action: 'rebuy', orderNo: no }, 'primary', orderCopy.rebuy)];
-      case 'continueShopping':
-        return [button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping)];
-    }
-  });
+  const buttonFor: Record<CustomerAction, FlexComponent | undefined> = {
+    openPayLink: uriButton(orderCopy.payButton(formatPrice(order.total)), payment?.pay_url ?? ''),
+    newPayLink: button(orderCopy.retryPay, { action: 'pay', orderNo: no }),
+    showAtmAccount: undefined, // the account is in the body
+    cancel: button(orderCopy.cancelOrder, { action: 'cancel', orderNo: no }, 'secondary', orderCopy.cancelOrder),
+    rebuy: button(orderCopy.rebuy, { action: 'rebuy', orderNo: no }, 'primary', orderCopy.rebuy),
+    continueShopping: button(orderCopy.continueShopping, { action: 'browse' }, 'secondary', orderCopy.continueShopping),
+  };
+  return actions.map((a) => buttonFor[a]).filter((b): b is FlexComponent => b !== undefined);
 }
 
 /** Card: summary, deadline and a big pay button opening the bank's CardPayURL. */
