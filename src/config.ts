@@ -74,6 +74,8 @@ export interface Config {
     host: string;
     lineSimPort: number;
     bankSimPort: number;
+    /** The ECPay logistics simulator (store map, shipments). LOGISTICS_SIM_PORT, default 3200. */
+    logisticsSimPort: number;
     bankAtmDelaySeconds: number;
     bankStateFile: string;
   };
@@ -332,6 +334,7 @@ export function loadConfig(env: Env): Config {
       host: text(env, 'SANDBOX_HOST') ?? '127.0.0.1',
       lineSimPort: port(env, 'LINE_SIM_PORT', 3001),
       bankSimPort: port(env, 'BANK_SIM_PORT', 3100),
+      logisticsSimPort: port(env, 'LOGISTICS_SIM_PORT', 3200),
       bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
     },

@@ -10,7 +10,8 @@
  *   LOGISTICS_SIM_NOTIFY_RETRIES        number of notification retries (default 8)
  * It accepts ECPay's public stage accounts (B2C 2000132, C2C 2000933) with their public keys.
  */
-import { consoleLogger, ECPAY_STAGE_ACCOUNTS, SIM_STORES, startLogisticsSimulator } from '../sandbox/logistics';
+import { createLogger } from '../logger';
+import { ECPAY_STAGE_ACCOUNTS, SIM_STORES, startLogisticsSimulator } from '../sandbox/logistics';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +37,7 @@ async function main(env: Env) {
       { length: int(env, 'LOGISTICS_SIM_NOTIFY_RETRIES', 8, 0) },
       () => retrySeconds * 1000,
     ),
-    logger: consoleLogger(),
+    logger: createLogger('info').child({ sim: 'logistics' }),
   });
   const lines = [
     'ECPay logistics simulator is running.',

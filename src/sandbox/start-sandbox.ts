@@ -1,6 +1,6 @@
 /**
- * Sandbox mode (no LINE credentials): runs the local LINE simulator (with its chat page) and the
- * QPay bank simulator beside the shop, points the shop's config at them, and deploys the rich
+ * Sandbox mode (no LINE credentials): runs the local LINE simulator (with its chat page), the
+ * QPay bank simulator and the ECPay logistics simulator beside the shop, points the shop's config at them, and deploys the rich
  * menus to the simulator. Everything binds to localhost unless SANDBOX_HOST says otherwise.
  */
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { Runtime } from '../runtime';
 import { DEMO_QPAY_CREDENTIALS, startBankSimulator, TEST_CARDS } from './bank';
 import { startLineSimulator } from './line';
+import { startLogisticsSimulator } from './logistics';
 
 export interface Sandbox {
   /** The shop's config with LINE and QPay pointed at the simulators. */
@@ -42,6 +43,12 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     // Same JSON lines as the shop's own, told apart by `sim`.
     logger: logger.child({ sim: 'bank' }),
   });
+  // The ECPay side of delivery (store map, shipments), for the delivery and shipping steps.
+  const logistics = await startLogisticsSimulator({
+    port: config.sandbox.logisticsSimPort,
+    host,
+    logger: logger.child({ sim: 'logistics' }),
+  });
   const chatUrl = `${line.url}/`;
   const sandboxConfig: Config = {
     ...config,
@@ -62,12 +69,14 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
       `  chat:      ${chatUrl}   ← open this in your browser, tap 加入好友, then send 商品`,
       `  LINE sim:  ${line.url}  (Messaging API + chat page)`,
       `  bank sim:  ${bank.url}/sim  (QPay simulator admin: orders, payments, notifications)`,
+      `  logistics: ${logistics.url}/sim  (ECPay simulator: store map, shipments, notifications)`,
       `  test cards: ${TEST_CARDS.map((c) => `${c.number} ${c.label}`).join(' · ')}`,
       '  go live:   set LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and QPAY_* (see README)',
     ],
     close: async () => {
       await line.close();
       await bank.close();
+      await logistics.close();
     },
   };
 }

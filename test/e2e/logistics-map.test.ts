@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { mapRedirectHtml, parseMapReply } from '../../src/ecpay';
-import { type LogisticsSimulator, silentLogger, startLogisticsSimulator } from '../../src/sandbox/logistics';
+import { silentLogger } from '../../src/logger';
+import { type LogisticsSimulator, startLogisticsSimulator } from '../../src/sandbox/logistics';
 import { CHROMIUM, launchChromium, newPhone } from './support/chat-flow';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');

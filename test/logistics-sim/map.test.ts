@@ -1,12 +1,8 @@
 /** The simulator's store map over real HTTP: open it as the shop's page does, choose, and follow the reply form. */
 import { request } from 'undici';
 import { buildMapForm, parseMapReply } from '../../src/ecpay';
-import {
-  type LogisticsSimulator,
-  SIM_STORES,
-  silentLogger,
-  startLogisticsSimulator,
-} from '../../src/sandbox/logistics';
+import { silentLogger } from '../../src/logger';
+import { type LogisticsSimulator, SIM_STORES, startLogisticsSimulator } from '../../src/sandbox/logistics';
 import { autoSubmitForm, C2C, decodeHtml, type ReplyServer, startReplyServer } from './helpers';
 
 let sim: LogisticsSimulator;

@@ -14,7 +14,8 @@ import {
   parseStatusNotification,
   sign,
 } from '../../src/ecpay';
-import { type LogisticsSimulator, silentLogger, startLogisticsSimulator } from '../../src/sandbox/logistics';
+import { silentLogger } from '../../src/logger';
+import { type LogisticsSimulator, startLogisticsSimulator } from '../../src/sandbox/logistics';
 import { B2C, C2C, type ReceivedPost, type ReplyServer, startReplyServer } from './helpers';
 
 const T0 = Date.UTC(2025, 2, 14, 1, 0, 0);

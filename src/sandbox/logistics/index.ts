@@ -1,6 +1,5 @@
 /** ECPay logistics simulator: the public face. */
 export type { AdminTarget, DueJobsReport } from './lifecycle';
-export { consoleLogger, type LogisticsSimLogger, silentLogger } from './logger';
 export {
   ECPAY_STAGE_ACCOUNTS,
   type LogisticsSimulator,

@@ -7,8 +7,8 @@
  */
 import { type MacKeys, sign } from '../../ecpay/check-mac';
 import { toEcpayDate } from '../../ecpay/time';
+import type { Logger } from '../../logger';
 import { CREATED_MSG, STATUS_MSG, STATUS_PATH } from './codes';
-import type { LogisticsSimLogger } from './logger';
 import type { NotificationSender } from './notifier';
 import type { SimNotification, SimShipment, SimStage, SimState } from './state';
 
@@ -17,7 +17,7 @@ export interface LifecycleOptions {
   now: () => number;
   keysFor(merchantId: string): MacKeys | undefined;
   send: NotificationSender;
-  logger: LogisticsSimLogger;
+  logger: Logger;
   /** Delay between two steps of a parcel's path; 0 = it moves only on admin triggers. */
   stepDelayMs: number;
   /** Delays between notification retries after the first attempt. */
@@ -95,7 +95,7 @@ export function createLifecycle(options: LifecycleOptions) {
     const msg = STATUS_MSG[code] ?? '';
     s.stage = stage;
     s.history.push({ code, msg, at });
-    logger.info('status', { id: s.allPayLogisticsId, subType: s.subType, code, stage });
+    logger.info({ id: s.allPayLogisticsId, subType: s.subType, code, stage }, 'status');
     return notify(s, code, msg, at);
   }
 
@@ -150,7 +150,7 @@ export function createLifecycle(options: LifecycleOptions) {
         const delay = options.notificationRetryDelaysMs[n.attempts.length - 1];
         n.state = delay === undefined ? 'failed' : 'pending';
         n.nextAttemptAt = delay === undefined ? undefined : at + delay;
-        logger.warn('notification not acknowledged', { id: n.id, code: n.fields.RtnCode, detail: result.detail });
+        logger.warn({ id: n.id, code: n.fields.RtnCode, detail: result.detail }, 'notification not acknowledged');
       }
     } finally {
       inFlight.delete(n.id);

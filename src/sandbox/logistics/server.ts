@@ -12,9 +12,9 @@ import Fastify, { type FastifyReply } from 'fastify';
 import { autoSubmitHtml } from '../../ecpay/html';
 import { ECPAY_STAGE_B2C, ECPAY_STAGE_C2C } from '../../ecpay/stage';
 import { chainOf, isC2cSubType, isCvsSubType } from '../../ecpay/types';
+import { createLogger, type Logger } from '../../logger';
 import { adminPage } from './admin-page';
 import { type AdminTarget, createLifecycle, type DueJobsReport, TransitionError } from './lifecycle';
-import { consoleLogger, type LogisticsSimLogger } from './logger';
 import { createNotificationSender } from './notifier';
 import { mapErrorPage, mapPage } from './pages';
 import { answerCreate, answerQuery, type ServiceContext, type SimAccount } from './services';
@@ -46,7 +46,7 @@ export interface LogisticsSimulatorOptions {
   notificationTimeoutMs?: number;
   /** How often due jobs run on their own, ms (default 1 000; 0 = never, call runDueJobs yourself). */
   tickIntervalMs?: number;
-  logger?: LogisticsSimLogger;
+  logger?: Logger;
 }
 
 export interface LogisticsSimulator {
@@ -92,7 +92,7 @@ function fontDir(): string | null {
 export async function startLogisticsSimulator(options: LogisticsSimulatorOptions = {}): Promise<LogisticsSimulator> {
   const accounts = options.accounts ?? ECPAY_STAGE_ACCOUNTS;
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? consoleLogger();
+  const logger = options.logger ?? createLogger('info').child({ sim: 'logistics' });
   const state = emptyState();
   const notifier = createNotificationSender(options.notificationTimeoutMs ?? 10_000);
   const lifecycle = createLifecycle({
@@ -199,7 +199,7 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
   app.post('/Express/map', async (req, reply) => {
     const opened = openMapSession(req.body);
     if (!('token' in opened)) return html(reply, mapErrorPage(opened.title, opened.detail), 400);
-    logger.info('map opened', { subType: opened.subType });
+    logger.info({ subType: opened.subType }, 'map opened');
     return html(reply, mapPage(opened));
   });
   app.get('/Express/map/s/:token', async (req, reply) => {
@@ -218,7 +218,7 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     const id = (req.body as { CVSStoreID?: unknown } | undefined)?.CVSStoreID;
     const store = typeof id === 'string' ? findStore(chainOf(s.subType), id) : undefined;
     if (!store) return html(reply, mapErrorPage('查無此門市', '請回到地圖重新選擇。'), 400);
-    logger.info('store chosen', { subType: s.subType, storeId: store.id });
+    logger.info({ subType: s.subType, storeId: store.id }, 'store chosen');
     const fields = {
       MerchantID: s.merchantId,
       MerchantTradeNo: s.merchantTradeNo,
@@ -255,10 +255,13 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
 
   app.post('/Express/Create', async (req, reply) => {
     const answer = answerCreate(ctx, req.body);
-    logger.info('create', {
-      ok: answer.startsWith('1|'),
-      refusal: answer.startsWith('0|') ? answer.slice(2) : undefined,
-    });
+    logger.info(
+      {
+        ok: answer.startsWith('1|'),
+        refusal: answer.startsWith('0|') ? answer.slice(2) : undefined,
+      },
+      'create',
+    );
     return text(reply, answer);
   });
   for (const version of ['V2', 'V3', 'V5']) {
@@ -272,7 +275,7 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof AdminError) return reply.code(err.statusCode).send({ error: err.message });
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) logger.warn('internal error', { error: err instanceof Error ? err.message : String(err) });
+    if (status >= 500) logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'internal error');
     return reply.code(status).send({ error: err instanceof Error ? err.message : 'error' });
   });
   const backToAdmin = (req: { query: unknown }, reply: FastifyReply, result: unknown) =>
@@ -311,7 +314,7 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
   const timer =
     tickMs > 0
       ? setInterval(() => {
-          runDueJobs().catch((err: unknown) => logger.warn('due jobs failed', { error: String(err) }));
+          runDueJobs().catch((err: unknown) => logger.warn({ error: String(err) }, 'due jobs failed'));
         }, tickMs)
       : undefined;
   timer?.unref();
