@@ -27,6 +27,7 @@ import { refundOrder } from '../../src/shop/refund-service';
 import { startHarness } from '../qpay/helpers';
 import { createTestDatabase, type TestDatabase } from './databases';
 
+export { EXPIRY_GRACE_MS } from '../../src/jobs/payment-jobs';
 export { RefundError } from '../../src/shop/refund-service';
 export { newUser } from '../checkout/helpers';
 export { dialects } from './databases';
