@@ -28,6 +28,7 @@ import { startHarness } from '../qpay/helpers';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 export { EXPIRY_GRACE_MS } from '../../src/jobs/payment-jobs';
+export { CaptureError } from '../../src/shop/capture-service';
 export { RefundError } from '../../src/shop/refund-service';
 export { newUser } from '../checkout/helpers';
 export { dialects } from './databases';
