@@ -1,17 +1,11 @@
 /** Cancelling, called directly: only an order awaiting payment can be cancelled, and its goods go back. */
-import { dialects, newUser, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('cancel (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect);
 
   it('releases the reservation and cancels the order, once', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 3);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 3 });
     expect(await shop.stock(tea.id)).toEqual({ stock: 5, reserved: 3 });
 
     await expect(shop.cancel(order.order_no)).resolves.toBe(true);
@@ -27,10 +21,8 @@ describe.each(dialects)('cancel (%s)', (dialect) => {
   });
 
   it('does nothing to a paid order', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 2);
-    await shop.confirm((await shop.bank.pay(order.order_no)).payToken);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2 });
+    await shop.pay(order.order_no);
     const before = await shop.order(order.order_no);
 
     await expect(shop.cancel(order.order_no)).resolves.toBe(false);

@@ -1,30 +1,13 @@
 /** Authorize-only card payments (CARD_AUTO_CAPTURE=false), called directly: capture, or void and restock. */
-import {
-  CaptureError,
-  dialects,
-  newUser,
-  RefundError,
-  type ServiceShop,
-  startServiceShop,
-} from '../support/service-harness';
+import { CaptureError, dialects, RefundError, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('capture and void (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect, { payments: { cardAutoCapture: false } });
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect, { payments: { cardAutoCapture: false } });
 
-  async function authorized(user: string) {
-    const tea = await shop.product(5, 300);
-    const order = await shop.placeOrder(user, tea.id, 2);
-    await shop.confirm((await shop.bank.pay(order.order_no)).payToken);
-    return { order, tea };
-  }
+  const authorized = () => shop.newPaidOrder({ stock: 5, quantity: 2, price: 300 });
 
   it('an authorization is paid but not captured: no refund until it is captured, then captured once', async () => {
-    const user = newUser();
-    const { order } = await authorized(user);
+    const { user, order } = await authorized();
     expect((await shop.order(order.order_no)).status).toBe('paid');
     expect((await shop.payments(order.order_no))[0]?.captured_at).toBeNull();
     await expect(shop.refund(order.order_no)).rejects.toThrow(RefundError);
@@ -38,8 +21,7 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
   });
 
   it('voiding cancels the order, puts the goods back and queues authorization_voided', async () => {
-    const user = newUser();
-    const { order, tea } = await authorized(user);
+    const { user, order, product: tea } = await authorized();
     expect(await shop.stock(tea.id)).toEqual({ stock: 3, reserved: 0 });
 
     await shop.voidAuthorization(order.order_no);
@@ -52,14 +34,11 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
   });
 
   it('a late payment on an authorization whose goods are gone is voided at the bank, not refunded', async () => {
-    const user = newUser();
-    const other = newUser();
-    const tea = await shop.product(1, 300);
-    const order = await shop.placeOrder(user, tea.id, 1);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 1, quantity: 1 });
     await shop.cancel(order.order_no);
-    await shop.placeOrder(other, tea.id, 1);
+    await shop.sellOut(tea.id);
 
-    await shop.confirm((await shop.bank.pay(order.order_no)).payToken);
+    await shop.pay(order.order_no);
 
     const after = await shop.order(order.order_no);
     expect([after.status, after.attention, after.refunded_amount]).toEqual([

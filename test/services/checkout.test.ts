@@ -1,12 +1,8 @@
 /** Checkout, called directly: stock is reserved all or nothing, and only for the cart the customer saw. */
-import { dialects, newUser, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, newUser, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('checkout service (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect);
 
   it('creates a pending order and reserves every line (stock − reserved), queuing nothing yet', async () => {
     const user = newUser();

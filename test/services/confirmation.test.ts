@@ -1,12 +1,8 @@
 /** Payment confirmation, called directly: the bank order, the pay link, the token, the sale and its receipt. */
-import { dialects, newUser, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, newUser, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('payment confirmation (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect);
 
   it('the submitter creates the bank order and queues the pay link', async () => {
     const user = newUser();
@@ -28,9 +24,7 @@ describe.each(dialects)('payment confirmation (%s)', (dialect) => {
   });
 
   it('a paid token makes the order paid, sells the reservation and queues exactly one receipt', async () => {
-    const user = newUser();
-    const tea = await shop.product(5, 300);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2, price: 300 });
     const { payToken } = await shop.bank.pay(order.order_no);
 
     await expect(shop.confirm(payToken)).resolves.toEqual({ kind: 'paid', orderNo: order.order_no, total: 600 });
@@ -44,9 +38,7 @@ describe.each(dialects)('payment confirmation (%s)', (dialect) => {
   });
 
   it('a repeated confirmation, notification or reconciliation changes nothing', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 1);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 1 });
     const { payToken } = await shop.bank.pay(order.order_no);
     await shop.confirm(payToken, 'return');
     const before = [await shop.order(order.order_no), await shop.stock(tea.id)];
@@ -61,9 +53,7 @@ describe.each(dialects)('payment confirmation (%s)', (dialect) => {
   });
 
   it('a bank notification is confirmed by the reconciler', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 1, 'A');
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 1, payType: 'A' });
     const { payToken } = await shop.bank.pay(order.order_no); // an ATM transfer arrives
 
     await shop.notified(payToken);
@@ -74,9 +64,7 @@ describe.each(dialects)('payment confirmation (%s)', (dialect) => {
   });
 
   it('a declined card queues payment_failed and leaves the order payable with its goods reserved', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2 });
     const { payToken } = await shop.bank.fail(order.order_no);
 
     await expect(shop.confirm(payToken)).resolves.toMatchObject({ kind: 'failed', orderNo: order.order_no });

@@ -1,12 +1,8 @@
 /** Expiry, driven by the clock: the sweeper asks the bank before it expires anything. */
-import { dialects, EXPIRY_GRACE_MS, newUser, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, EXPIRY_GRACE_MS, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('expiry and reconciliation (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect);
 
   /** Moves the clock just past the order's deadline and the bank's grace after it. */
   async function pastDeadline(orderNo: string): Promise<void> {
@@ -15,9 +11,7 @@ describe.each(dialects)('expiry and reconciliation (%s)', (dialect) => {
   }
 
   it('an unpaid order past its deadline expires: stock released, expired notice queued', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2 });
     shop.clock.advance((order.expires_at as number) - shop.clock.now() + 1);
     await shop.sweepExpired(); // past our deadline, but the bank's may be a little later
     expect((await shop.order(order.order_no)).status).toBe('awaiting_payment');
@@ -36,9 +30,7 @@ describe.each(dialects)('expiry and reconciliation (%s)', (dialect) => {
   });
 
   it('a payment the bank reports at expiry makes the order paid instead', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2 });
     await shop.bank.pay(order.order_no); // its notification never reaches the shop
 
     await pastDeadline(order.order_no);
@@ -50,9 +42,7 @@ describe.each(dialects)('expiry and reconciliation (%s)', (dialect) => {
   });
 
   it('the reconciler completes a purchase whose notification was lost, at its next check', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 1, 'A');
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 1, payType: 'A' });
     await shop.bank.pay(order.order_no);
     await shop.reconcile();
     expect((await shop.order(order.order_no)).status).toBe('awaiting_payment'); // not due yet

@@ -1,17 +1,11 @@
 /** A payment after the order closed (src/shop/late-payment.ts): reinstated while the goods are there, else sent back. */
-import { dialects, newUser, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('late payment (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
+  const shop = useServiceShop(dialect);
 
   it('paid after cancel with the goods still there: reinstated as paid and sold, receipt queued', async () => {
-    const user = newUser();
-    const tea = await shop.product(5, 300);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2, price: 300 });
     await shop.cancel(order.order_no);
     const { payToken } = await shop.bank.pay(order.order_no); // the bank page was still open
 
@@ -24,9 +18,7 @@ describe.each(dialects)('late payment (%s)', (dialect) => {
   });
 
   it('paid after expiry with the goods still there: reinstated as well', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const order = await shop.placeOrder(user, tea.id, 1);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 1 });
     shop.clock.advance(24 * 3_600_000);
     await shop.sweepExpired();
     expect((await shop.order(order.order_no)).status).toBe('expired');
@@ -40,12 +32,9 @@ describe.each(dialects)('late payment (%s)', (dialect) => {
   });
 
   it('paid after cancel with the goods gone: stays cancelled, the card payment is refunded by the bank', async () => {
-    const user = newUser();
-    const other = newUser();
-    const tea = await shop.product(2, 300);
-    const order = await shop.placeOrder(user, tea.id, 2);
+    const { user, product: tea, order } = await shop.newOrder({ stock: 2, quantity: 2, price: 300 });
     await shop.cancel(order.order_no);
-    await shop.placeOrder(other, tea.id, 2); // someone else took both
+    await shop.sellOut(tea.id); // someone else took both
     const { payToken } = await shop.bank.pay(order.order_no);
 
     await expect(shop.confirm(payToken)).resolves.toEqual({ kind: 'late', orderNo: order.order_no });
@@ -65,12 +54,9 @@ describe.each(dialects)('late payment (%s)', (dialect) => {
   });
 
   it('an ATM transfer after cancel with the goods gone is left for the merchant to send back', async () => {
-    const user = newUser();
-    const other = newUser();
-    const tea = await shop.product(1, 300);
-    const order = await shop.placeOrder(user, tea.id, 1, 'A');
+    const { user, product: tea, order } = await shop.newOrder({ stock: 1, quantity: 1, payType: 'A' });
     await shop.cancel(order.order_no);
-    await shop.placeOrder(other, tea.id, 1);
+    await shop.sellOut(tea.id);
     const { payToken } = await shop.bank.pay(order.order_no);
 
     await expect(shop.confirm(payToken)).resolves.toMatchObject({ kind: 'late' });

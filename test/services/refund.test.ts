@@ -1,23 +1,11 @@
 /** Refunds through the bank, called directly: partial, then the rest; never more than was paid. */
-import { dialects, newUser, RefundError, type ServiceShop, startServiceShop } from '../support/service-harness';
+import { dialects, RefundError, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('refund (%s)', (dialect) => {
-  let shop: ServiceShop;
-  beforeAll(async () => {
-    shop = await startServiceShop(dialect);
-  });
-  afterAll(() => shop.close());
-
-  async function paidOrder(user: string, quantity: number, payType: 'C' | 'A' = 'C') {
-    const tea = await shop.product(5, 300);
-    const order = await shop.placeOrder(user, tea.id, quantity, payType);
-    await shop.confirm((await shop.bank.pay(order.order_no)).payToken);
-    return { order, tea };
-  }
+  const shop = useServiceShop(dialect);
 
   it('a partial refund, then the rest: amounts recorded, refunded at the end, a notice each time', async () => {
-    const user = newUser();
-    const { order, tea } = await paidOrder(user, 3);
+    const { user, order, product: tea } = await shop.newPaidOrder({ stock: 5, quantity: 3, price: 300 });
 
     await expect(shop.refund(order.order_no, 200)).resolves.toMatchObject({ refunded: 200 });
     const partly = await shop.order(order.order_no);
@@ -35,8 +23,7 @@ describe.each(dialects)('refund (%s)', (dialect) => {
   });
 
   it('refuses more than is left to refund, and changes nothing', async () => {
-    const user = newUser();
-    const { order } = await paidOrder(user, 1);
+    const { user, order } = await shop.newPaidOrder({ stock: 5, quantity: 1, price: 300 });
     await expect(shop.refund(order.order_no, 301)).rejects.toThrow(RefundError);
     await shop.refund(order.order_no, 100);
 
@@ -49,15 +36,15 @@ describe.each(dialects)('refund (%s)', (dialect) => {
   });
 
   it('refuses unpaid orders and ATM payments (the bank cannot send a transfer back)', async () => {
-    const user = newUser();
-    const tea = await shop.product(5);
-    const unpaid = await shop.placeOrder(user, tea.id, 1);
-    const { order: atm } = await paidOrder(user, 1, 'A');
+    const { order: unpaid } = await shop.newOrder({ stock: 5, quantity: 1 });
+    const { user, order: atm } = await shop.newPaidOrder({ stock: 5, quantity: 1, payType: 'A' });
 
     await expect(shop.refund(unpaid.order_no)).rejects.toThrow(RefundError);
     await expect(shop.refund(atm.order_no)).rejects.toThrow(RefundError);
 
+    expect((await shop.order(unpaid.order_no)).status).toBe('awaiting_payment');
     expect((await shop.order(atm.order_no)).refunded_amount).toBe(0);
-    expect(await shop.noticeKinds(user)).toEqual(['pay_link', 'pay_link', 'receipt']);
+    expect(await shop.refunds(atm.order_no)).toEqual([]);
+    expect(await shop.noticeKinds(user)).toEqual(['pay_link', 'receipt']);
   });
 });

@@ -24,14 +24,15 @@ import { cancelOrder } from '../../src/shop/order-service';
 import { recordToken } from '../../src/shop/payment-repository';
 import { type ConfirmOutcome, createPaymentService } from '../../src/shop/payment-service';
 import { refundOrder } from '../../src/shop/refund-service';
+import { newUser } from '../checkout/helpers';
 import { startHarness } from '../qpay/helpers';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 export { EXPIRY_GRACE_MS } from '../../src/jobs/payment-jobs';
 export { CaptureError } from '../../src/shop/capture-service';
 export { RefundError } from '../../src/shop/refund-service';
-export { newUser } from '../checkout/helpers';
 export { dialects } from './databases';
+export { newUser };
 
 /** Where the bank sends its notifications: nothing listens there (the test delivers tokens itself). */
 const NOBODY_LISTENS = 'http://127.0.0.1:9';
@@ -66,6 +67,23 @@ export interface ServiceShop {
   checkout(userId: string, payType?: PayType, version?: string): Promise<CheckoutResult>;
   /** Cart → order awaiting payment: add, check out, submitter tick. */
   placeOrder(userId: string, productId: number, quantity: number, payType?: PayType): Promise<Order>;
+  /** A new customer's order of `quantity` of a new product with `stock` units, awaiting payment. */
+  newOrder(o: { stock: number; quantity: number; price?: number; payType?: PayType }): Promise<{
+    user: string;
+    product: { id: number; price: number };
+    order: Order;
+  }>;
+  /** newOrder, then paid at the bank and confirmed. */
+  newPaidOrder(o: {
+    stock: number;
+    quantity: number;
+    price?: number;
+    payType?: PayType;
+  }): ReturnType<ServiceShop['newOrder']>;
+  /** Another customer reserves every unit of the product still for sale. */
+  sellOut(productId: number): Promise<void>;
+  /** The customer pays at the bank and the shop confirms it (as the notification would); the PayToken. */
+  pay(orderNo: string): Promise<string>;
 
   /** One round of the order submitter (OrderCreate at the bank). */
   submit(): Promise<boolean>;
@@ -179,6 +197,25 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
       await submitter.tick();
       return order(result.order.order_no);
     },
+    async newOrder({ stock, quantity, price, payType }) {
+      const user = newUser();
+      const product = await shop.product(stock, price);
+      return { user, product, order: await shop.placeOrder(user, product.id, quantity, payType) };
+    },
+    async newPaidOrder(o) {
+      const placed = await shop.newOrder(o);
+      await shop.pay(placed.order.order_no);
+      return placed;
+    },
+    async sellOut(productId) {
+      const { stock, reserved } = await shop.stock(productId);
+      await shop.placeOrder(newUser(), productId, stock - reserved);
+    },
+    async pay(orderNo) {
+      const { payToken } = await bank.pay(orderNo);
+      await payments.confirmPayment(payToken, 'notify');
+      return payToken;
+    },
     submit: () => submitter.tick(),
     confirm: (token, source = 'notify') => payments.confirmPayment(token, source),
     async notified(token) {
@@ -217,4 +254,22 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
     },
   };
   return shop;
+}
+
+/**
+ * The shop of a describe block: started before its tests, closed after them. Tests share it (and
+ * its clock), so each works with its own customer and products.
+ */
+export function useServiceShop(dialect: Dialect, options: ServiceShopOptions = {}): ServiceShop {
+  let current: ServiceShop | undefined;
+  beforeAll(async () => {
+    current = await startServiceShop(dialect, options);
+  });
+  afterAll(() => current?.close());
+  return new Proxy({} as ServiceShop, {
+    get(_target, key) {
+      if (!current) throw new Error('the service shop starts in beforeAll');
+      return Reflect.get(current, key);
+    },
+  });
 }
