@@ -7,7 +7,7 @@
  * Every service and repository function the service tests use is imported here and only here, so
  * a rename or a move in src/ is a change to this one file.
  */
-import type { PaymentsConfig } from '../../src/config';
+import { loadConfig, type PaymentsConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
 import type { Order, Payment, PayType } from '../../src/db/types';
 import { OrderSubmitter } from '../../src/jobs/order-submitter';
@@ -36,15 +36,6 @@ export { newUser };
 
 /** Where the bank sends its notifications: nothing listens there (the test delivers tokens itself). */
 const NOBODY_LISTENS = 'http://127.0.0.1:9';
-
-export const TEST_PAYMENTS: PaymentsConfig = {
-  cardPayMinutes: 20,
-  cardAutoCapture: true,
-  atmExpireDays: 3,
-  reconcileIntervalMs: 120_000,
-  pendingRecoveryMs: 60_000,
-  notifyAllowIps: undefined,
-};
 
 export interface Notice {
   kind: string;
@@ -112,6 +103,7 @@ export interface ServiceShop {
 }
 
 export interface ServiceShopOptions {
+  /** Overrides of the default payment settings (e.g. cardAutoCapture: false). */
   payments?: Partial<PaymentsConfig>;
 }
 
@@ -129,7 +121,8 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
   });
   const db = database.db;
   const now = clock.now;
-  const config: PaymentsConfig = { ...TEST_PAYMENTS, ...options.payments };
+  // The product's defaults (CARD_PAY_MINUTES 20, auto-capture on …), changed only where a test says.
+  const config: PaymentsConfig = { ...loadConfig({}).payments, ...options.payments };
   const quiet = { logger: silentLogger, onMessagesQueued: () => {} };
   const shopName = '測試商店';
   const payments = createPaymentService({ db, qpay, now, shopName, ...quiet });
