@@ -23,6 +23,25 @@ describe.each(dialects)('payment confirmation (%s)', (dialect) => {
     expect(await shop.submit()).toBe(false); // nothing left to submit
   });
 
+  it('a bank that refuses the order fails it: stock released, cart reopened, order_failed queued', async () => {
+    const user = newUser();
+    const tea = await shop.product(5);
+    await shop.addToCart(user, tea.id, 2);
+    const result = await shop.checkout(user, 'C');
+    if (result.kind !== 'created') throw new Error(result.kind);
+    await shop.bankRefuses(result.order.order_no);
+
+    await shop.submit();
+
+    const failed = await shop.order(result.order.order_no);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure_reason).not.toBeNull();
+    expect((await shop.payments(failed.order_no)).map((p) => p.status)).toEqual(['refused']);
+    expect(await shop.stock(tea.id)).toEqual({ stock: 5, reserved: 0 });
+    expect(await shop.noticeKinds(user)).toEqual(['order_failed']);
+    await expect(shop.checkout(user, 'C')).resolves.toMatchObject({ kind: 'created' }); // the cart is back
+  });
+
   it('a paid token makes the order paid, sells the reservation and queues exactly one receipt', async () => {
     const { user, product: tea, order } = await shop.newOrder({ stock: 5, quantity: 2, price: 300 });
     const { payToken } = await shop.bank.pay(order.order_no);

@@ -76,6 +76,8 @@ export interface ServiceShop {
   /** The customer pays at the bank and the shop confirms it (as the notification would); the PayToken. */
   pay(orderNo: string): Promise<string>;
 
+  /** Makes the bank refuse OrderCreate for this OrderNo (it already has a bank order by that number). */
+  bankRefuses(orderNo: string): Promise<void>;
   /** One round of the order submitter (OrderCreate at the bank). */
   submit(): Promise<boolean>;
   /** payment-service confirmPayment, as the bank's notification or the browser return call it. */
@@ -208,6 +210,9 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
       const { payToken } = await bank.pay(orderNo);
       await payments.confirmPayment(payToken, 'notify');
       return payToken;
+    },
+    async bankRefuses(orderNo) {
+      await qpay.orderCreate({ orderNo, amount: 1, prdtName: 'taken', payType: 'C', autoBilling: true });
     },
     submit: () => submitter.tick(),
     confirm: (token, source = 'notify') => payments.confirmPayment(token, source),
