@@ -106,6 +106,7 @@ describe('npm start', () => {
     expect(out).toMatch(/chat:\s+http:\/\/127\.0\.0\.1:\d+\//);
     expect(out).toContain(`LINE sim:  ${running.lineSimUrl}`);
     expect(out).toContain(`bank sim:  ${running.bankUrl}/sim`);
+    expect(out).toMatch(/logistics: http:\/\/127\.0\.0\.1:\d+\/sim/);
     expect(out).toMatch(/database:\s+SQLite .*shop\.db/);
     expect(out).toContain('4000221111111111');
     expect(out).toMatch(/go live:.*LINE_CHANNEL_SECRET/);
@@ -132,7 +133,7 @@ describe('npm start', () => {
     });
     const out = running.output();
     expect(out).toContain('line-shop is running in LIVE mode');
-    expect(out).not.toMatch(/chat:|LINE sim:|bank sim:|test cards:/);
+    expect(out).not.toMatch(/chat:|LINE sim:|bank sim:|logistics:|test cards:/);
     expect(out).toContain(`LINE API:  http://127.0.0.1:${deadLine}`);
     expect(running.chatUrl).toBe('');
 

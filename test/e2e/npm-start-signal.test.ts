@@ -67,10 +67,10 @@ describe('npm start', () => {
     ['SIGTERM to npm alone (kill <pid>, a process manager)', 'npm'],
     ['SIGINT to the whole group (Ctrl-C in a terminal)', 'group'],
   ] as const)(
-    'stops the shop and both simulators on %s',
+    'stops the shop and every simulator on %s',
     async (_what, target) => {
       dir = mkdtempSync(join(tmpdir(), 'line-shop-sigterm-'));
-      const ports = [await freePort(), await freePort(), await freePort()];
+      const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
       const env: NodeJS.ProcessEnv = { ...process.env };
       for (const name of Object.keys(env)) {
         if (/^(LINE_|QPAY_|PUBLIC_BASE_URL$|HOST$|SANDBOX_HOST$|PORT$|DATABASE_URL$|npm_)/.test(name)) delete env[name];
@@ -79,6 +79,7 @@ describe('npm start', () => {
         PORT: String(ports[0]),
         LINE_SIM_PORT: String(ports[1]),
         BANK_SIM_PORT: String(ports[2]),
+        LOGISTICS_SIM_PORT: String(ports[3]),
         DATABASE_URL: `sqlite:${join(dir, 'shop.db')}`,
         BANK_SIM_STATE_FILE: join(dir, 'bank.json'),
         LOG_LEVEL: 'info',
@@ -100,7 +101,7 @@ describe('npm start', () => {
         if (npm.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
         return /line-shop is running in SANDBOX mode[\s\S]*\n\n/.test(out) ? true : undefined;
       });
-      expect(await Promise.all(ports.map(probe))).toEqual(['open', 'open', 'open']);
+      expect(await Promise.all(ports.map(probe))).toEqual(['open', 'open', 'open', 'open']);
       expect(liveInGroup(pgid).length).toBeGreaterThan(1);
 
       if (target === 'npm') process.kill(pgid, 'SIGTERM');
@@ -111,7 +112,12 @@ describe('npm start', () => {
         liveInGroup(pgid).length === 0 ? [] : undefined,
       ).catch(() => liveInGroup(pgid));
       expect(left).toEqual([]);
-      expect(await Promise.all(ports.map(probe))).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
+      expect(await Promise.all(ports.map(probe))).toEqual([
+        'ECONNREFUSED',
+        'ECONNREFUSED',
+        'ECONNREFUSED',
+        'ECONNREFUSED',
+      ]);
       // Gracefully: the shop logged its stop (it did not die of the signal or of the stop timeout).
       expect(out).toContain('"msg":"shutting down"');
       expect(out).not.toContain('graceful stop took too long');

@@ -68,7 +68,12 @@ export async function startSandboxProcess(
   } = {},
 ): Promise<SandboxProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'line-shop-e2e-'));
-  const [port, linePort, bankPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, linePort, bankPort, logisticsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env: NodeJS.ProcessEnv = { ...process.env };
   // A developer's .env or shell must not turn this into live mode or move the ports.
   for (const name of Object.keys(env)) {
@@ -78,6 +83,7 @@ export async function startSandboxProcess(
     PORT: String(port),
     LINE_SIM_PORT: String(linePort),
     BANK_SIM_PORT: String(bankPort),
+    LOGISTICS_SIM_PORT: String(logisticsPort),
     DATABASE_URL: `sqlite:${join(dir, 'shop.db')}`,
     BANK_SIM_STATE_FILE: join(dir, 'bank.json'),
     LOG_LEVEL: 'warn',
