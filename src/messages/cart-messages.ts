@@ -3,7 +3,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { CartView } from '../shop/cart-service';
 import { button, flex, type Message, text, theme } from './common';
 import { copy, formatPrice } from './copy';
-import { itemRow, totalRow } from './line-items';
+import { itemRow, totalRow } from './item-rows';
 import { confirmMessage } from './order-messages';
 
 function lineRows(view: CartView): messagingApi.FlexComponent[] {

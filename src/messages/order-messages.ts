@@ -9,7 +9,7 @@ import type { CartChange } from '../shop/checkout-service';
 import type { CustomerAction } from '../shop/order-lifecycle';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
-import { itemRow, labelRow as row, totalRow } from './line-items';
+import { itemRow, labelRow as row, totalRow } from './item-rows';
 import type { PostbackAction } from './postback';
 
 export interface OrderView {

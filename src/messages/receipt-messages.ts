@@ -3,7 +3,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { LatePaymentState } from '../shop/order-lifecycle';
 import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
-import { labelRow as row, totalRow } from './line-items';
+import { labelRow as row, totalRow } from './item-rows';
 import { itemRows, noticeMessage, type OrderView } from './order-messages';
 
 /** The Flex receipt: shop, order number, lines, total, paid time (Taiwan), card last 4 or ATM. */
