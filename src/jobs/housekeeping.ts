@@ -8,7 +8,7 @@
  * needs to look at.
  */
 import type { Executor } from '../db/database';
-import { deleteProcessedNotifications } from '../shop/payment-repository';
+import { deleteProcessedNotifications } from '../shop/bank-notification-repository';
 
 const BATCH = 500;
 

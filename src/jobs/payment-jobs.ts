@@ -13,7 +13,7 @@ import { type Logger, logOrderEvent } from '../logger';
 import type { NotificationSources } from '../shop/notification-sources';
 import { claimOrders, getOrder, updateOrder } from '../shop/order-repository';
 import { expireOrder } from '../shop/order-service';
-import { claimDueNotifications, dropUnverified, dropUnverifiedFrom } from '../shop/payment-repository';
+import { claimDueNotifications, dropUnverified, dropUnverifiedFrom } from '../shop/bank-notification-repository';
 import type { PaymentService } from '../shop/payment-service';
 import { forEachConcurrently } from './concurrently';
 

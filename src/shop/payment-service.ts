@@ -25,7 +25,7 @@ import {
   updateOrder,
 } from './order-repository';
 import type { RefundRoute } from './order-rules';
-import { deferNotification, finishNotification, getNotification, recordToken } from './payment-repository';
+import { deferNotification, finishNotification, getNotification, recordToken } from './bank-notification-repository';
 
 export interface PaymentServiceDeps {
   db: Kysely<DB>;
