@@ -12,6 +12,7 @@ import { type Logger, logOrderEvent } from '../logger';
 import { paymentFailedMessage } from '../messages/order-messages';
 import { receiptMessage } from '../messages/receipt-messages';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
+import { deferNotification, finishNotification, getNotification, recordToken } from './bank-notification-repository';
 import { applyLatePayment, refundLatePayment } from './late-payment';
 import { shortToken } from './notification-sources';
 import {
@@ -25,7 +26,6 @@ import {
   updateOrder,
 } from './order-repository';
 import type { RefundRoute } from './order-rules';
-import { deferNotification, finishNotification, getNotification, recordToken } from './bank-notification-repository';
 
 export interface PaymentServiceDeps {
   db: Kysely<DB>;
