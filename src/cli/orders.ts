@@ -14,16 +14,14 @@ import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
+import { getOrderByNo, listOrders, orderItems } from '../shop/order-repository';
+import { readLatePayment } from '../shop/order-rules';
 import {
-  getOrderByNo,
   isAuthorizedNotCaptured,
-  listOrders,
-  orderItems,
   ordersAuthorizedNotCaptured,
   paymentsOf,
   refundsOf,
-} from '../shop/order-repository';
-import { readLatePayment } from '../shop/order-rules';
+} from '../shop/payment-repository';
 import { RefundError, refundOrder } from '../shop/refund-service';
 import { attentionNote } from './attention';
 

@@ -11,16 +11,9 @@ import { enqueueMessage } from '../line/outbox-repository';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { authorizationVoidedMessage } from '../messages/receipt-messages';
 import { type QpayClient, QpayRefusedError } from '../qpay';
-import {
-  getOrder,
-  getOrderByNo,
-  markCaptured,
-  markVoided,
-  orderItems,
-  paymentsOf,
-  restockSold,
-  transitionOrder,
-} from './order-repository';
+import { getOrder, getOrderByNo, orderItems, transitionOrder } from './order-repository';
+import { markCaptured, markVoided, paymentsOf } from './payment-repository';
+import { restockSold } from './stock-repository';
 
 export class CaptureError extends Error {}
 

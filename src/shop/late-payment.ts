@@ -13,18 +13,7 @@ import { orderCopy } from '../messages/copy';
 import { latePaymentMessage, receiptMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
 import { cartLines, findOpenCart, setLineQuantity } from './cart-repository';
-import {
-  getOrder,
-  markVoided,
-  orderItems,
-  ordersOfUser,
-  paymentsOf,
-  recordRefund,
-  replaceAttention,
-  sellUnreserved,
-  transitionOrder,
-  updateOrder,
-} from './order-repository';
+import { getOrder, orderItems, ordersOfUser, replaceAttention, transitionOrder, updateOrder } from './order-repository';
 import {
   cartAfterReinstate,
   decideLatePayment,
@@ -34,6 +23,8 @@ import {
   lateAttention,
   readLatePayment,
 } from './order-rules';
+import { markVoided, paymentsOf, recordRefund } from './payment-repository';
+import { sellUnreserved } from './stock-repository';
 
 export interface LateEvidence {
   bankOrderNo: string;

@@ -15,17 +15,10 @@ import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedEr
 import { deferNotification, finishNotification, getNotification, recordToken } from './bank-notification-repository';
 import { applyLatePayment, refundLatePayment } from './late-payment';
 import { shortToken } from './notification-sources';
-import {
-  getOrder,
-  getPaymentByBankOrderNo,
-  orderItems,
-  paymentsOf,
-  sellReserved,
-  transitionOrder,
-  transitionPayment,
-  updateOrder,
-} from './order-repository';
+import { getOrder, orderItems, transitionOrder, updateOrder } from './order-repository';
 import type { RefundRoute } from './order-rules';
+import { getPaymentByBankOrderNo, paymentsOf, transitionPayment } from './payment-repository';
+import { sellReserved } from './stock-repository';
 
 export interface PaymentServiceDeps {
   db: Kysely<DB>;

@@ -10,15 +10,9 @@ import { silentLogger } from '../logger';
 import { refundMessage } from '../messages/receipt-messages';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
-import {
-  getOrder,
-  getOrderByNo,
-  isAuthorizedNotCaptured,
-  paymentsOf,
-  recordRefund,
-  refundsOf,
-} from './order-repository';
+import { getOrder, getOrderByNo } from './order-repository';
 import { readLatePayment } from './order-rules';
+import { isAuthorizedNotCaptured, paymentsOf, recordRefund, refundsOf } from './payment-repository';
 
 export class RefundError extends Error {}
 
