@@ -203,3 +203,15 @@ export async function deadMessages(db: Executor, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/** Delivered messages sent before `olderThan`, at most `limit`. Returns how many. */
+export async function deleteSentMessages(db: Executor, olderThan: number, limit: number): Promise<number> {
+  const old = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', olderThan)
+    .limit(limit);
+  const r = await db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
