@@ -197,6 +197,28 @@ export async function claimOrders(
     .execute();
 }
 
+/**
+ * Adds a merchant refund to the order, only if no other refund was recorded since the caller read
+ * it (refunded_amount still `before`); the order's status becomes `status` (refunded once nothing
+ * is left). Returns whether it did.
+ */
+export async function addRefundedAmount(
+  trx: Executor,
+  orderId: number,
+  before: number,
+  amount: number,
+  status: 'paid' | 'refunded',
+  now: number,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('orders')
+    .set((eb) => ({ refunded_amount: eb('refunded_amount', '+', amount), status, updated_at: now }))
+    .where('id', '=', orderId)
+    .where('refunded_amount', '=', before)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** How many orders are in each state (metrics): a scan of the orders_by_status index. */
 export async function countOrdersByStatus(db: Executor): Promise<Partial<Record<OrderStatus, number>>> {
   const rows = await db
