@@ -1,5 +1,6 @@
 /** Bank notifications: every PayToken we were told about, recorded before we answer. */
-import { type Executor, isPostgres } from '../db/database';
+import type { Executor } from '../db/database';
+import { claimWithLease } from '../db/lease';
 import type { BankNotification, NotificationStatus } from '../db/types';
 
 /** Records a token once (a repeat changes nothing). Returns true when it was new. */
@@ -102,24 +103,19 @@ export async function claimDueNotifications(
     .limit(limit)
     .execute();
   if (picked.length === 0) return [];
-  let free = db
-    .selectFrom('bank_notifications')
-    .select('pay_token')
-    .where(
-      'pay_token',
-      'in',
-      picked.map((p) => p.pay_token),
-    )
-    .where('status', '=', 'received')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
-  if (isPostgres(db)) free = free.forUpdate().skipLocked();
-  const claimed = await db
-    .updateTable('bank_notifications')
-    .set({ locked_until: now + leaseMs })
-    .where('pay_token', 'in', free)
-    .where('status', '=', 'received')
-    .returningAll()
-    .execute();
+  const claimed = await claimWithLease(db, {
+    table: 'bank_notifications',
+    key: 'pay_token',
+    status: 'received',
+    due: (eb) =>
+      eb(
+        'pay_token',
+        'in',
+        picked.map((p) => p.pay_token),
+      ),
+    now,
+    leaseMs,
+  });
   // RETURNING has no order: keep the turns, so the batch is worked through fairly too.
   const turn = new Map(picked.map((p, i) => [p.pay_token, i]));
   return claimed.sort((a, b) => (turn.get(a.pay_token) ?? 0) - (turn.get(b.pay_token) ?? 0));

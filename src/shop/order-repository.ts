@@ -4,7 +4,8 @@
  * apply it twice.
  */
 import { randomInt } from 'node:crypto';
-import { type Executor, isPostgres } from '../db/database';
+import type { Executor } from '../db/database';
+import { claimWithLease } from '../db/lease';
 import type { Order, OrderItem, OrderStatus, PayType } from '../db/types';
 import { insertPaymentAttempt } from './payment-repository';
 
@@ -178,23 +179,16 @@ export async function claimOrders(
   leaseMs: number,
   limit: number,
 ): Promise<Order[]> {
-  let due = db
-    .selectFrom('orders')
-    .select('id')
-    .where('status', '=', status)
-    .where(column, 'is not', null)
-    .where(column, '<=', before)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .orderBy('id')
-    .limit(limit);
-  if (isPostgres(db)) due = due.forUpdate().skipLocked();
-  return db
-    .updateTable('orders')
-    .set({ locked_until: now + leaseMs })
-    .where('id', 'in', due)
-    .where('status', '=', status)
-    .returningAll()
-    .execute();
+  return claimWithLease(db, {
+    table: 'orders',
+    key: 'id',
+    status,
+    due: (eb) => eb.and([eb(column, 'is not', null), eb(column, '<=', before)]),
+    orderBy: 'id',
+    limit,
+    now,
+    leaseMs,
+  });
 }
 
 /**

@@ -3,7 +3,8 @@
  * (table refunds). Every state change is a conditional update, so two workers or a repeated call
  * can never apply it twice.
  */
-import { type Executor, isPostgres } from '../db/database';
+import type { Executor } from '../db/database';
+import { claimWithLease } from '../db/lease';
 import type { Order, Payment, PaymentStatus } from '../db/types';
 
 /** The bank OrderNo of the n-th payment attempt of an order: the order number, then `-2`, `-3` … */
@@ -109,21 +110,16 @@ export async function claimRequestedPayments(
   leaseMs: number,
   limit: number,
 ): Promise<Payment[]> {
-  let due = db
-    .selectFrom('payments')
-    .select('id')
-    .where('status', '=', 'requested')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .orderBy('id')
-    .limit(limit);
-  if (isPostgres(db)) due = due.forUpdate().skipLocked();
-  return db
-    .updateTable('payments')
-    .set((eb) => ({ locked_until: now + leaseMs, bank_calls: eb('bank_calls', '+', 1) }))
-    .where('id', 'in', due)
-    .where('status', '=', 'requested')
-    .returningAll()
-    .execute();
+  return claimWithLease(db, {
+    table: 'payments',
+    key: 'id',
+    status: 'requested',
+    orderBy: 'id',
+    limit,
+    now,
+    leaseMs,
+    alsoSet: (eb) => ({ bank_calls: eb('bank_calls', '+', 1) }),
+  });
 }
 
 /** Records, before OrderCreate, whether the bank order asks the bank to capture at once (AutoBilling). */
