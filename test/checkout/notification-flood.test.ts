@@ -13,7 +13,7 @@ import { checkout } from '../../src/shop/checkout-service';
 import { DEFAULT_SOURCE_LIMITS } from '../../src/shop/notification-sources';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
-import { newUser, orderStatus, ordersOf, productWithStock, waitUntil } from './helpers';
+import { checkoutData, newUser, orderStatus, ordersOf, productWithStock, waitUntil } from './helpers';
 
 const FLOODER = '203.0.113.66';
 /** Bank queries in flight at once in one reconciler round (BANK_CONCURRENCY in payment-jobs.ts). */
@@ -71,7 +71,7 @@ async function awaitingPaymentByHand(shop: TestShop) {
   const p = await productWithStock(shop, 5);
   await shop.sim.postback(user, `action=add&productId=${p.id}`);
   await shop.runtime.eventWorker.tick();
-  await shop.sim.postback(user, 'action=checkout&payType=A');
+  await shop.sim.postback(user, await checkoutData(shop, user, 'A'));
   await shop.runtime.eventWorker.tick();
   await shop.runtime.orderSubmitter?.tick();
   const [order] = await ordersOf(shop, user);
