@@ -1,8 +1,9 @@
 /**
  * Layers dependency-cruiser cannot see: SQL is built only in `src/db/` and in the repositories
  * (`*-repository.ts`, one per table or aggregate). A service, job, route or CLI that needs a new
- * query adds a function to the repository of that table instead. (Import directions are checked
- * by dependency-cruiser in `npm run lint`.)
+ * query adds a function to the repository of that table instead. Rows are claimed with a lease
+ * only through `src/db/lease.ts`. (Import directions are checked by dependency-cruiser in
+ * `npm run lint`.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -46,11 +47,28 @@ function sourceFiles(): Array<{ path: string; text: string }> {
     });
 }
 
+/** Files that lock rows themselves (FOR UPDATE / SKIP LOCKED) instead of using claimWithLease. */
+function leasingOutsideHelper(files: Array<{ path: string; text: string }>): string[] {
+  return files
+    .filter((f) => f.path !== 'src/db/lease.ts' && /\.(forUpdate|skipLocked)\(/.test(f.text))
+    .map((f) => f.path);
+}
+
 describe('layers', () => {
   it('builds queries only in src/db and the repositories', () => {
     const files = sourceFiles();
     expect(files.length).toBeGreaterThan(50);
     expect(queryBuildingOutsideRepositories(files)).toEqual([]);
+  });
+
+  it('claims rows with a lease only through src/db/lease.ts', () => {
+    expect(leasingOutsideHelper(sourceFiles())).toEqual([]);
+    expect(
+      leasingOutsideHelper([
+        { path: 'src/line/outbox-repository.ts', text: 'if (pg) due = due.forUpdate().skipLocked();' },
+        { path: 'src/db/lease.ts', text: 'pick = pick.forUpdate().skipLocked();' },
+      ]),
+    ).toEqual(['src/line/outbox-repository.ts']);
   });
 
   it('names the files that build queries elsewhere (the check above can fail)', () => {
