@@ -3,11 +3,11 @@
  * messages, payment attempts waiting for the bank, orders to expire or reconcile, bank
  * notifications to verify).
  *
+ *   WITH pick AS (SELECT <key> FROM <table>
+ *                 WHERE status = <status> AND <due> AND (locked_until IS NULL OR locked_until < now)
+ *                 [ORDER BY <orderBy>] [LIMIT <limit>] [FOR UPDATE SKIP LOCKED on PostgreSQL])
  *   UPDATE <table> SET locked_until = now + lease [, …alsoSet]
- *   WHERE <key> IN (SELECT <key> FROM <table>
- *                   WHERE status = <status> AND <due> AND (locked_until IS NULL OR locked_until < now)
- *                   [ORDER BY <orderBy>] [LIMIT <limit>] [FOR UPDATE SKIP LOCKED on PostgreSQL])
- *     AND status = <status>
+ *   WHERE <key> IN (SELECT <key> FROM pick) AND status = <status>
  *   RETURNING *
  *
  * One statement, so on SQLite (one writer) nobody can claim between the pick and the lease. On
@@ -60,10 +60,14 @@ export async function claimWithLease<T extends LeasedTable>(
   if (orderBy) pick = pick.orderBy(orderBy);
   if (limit !== undefined) pick = pick.limit(limit);
   if (isPostgres(db)) pick = pick.forUpdate().skipLocked();
+  // The pick is a CTE, not `IN (subquery)`: PostgreSQL may run an IN subquery again for each row
+  // it updates, and with SKIP LOCKED every run skips the rows just leased and picks the next ones,
+  // so one claim took the whole backlog whatever the limit. A CTE with FOR UPDATE runs once.
   return (await q
+    .with('pick', () => pick)
     .updateTable(name)
     .set((eb) => ({ locked_until: now + leaseMs, ...(alsoSet ? alsoSet(eb as unknown as Eb) : {}) }))
-    .where(key, 'in', pick)
+    .where(key, 'in', (eb) => eb.selectFrom('pick').select(key))
     .where('status', '=', status)
     .returningAll()
     .execute()) as Array<Selectable<DB[T]>>;
