@@ -2,7 +2,7 @@
 import { Housekeeper } from '../src/jobs/housekeeping';
 import { storeEvents } from '../src/line/inbox-repository';
 import { enqueueMessage, markSent } from '../src/line/outbox-repository';
-import { finishNotification, recordToken } from '../src/shop/payment-repository';
+import { finishNotification, recordToken } from '../src/shop/bank-notification-repository';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
 const DAY = 86_400_000;

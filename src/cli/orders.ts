@@ -15,15 +15,13 @@ import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
 import { readLatePayment } from '../shop/order-lifecycle';
+import { getOrderByNo, listOrders, orderItems } from '../shop/order-repository';
 import {
-  getOrderByNo,
   isAuthorizedNotCaptured,
-  listOrders,
-  orderItems,
   ordersAuthorizedNotCaptured,
   paymentsOf,
   refundsOf,
-} from '../shop/order-repository';
+} from '../shop/payment-repository';
 import { RefundError, refundOrder } from '../shop/refund-service';
 import { attentionNote } from './attention';
 

@@ -8,7 +8,9 @@
  * needs to look at.
  */
 import type { Executor } from '../db/database';
-import { deleteProcessedNotifications } from '../shop/payment-repository';
+import { deleteHandledEvents, deleteStaleChatLeases } from '../line/inbox-repository';
+import { deleteSentMessages } from '../line/outbox-repository';
+import { deleteProcessedNotifications } from '../shop/bank-notification-repository';
 
 const BATCH = 500;
 
@@ -19,28 +21,11 @@ export interface HousekeepingReport {
 }
 
 export async function deleteOldRecords(db: Executor, olderThan: number): Promise<HousekeepingReport> {
-  const oldEvents = db
-    .selectFrom('line_events')
-    .select('webhook_event_id')
-    .where('status', 'in', ['done', 'ignored'])
-    .where('processed_at', '<', olderThan)
-    .limit(BATCH);
-  const events = await db.deleteFrom('line_events').where('webhook_event_id', 'in', oldEvents).executeTakeFirst();
-  const oldMessages = db
-    .selectFrom('outbox')
-    .select('id')
-    .where('status', '=', 'sent')
-    .where('sent_at', '<', olderThan)
-    .limit(BATCH);
-  const messages = await db.deleteFrom('outbox').where('id', 'in', oldMessages).executeTakeFirst();
-  // Leases of chats whose holder died and that have had nothing to do since.
-  await db.deleteFrom('chat_leases').where('locked_until', '<', olderThan).execute();
+  const events = await deleteHandledEvents(db, olderThan, BATCH);
+  const messages = await deleteSentMessages(db, olderThan, BATCH);
+  await deleteStaleChatLeases(db, olderThan);
   const notifications = await deleteProcessedNotifications(db, olderThan, BATCH);
-  return {
-    events: Number(events.numDeletedRows),
-    messages: Number(messages.numDeletedRows),
-    notifications,
-  };
+  return { events, messages, notifications };
 }
 
 export class Housekeeper {

@@ -21,16 +21,15 @@ import {
   QpayValidationError,
   toBankDate,
 } from '../qpay';
+import { getOrder, orderItems } from '../shop/order-repository';
+import { recordBankOrderCreated, recordBankOrderRefused } from '../shop/order-service';
 import {
   claimRequestedPayments,
   deferPayment,
-  getOrder,
   insertPaymentAttempt,
-  orderItems,
   recordAutoCapture,
   transitionPayment,
-} from '../shop/order-repository';
-import { recordBankOrderCreated, recordBankOrderRefused } from '../shop/order-service';
+} from '../shop/payment-repository';
 import { forEachConcurrently } from './concurrently';
 
 export interface OrderSubmitterDeps {

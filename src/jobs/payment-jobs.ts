@@ -10,10 +10,10 @@ import type { Kysely } from 'kysely';
 import type { PaymentsConfig } from '../config';
 import type { DB } from '../db/types';
 import { type Logger, logOrderEvent } from '../logger';
+import { claimDueNotifications, dropUnverified, dropUnverifiedFrom } from '../shop/bank-notification-repository';
 import type { NotificationSources } from '../shop/notification-sources';
 import { claimOrders, getOrder, updateOrder } from '../shop/order-repository';
 import { expireOrder } from '../shop/order-service';
-import { claimDueNotifications, dropUnverified, dropUnverifiedFrom } from '../shop/payment-repository';
 import type { PaymentService } from '../shop/payment-service';
 import { forEachConcurrently } from './concurrently';
 

@@ -189,3 +189,20 @@ export async function failedEvents(db: Executor, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/** Handled (done or ignored) events processed before `olderThan`, at most `limit`. Returns how many. */
+export async function deleteHandledEvents(db: Executor, olderThan: number, limit: number): Promise<number> {
+  const old = db
+    .selectFrom('line_events')
+    .select('webhook_event_id')
+    .where('status', 'in', ['done', 'ignored'])
+    .where('processed_at', '<', olderThan)
+    .limit(limit);
+  const r = await db.deleteFrom('line_events').where('webhook_event_id', 'in', old).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Leases of chats whose holder died and that have had nothing to do since `olderThan`. */
+export async function deleteStaleChatLeases(db: Executor, olderThan: number): Promise<void> {
+  await db.deleteFrom('chat_leases').where('locked_until', '<', olderThan).execute();
+}

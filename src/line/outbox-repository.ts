@@ -1,7 +1,8 @@
 /** The outbox: messages to send, written in the transaction that decided to send them. */
 import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import { type Executor, isPostgres } from '../db/database';
+import type { Executor } from '../db/database';
+import { claimWithLease } from '../db/lease';
 import { prepare } from '../db/prepared';
 import type { OutboxRow, OutboxTable } from '../db/types';
 
@@ -76,19 +77,16 @@ export async function claimDueMessages(
   leaseMs: number,
   limit: number,
 ): Promise<OutboxRow[]> {
-  let due = db
-    .selectFrom('outbox')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .orderBy('id')
-    .limit(limit);
-  if (isPostgres(db)) due = due.forUpdate().skipLocked();
-  return db
-    .updateTable('outbox')
-    .set((eb) => ({
-      locked_until: now + leaseMs,
+  return claimWithLease(db, {
+    table: 'outbox',
+    key: 'id',
+    status: 'pending',
+    due: (eb) => eb('next_attempt_at', '<=', now),
+    orderBy: 'id',
+    limit,
+    now,
+    leaseMs,
+    alsoSet: (eb) => ({
       // A lease that ran out means its holder died while sending (or about to): if the row had a
       // reply token, that reply may have reached LINE. SET reads the row's old values.
       in_doubt: eb
@@ -97,11 +95,8 @@ export async function claimDueMessages(
         .then(1)
         .else(eb.ref('in_doubt'))
         .end(),
-    }))
-    .where('id', 'in', due)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .execute();
+    }),
+  });
 }
 
 /**
@@ -202,4 +197,16 @@ export async function deadMessages(db: Executor, limit: number) {
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+}
+
+/** Delivered messages sent before `olderThan`, at most `limit`. Returns how many. */
+export async function deleteSentMessages(db: Executor, olderThan: number, limit: number): Promise<number> {
+  const old = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'sent')
+    .where('sent_at', '<', olderThan)
+    .limit(limit);
+  const r = await db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

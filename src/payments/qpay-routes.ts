@@ -14,9 +14,10 @@ import type { Kysely } from 'kysely';
 import { normalizeAddress, sourceKey } from '../address-list';
 import type { DB } from '../db/types';
 import type { Logger } from '../logger';
+import { getNotification, recordToken } from '../shop/bank-notification-repository';
 import { type NotificationSources, redactTokens, shortToken } from '../shop/notification-sources';
-import { getOrder, getPaymentByBankOrderNo } from '../shop/order-repository';
-import { getNotification, recordToken } from '../shop/payment-repository';
+import { getOrder } from '../shop/order-repository';
+import { getPaymentByBankOrderNo } from '../shop/payment-repository';
 import type { ConfirmOutcome, PaymentService } from '../shop/payment-service';
 import { paidPageFor, type ResultPage, resultPageHtml } from './result-page';
 

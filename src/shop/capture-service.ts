@@ -10,16 +10,9 @@ import type { DB, Order, Payment } from '../db/types';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { type QpayClient, QpayRefusedError } from '../qpay';
 import { tellCustomer } from './notices';
-import {
-  getOrder,
-  getOrderByNo,
-  markCaptured,
-  markVoided,
-  orderItems,
-  paymentsOf,
-  restockSold,
-  transitionOrder,
-} from './order-repository';
+import { getOrder, getOrderByNo, orderItems, transitionOrder } from './order-repository';
+import { markCaptured, markVoided, paymentsOf } from './payment-repository';
+import { restockSold } from './stock-repository';
 
 export class CaptureError extends Error {}
 

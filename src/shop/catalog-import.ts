@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/types';
 import { QPAY_MAX_AMOUNT_TWD } from '../qpay/validate';
 import { type CatalogEncoding, CatalogEncodingError, decodeCatalogBytes } from './catalog-encoding';
-import { ensureCategory, upsertProduct } from './catalog-repository';
+import { countCategories, ensureCategory, upsertProduct } from './catalog-repository';
 import { parseCsv } from './csv';
 
 export const CATALOG_COLUMNS = ['sku', 'name', 'category', 'price', 'stock', 'description', 'image_url'] as const;
@@ -165,10 +165,7 @@ export async function importCatalog(db: Kysely<DB>, rows: CatalogRow[], now: num
   return db.transaction().execute(async (trx) => {
     const report: ImportReport = { created: 0, updated: 0, categoriesCreated: 0 };
     const categoryIds = new Map<string, number>();
-    const before = await trx
-      .selectFrom('categories')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await countCategories(trx);
     for (const row of rows) {
       let categoryId = categoryIds.get(row.category);
       if (categoryId === undefined) {
@@ -198,11 +195,7 @@ export async function importCatalog(db: Kysely<DB>, rows: CatalogRow[], now: num
         throw err;
       }
     }
-    const after = await trx
-      .selectFrom('categories')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    report.categoriesCreated = Number(after.n) - Number(before.n);
+    report.categoriesCreated = (await countCategories(trx)) - before;
     return report;
   });
 }

@@ -59,6 +59,14 @@ export async function countProducts(db: Executor): Promise<number> {
   return Number(row.n);
 }
 
+export async function countCategories(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('categories')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Returns the category's id, creating it (after the existing ones) when new. */
 export async function ensureCategory(db: Executor, name: string): Promise<number> {
   const existing = await db.selectFrom('categories').select('id').where('name', '=', name).executeTakeFirst();

@@ -11,7 +11,8 @@ import type { Order, PayType } from '../db/types';
 import { bankDateEndMs, toBankDate } from '../qpay/time';
 import { type CartLine, cartLines, findOpenCart, setCartStatus, setLineQuantity } from './cart-repository';
 import { type CartView, cartVersion, summarize } from './cart-service';
-import { insertOrder, newOrderNo, reserveStock } from './order-repository';
+import { insertOrder, newOrderNo } from './order-repository';
+import { reserveStock } from './stock-repository';
 
 export interface CartChange {
   name: string;

@@ -20,18 +20,9 @@ import {
   lateAttention,
   readLatePayment,
 } from './order-lifecycle';
-import {
-  getOrder,
-  markVoided,
-  orderItems,
-  ordersOfUser,
-  paymentsOf,
-  recordRefund,
-  replaceAttention,
-  sellUnreserved,
-  transitionOrder,
-  updateOrder,
-} from './order-repository';
+import { getOrder, orderItems, ordersOfUser, replaceAttention, transitionOrder, updateOrder } from './order-repository';
+import { markVoided, paymentsOf, recordRefund } from './payment-repository';
+import { sellUnreserved } from './stock-repository';
 
 export interface LateEvidence {
   bankOrderNo: string;

@@ -17,7 +17,12 @@
 import type { AddressList } from '../address-list';
 import type { Executor } from '../db/database';
 import type { Logger } from '../logger';
-import { countRefusedFrom, countUnverified, countUnverifiedFrom, refusedBySource } from './payment-repository';
+import {
+  countRefusedFrom,
+  countUnverified,
+  countUnverifiedFrom,
+  refusedBySource,
+} from './bank-notification-repository';
 
 export interface SourceLimits {
   /** Refusals per source within `refusalWindowMs` before the source is throttled. */

@@ -24,8 +24,9 @@ import { addToCart, viewCart, viewCartVersioned } from './cart-service';
 import { checkout } from './checkout-service';
 import type { ConversationContext, PostbackHandlers } from './conversation';
 import { cancelAnswer, customerActions, payAnswer } from './order-lifecycle';
-import { getOrderByNo, latestPayment, orderItems, ordersOfUser } from './order-repository';
+import { getOrderByNo, orderItems, ordersOfUser } from './order-repository';
 import { cancelOrder, requestNewPayLink } from './order-service';
+import { latestPayment } from './payment-repository';
 
 export interface OrderConversationDeps {
   config: PaymentsConfig;

@@ -9,16 +9,9 @@ import type { Order, Payment } from '../db/types';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
 import { tellCustomer } from './notices';
-import {
-  getOrder,
-  insertPaymentAttempt,
-  orderItems,
-  paymentsOf,
-  releaseStock,
-  transitionOrder,
-  transitionPayment,
-  updateOrder,
-} from './order-repository';
+import { getOrder, orderItems, transitionOrder, updateOrder } from './order-repository';
+import { insertPaymentAttempt, paymentsOf, transitionPayment } from './payment-repository';
+import { releaseStock } from './stock-repository';
 
 async function release(trx: Executor, order: Order, now: number): Promise<void> {
   const items = await orderItems(trx, order.id);

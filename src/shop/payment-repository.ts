@@ -1,210 +1,197 @@
-/** Bank notifications: every PayToken we were told about, recorded before we answer. */
-import { type Executor, isPostgres } from '../db/database';
-import type { BankNotification, NotificationStatus } from '../db/types';
+/**
+ * Payment attempts (one bank order each; table payments) and the refunds made against orders
+ * (table refunds). Every state change is a conditional update, so two workers or a repeated call
+ * can never apply it twice.
+ */
+import type { Executor } from '../db/database';
+import { claimWithLease } from '../db/lease';
+import type { Order, Payment, PaymentStatus } from '../db/types';
 
-/** Records a token once (a repeat changes nothing). Returns true when it was new. */
-export async function recordToken(
-  db: Executor,
-  payToken: string,
-  source: BankNotification['source'],
+/** The bank OrderNo of the n-th payment attempt of an order: the order number, then `-2`, `-3` … */
+export function bankOrderNoFor(orderNo: string, attempt: number): string {
+  return attempt === 1 ? orderNo : `${orderNo}-${attempt}`;
+}
+
+/** A new bank order to be created by the submitter for this order. */
+export async function insertPaymentAttempt(
+  trx: Executor,
+  order: Order,
+  attempt: number,
   now: number,
-  sourceIp: string | null = null,
-): Promise<boolean> {
-  const r = await db
-    .insertInto('bank_notifications')
+): Promise<Payment> {
+  return trx
+    .insertInto('payments')
     .values({
-      pay_token: payToken,
-      source,
-      status: 'received',
-      order_no: null,
-      detail: null,
-      next_attempt_at: now,
+      order_id: order.id,
+      bank_order_no: bankOrderNoFor(order.order_no, attempt),
+      attempt,
+      pay_type: order.pay_type,
+      amount: order.total,
+      status: 'requested',
+      ts_no: null,
+      pay_url: null,
+      atm_pay_no: null,
+      expires_at: null,
+      pay_token: null,
+      paid_at: null,
+      card_last4: null,
+      bank_description: null,
       locked_until: null,
-      received_at: now,
-      processed_at: null,
-      source_ip: sourceIp,
+      raw: null,
+      created_at: now,
+      updated_at: now,
     })
-    .onConflict((oc) => oc.column('pay_token').doNothing())
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function paymentsOf(db: Executor, orderId: number): Promise<Payment[]> {
+  return db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('attempt').execute();
+}
+
+export async function latestPayment(db: Executor, orderId: number): Promise<Payment | undefined> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('attempt', 'desc')
+    .limit(1)
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function getNotification(db: Executor, payToken: string): Promise<BankNotification | undefined> {
-  return db.selectFrom('bank_notifications').selectAll().where('pay_token', '=', payToken).executeTakeFirst();
+export async function getPaymentByBankOrderNo(db: Executor, bankOrderNo: string): Promise<Payment | undefined> {
+  return db.selectFrom('payments').selectAll().where('bank_order_no', '=', bankOrderNo).executeTakeFirst();
 }
 
-/** Final outcome of a token; only a still-`received` row changes. */
-export async function finishNotification(
-  db: Executor,
-  payToken: string,
-  status: Exclude<NotificationStatus, 'received'>,
-  orderNo: string | null,
-  detail: string | null,
+export async function getPayment(db: Executor, id: number): Promise<Payment | undefined> {
+  return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Moves a payment attempt between statuses, conditionally; returns whether it did. */
+export async function transitionPayment(
+  trx: Executor,
+  paymentId: number,
+  from: PaymentStatus | PaymentStatus[],
+  to: PaymentStatus,
   now: number,
+  extra: Partial<
+    Pick<
+      Payment,
+      | 'ts_no'
+      | 'pay_url'
+      | 'atm_pay_no'
+      | 'expires_at'
+      | 'pay_token'
+      | 'paid_at'
+      | 'card_last4'
+      | 'bank_description'
+      | 'raw'
+      | 'captured_at'
+    >
+  > = {},
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('bank_notifications')
-    .set({ status, order_no: orderNo, detail: detail?.slice(0, 500) ?? null, processed_at: now, locked_until: null })
-    .where('pay_token', '=', payToken)
-    .where('status', '=', 'received')
+  const r = await trx
+    .updateTable('payments')
+    .set({ status: to, updated_at: now, locked_until: null, ...extra })
+    .where('id', '=', paymentId)
+    .where('status', 'in', Array.isArray(from) ? from : [from])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A transient failure (bank unreachable): try again at `retryAt`. Returns the attempts so far. */
-export async function deferNotification(db: Executor, payToken: string, detail: string, retryAt: number) {
-  const row = await db
-    .updateTable('bank_notifications')
-    .set((eb) => ({
-      attempts: eb('attempts', '+', 1),
-      detail: detail.slice(0, 500),
-      next_attempt_at: retryAt,
-      locked_until: null,
-    }))
-    .where('pay_token', '=', payToken)
-    .where('status', '=', 'received')
-    .returning('attempts')
-    .executeTakeFirst();
-  return row?.attempts ?? 0;
-}
-
 /**
- * Leases due, unprocessed tokens, taking turns across sources: every sender's oldest token first,
- * then every sender's second, and so on. A flood of forged tokens from one address therefore
- * cannot push the bank's genuine token from another address to the back of the queue.
- * The turns are computed without locks; the lease is then taken with SKIP LOCKED on PostgreSQL,
- * so two instances never wait on (or deadlock over) each other's rows.
+ * Leases payment attempts waiting for OrderCreate (status requested, lease free) and counts the
+ * call about to be made. `bank_calls` > 1 on a returned row means an earlier call may have
+ * reached the bank: ask before creating again.
  */
-export async function claimDueNotifications(
+export async function claimRequestedPayments(
   db: Executor,
   now: number,
   leaseMs: number,
   limit: number,
-): Promise<BankNotification[]> {
-  const due = db
-    .selectFrom('bank_notifications')
-    .select((eb) => [
-      'pay_token',
-      'received_at',
-      eb.fn
-        .agg<number>('row_number', [])
-        .over((ob) => ob.partitionBy('source_ip').orderBy('received_at'))
-        .as('turn'),
-    ])
-    .where('status', '=', 'received')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
-  const picked = await db
-    .selectFrom(due.as('due'))
-    .select('due.pay_token')
-    .orderBy('due.turn')
-    .orderBy('due.received_at')
-    .limit(limit)
-    .execute();
-  if (picked.length === 0) return [];
-  let free = db
-    .selectFrom('bank_notifications')
-    .select('pay_token')
-    .where(
-      'pay_token',
-      'in',
-      picked.map((p) => p.pay_token),
-    )
-    .where('status', '=', 'received')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]));
-  if (isPostgres(db)) free = free.forUpdate().skipLocked();
-  const claimed = await db
-    .updateTable('bank_notifications')
-    .set({ locked_until: now + leaseMs })
-    .where('pay_token', 'in', free)
-    .where('status', '=', 'received')
-    .returningAll()
-    .execute();
-  // RETURNING has no order: keep the turns, so the batch is worked through fairly too.
-  const turn = new Map(picked.map((p, i) => [p.pay_token, i]));
-  return claimed.sort((a, b) => (turn.get(a.pay_token) ?? 0) - (turn.get(b.pay_token) ?? 0));
+): Promise<Payment[]> {
+  return claimWithLease(db, {
+    table: 'payments',
+    key: 'id',
+    status: 'requested',
+    orderBy: 'id',
+    limit,
+    now,
+    leaseMs,
+    alsoSet: (eb) => ({ bank_calls: eb('bank_calls', '+', 1) }),
+  });
 }
 
-// --- Per-source accounting (issue 11): a flood of forged tokens is told apart by where it comes from.
-
-/** Tokens from `sourceIp` still awaiting a bank query. */
-export async function countUnverifiedFrom(db: Executor, sourceIp: string): Promise<number> {
-  const r = await db
-    .selectFrom('bank_notifications')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('source_ip', '=', sourceIp)
-    .where('status', '=', 'received')
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-/** Tokens awaiting a bank query, from everyone. */
-export async function countUnverified(db: Executor): Promise<number> {
-  const r = await db
-    .selectFrom('bank_notifications')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('status', '=', 'received')
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-/** Tokens from `sourceIp` the bank refused (or we rejected after asking) since `since`. */
-export async function countRefusedFrom(db: Executor, sourceIp: string, since: number): Promise<number> {
-  const r = await db
-    .selectFrom('bank_notifications')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('source_ip', '=', sourceIp)
-    .where('status', '=', 'rejected')
-    .where('processed_at', '>=', since)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-/** Refused tokens per source since `since` (sources with none are absent). */
-export async function refusedBySource(db: Executor, since: number): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('bank_notifications')
-    .select(['source_ip', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('status', '=', 'rejected')
-    .where('processed_at', '>=', since)
-    .where('source_ip', 'is not', null)
-    .groupBy('source_ip')
-    .execute();
-  return new Map(rows.map((r) => [r.source_ip as string, Number(r.n)]));
-}
-
-/**
- * Deletes tokens still awaiting a query from these sources (not ones leased by a job right now).
- * They were never verified, so nothing of the shop's depends on them. Returns how many.
- */
-export async function dropUnverifiedFrom(db: Executor, sourceIps: string[], now: number): Promise<number> {
-  if (sourceIps.length === 0) return 0;
-  const r = await db
-    .deleteFrom('bank_notifications')
-    .where('source_ip', 'in', sourceIps)
-    .where('status', '=', 'received')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
-
-/** Deletes one token still awaiting a query (its lease holder decided not to ask the bank). */
-export async function dropUnverified(db: Executor, payToken: string): Promise<void> {
+/** Records, before OrderCreate, whether the bank order asks the bank to capture at once (AutoBilling). */
+export async function recordAutoCapture(db: Executor, paymentId: number, autoCapture: boolean): Promise<void> {
   await db
-    .deleteFrom('bank_notifications')
-    .where('pay_token', '=', payToken)
-    .where('status', '=', 'received')
+    .updateTable('payments')
+    .set({ auto_capture: autoCapture ? 1 : 0 })
+    .where('id', '=', paymentId)
     .execute();
 }
 
-/** Verified and refused notifications processed before `olderThan`, at most `limit`. Returns how many. */
-export async function deleteProcessedNotifications(db: Executor, olderThan: number, limit: number): Promise<number> {
-  const old = db
-    .selectFrom('bank_notifications')
-    .select('pay_token')
-    .where('status', 'in', ['paid', 'failed', 'rejected', 'late'])
-    .where('processed_at', '<', olderThan)
-    .limit(limit);
-  const r = await db.deleteFrom('bank_notifications').where('pay_token', 'in', old).executeTakeFirst();
-  return Number(r.numDeletedRows);
+/** Puts off a leased payment attempt until `at` (after a transient bank error). */
+export async function deferPayment(db: Executor, paymentId: number, at: number): Promise<void> {
+  await db.updateTable('payments').set({ locked_until: at }).where('id', '=', paymentId).execute();
+}
+
+/** A paid card payment that was only authorized: the merchant can still capture it or cancel the authorization. */
+export function isAuthorizedNotCaptured(p: Payment): boolean {
+  return (
+    p.status === 'paid' && p.pay_type === 'C' && p.auto_capture === 0 && p.captured_at === null && p.voided_at === null
+  );
+}
+
+/** Ids (of those given) of orders that have an authorized, not captured card payment. */
+export async function ordersAuthorizedNotCaptured(db: Executor, orderIds: number[]): Promise<Set<number>> {
+  if (orderIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('payments')
+    .select('order_id')
+    .where('order_id', 'in', orderIds)
+    .where('status', '=', 'paid')
+    .where('pay_type', '=', 'C')
+    .where('auto_capture', '=', 0)
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .execute();
+  return new Set(rows.map((r) => r.order_id));
+}
+
+/** Records a capture (OrderMaintain P), once; returns whether it did. */
+export async function markCaptured(trx: Executor, paymentId: number, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('payments')
+    .set({ captured_at: now, updated_at: now })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'paid')
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Records a cancelled authorization (OrderMaintain C), once; returns whether it did. */
+export async function markVoided(trx: Executor, paymentId: number, description: string, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('payments')
+    .set({ voided_at: now, bank_description: description, updated_at: now })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'paid')
+    .where('captured_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function recordRefund(trx: Executor, orderId: number, amount: number, description: string, now: number) {
+  await trx
+    .insertInto('refunds')
+    .values({ order_id: orderId, amount, bank_description: description, created_at: now })
+    .execute();
+}
+
+export async function refundsOf(db: Executor, orderId: number) {
+  return db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }

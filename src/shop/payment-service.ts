@@ -9,21 +9,14 @@ import type { Kysely } from 'kysely';
 import type { DB, Order, Payment } from '../db/types';
 import { type Logger, logOrderEvent } from '../logger';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
+import { deferNotification, finishNotification, getNotification, recordToken } from './bank-notification-repository';
 import { applyLatePayment, refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
 import { shortToken } from './notification-sources';
 import type { RefundRoute } from './order-lifecycle';
-import {
-  getOrder,
-  getPaymentByBankOrderNo,
-  orderItems,
-  paymentsOf,
-  sellReserved,
-  transitionOrder,
-  transitionPayment,
-  updateOrder,
-} from './order-repository';
-import { deferNotification, finishNotification, getNotification, recordToken } from './payment-repository';
+import { getOrder, orderItems, transitionOrder, updateOrder } from './order-repository';
+import { getPaymentByBankOrderNo, paymentsOf, transitionPayment } from './payment-repository';
+import { sellReserved } from './stock-repository';
 
 export interface PaymentServiceDeps {
   db: Kysely<DB>;

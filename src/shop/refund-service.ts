@@ -10,14 +10,8 @@ import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
 import { readLatePayment } from './order-lifecycle';
-import {
-  getOrder,
-  getOrderByNo,
-  isAuthorizedNotCaptured,
-  paymentsOf,
-  recordRefund,
-  refundsOf,
-} from './order-repository';
+import { addRefundedAmount, getOrder, getOrderByNo } from './order-repository';
+import { isAuthorizedNotCaptured, paymentsOf, recordRefund, refundsOf } from './payment-repository';
 
 export class RefundError extends Error {}
 
@@ -74,17 +68,10 @@ export async function refundOrder(
   await db.transaction().execute(async (trx) => {
     const t = now();
     await recordRefund(trx, order.id, value, result.description, t);
-    const r = await trx
-      .updateTable('orders')
-      .set((eb) => ({
-        refunded_amount: eb('refunded_amount', '+', value),
-        status: value === left ? 'refunded' : 'paid',
-        updated_at: t,
-      }))
-      .where('id', '=', order.id)
-      .where('refunded_amount', '=', order.refunded_amount)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new RefundError('order changed while refunding; check it with `show`');
+    const status = value === left ? 'refunded' : 'paid';
+    if (!(await addRefundedAmount(trx, order.id, order.refunded_amount, value, status, t))) {
+      throw new RefundError('order changed while refunding; check it with `show`');
+    }
     const n = (await refundsOf(trx, order.id)).length;
     const part = value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest';
     await tellCustomer(trx, { kind: 'refund', order, amount: value, part, n }, t);
