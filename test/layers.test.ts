@@ -54,7 +54,40 @@ function leasingOutsideHelper(files: Array<{ path: string; text: string }>): str
     .map((f) => f.path);
 }
 
+/** Files over this many lines must say why at their top (a line containing "Longer than 400 lines"). */
+const MAX_LINES = 400;
+
+function longFilesWithoutReason(files: Array<{ path: string; text: string }>): string[] {
+  return files
+    .filter((f) => f.text.split('\n').length > MAX_LINES)
+    .filter((f) => !/Longer than 400 lines/.test(f.text.split('\n').slice(0, 20).join('\n')))
+    .map((f) => `${f.path} (${f.text.split('\n').length} lines)`);
+}
+
+/** Every TypeScript file of the project outside node_modules and dist. */
+function allTypeScript(): Array<{ path: string; text: string }> {
+  return ['src', 'richmenu', 'db', 'bench', 'test'].flatMap((top) =>
+    readdirSync(join(ROOT, top), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => {
+        const abs = join(ROOT, top, f);
+        return { path: relative(ROOT, abs).split(sep).join('/'), text: readFileSync(abs, 'utf8') };
+      }),
+  );
+}
+
 describe('layers', () => {
+  it(`keeps files under ${MAX_LINES} lines, or says at the top why not`, () => {
+    expect(longFilesWithoutReason(allTypeScript())).toEqual([]);
+    const long = Array.from({ length: MAX_LINES + 1 }, () => 'x;').join('\n');
+    expect(
+      longFilesWithoutReason([
+        { path: 'src/a.ts', text: long },
+        { path: 'src/b.ts', text: `/** Longer than 400 lines: one table of data. */\n${long}` },
+      ]),
+    ).toEqual([`src/a.ts (${MAX_LINES + 1} lines)`]);
+  });
+
   it('builds queries only in src/db and the repositories', () => {
     const files = sourceFiles();
     expect(files.length).toBeGreaterThan(50);

@@ -10,7 +10,7 @@ import type { DB, Order, Payment } from '../db/types';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { type QpayClient, QpayRefusedError } from '../qpay';
 import { tellCustomer } from './notices';
-import { getOrder, getOrderByNo, orderItems, transitionOrder } from './order-repository';
+import { getOrder, getOrderByNo, moveOrder, orderItems } from './order-repository';
 import { markCaptured, markVoided, paymentsOf } from './payment-repository';
 import { restockSold } from './stock-repository';
 
@@ -90,7 +90,7 @@ export async function voidOrder(
   const description = await maintain(qpay, paid, 'C');
   await db.transaction().execute(async (trx) => {
     const t = now();
-    const moved = await transitionOrder(trx, order.id, 'paid', 'cancelled', t, { closed_at: t });
+    const moved = await moveOrder(trx, order.id, 'authorizationVoided', t, { closed_at: t });
     if (!moved || !(await markVoided(trx, paid.id, description, t))) {
       throw new CaptureError(
         `the bank cancelled the authorization of ${paid.bank_order_no}, but the order changed meanwhile; check it with show`,

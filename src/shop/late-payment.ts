@@ -20,7 +20,7 @@ import {
   lateAttention,
   readLatePayment,
 } from './order-lifecycle';
-import { getOrder, orderItems, ordersOfUser, replaceAttention, transitionOrder, updateOrder } from './order-repository';
+import { getOrder, moveOrder, orderItems, ordersOfUser, replaceAttention, updateOrder } from './order-repository';
 import { markVoided, paymentsOf, recordRefund } from './payment-repository';
 import { sellUnreserved } from './stock-repository';
 
@@ -92,7 +92,7 @@ export async function applyLatePayment(
   if (decision.kind === 'reinstate') {
     const state: LatePaymentState = { outcome: 'reinstated', was: decision.was };
     if (
-      !(await transitionOrder(trx, order.id, order.status, 'paid', now, {
+      !(await moveOrder(trx, order.id, 'latePaymentAccepted', now, {
         paid_at: e.paidAt,
         attention: lateAttention(state),
       }))

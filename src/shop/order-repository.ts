@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
 import type { Order, OrderItem, OrderStatus, PayType } from '../db/types';
+import { ORDER_TRANSITIONS, type OrderEvent } from './order-lifecycle';
 import { insertPaymentAttempt } from './payment-repository';
 
 const ORDER_NO_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -106,12 +107,15 @@ export async function listOrders(db: Executor, limit: number, status?: OrderStat
   return q.execute();
 }
 
-/** Moves an order from one status to another only if it is still in `from`; returns whether it did. */
-export async function transitionOrder(
+/**
+ * Applies a lifecycle event to an order: one conditional update from the states the lifecycle
+ * allows it in (ORDER_TRANSITIONS) to where it leads. Returns whether it moved — false when another
+ * worker, a duplicate callback or the customer got there first.
+ */
+export async function moveOrder(
   trx: Executor,
   orderId: number,
-  from: OrderStatus | OrderStatus[],
-  to: OrderStatus,
+  event: OrderEvent,
   now: number,
   extra: {
     paid_at?: number;
@@ -121,11 +125,12 @@ export async function transitionOrder(
     expires_at?: number | null;
   } = {},
 ): Promise<boolean> {
+  const { from, to } = ORDER_TRANSITIONS[event];
   const r = await trx
     .updateTable('orders')
     .set({ status: to, updated_at: now, locked_until: null, ...extra })
     .where('id', '=', orderId)
-    .where('status', 'in', Array.isArray(from) ? from : [from])
+    .where('status', 'in', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -201,13 +206,20 @@ export async function addRefundedAmount(
   orderId: number,
   before: number,
   amount: number,
-  status: 'paid' | 'refunded',
+  /** The whole amount is now refunded: the lifecycle's refundedInFull. */
+  inFull: boolean,
   now: number,
 ): Promise<boolean> {
+  const full = ORDER_TRANSITIONS.refundedInFull;
   const r = await trx
     .updateTable('orders')
-    .set((eb) => ({ refunded_amount: eb('refunded_amount', '+', amount), status, updated_at: now }))
+    .set((eb) => ({
+      refunded_amount: eb('refunded_amount', '+', amount),
+      ...(inFull ? { status: full.to } : {}),
+      updated_at: now,
+    }))
     .where('id', '=', orderId)
+    .where('status', 'in', full.from)
     .where('refunded_amount', '=', before)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

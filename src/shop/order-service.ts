@@ -9,7 +9,7 @@ import type { Order, Payment } from '../db/types';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
 import { tellCustomer } from './notices';
-import { getOrder, orderItems, transitionOrder, updateOrder } from './order-repository';
+import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { insertPaymentAttempt, paymentsOf, transitionPayment } from './payment-repository';
 import { releaseStock } from './stock-repository';
 
@@ -49,7 +49,7 @@ export async function recordBankOrderCreated(
   if (!ok) return false;
   const order = (await getOrder(trx, payment.order_id)) as Order;
   if (order.status === 'pending') {
-    await transitionOrder(trx, order.id, 'pending', 'awaiting_payment', now);
+    await moveOrder(trx, order.id, 'bankOrderCreated', now);
     await updateOrder(trx, order.id, { next_check_at: now + config.reconcileIntervalMs }, now);
     if (order.cart_id !== null) await setCartStatus(trx, order.cart_id, 'locked', 'ordered', now);
   } else if (order.status !== 'awaiting_payment') {
@@ -87,7 +87,7 @@ export async function recordBankOrderRefused(
   }
   const order = (await getOrder(trx, payment.order_id)) as Order;
   if (order.status === 'pending') {
-    await transitionOrder(trx, order.id, 'pending', 'failed', now, { closed_at: now, failure_reason: reason });
+    await moveOrder(trx, order.id, 'bankRefused', now, { closed_at: now, failure_reason: reason });
     await release(trx, order, now);
     if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
     await tellCustomer(trx, { kind: 'order_failed', order, reason }, now);
@@ -100,7 +100,7 @@ export async function recordBankOrderRefused(
 
 /** Unpaid past its deadline (the bank said so): expired, stock released, customer told. */
 export async function expireOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
-  if (!(await transitionOrder(trx, order.id, 'awaiting_payment', 'expired', now, { closed_at: now }))) return false;
+  if (!(await moveOrder(trx, order.id, 'deadlinePassed', now, { closed_at: now }))) return false;
   await release(trx, order, now);
   await tellCustomer(trx, { kind: 'expired', order }, now);
   return true;
@@ -108,7 +108,7 @@ export async function expireOrder(trx: Executor, order: Order, now: number): Pro
 
 /** The customer cancels an unpaid order. Returns false when it is no longer awaiting payment. */
 export async function cancelOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
-  if (!(await transitionOrder(trx, order.id, 'awaiting_payment', 'cancelled', now, { closed_at: now }))) return false;
+  if (!(await moveOrder(trx, order.id, 'customerCancelled', now, { closed_at: now }))) return false;
   await release(trx, order, now);
   return true;
 }

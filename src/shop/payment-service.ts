@@ -14,7 +14,7 @@ import { applyLatePayment, refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
 import { shortToken } from './notification-sources';
 import type { RefundRoute } from './order-lifecycle';
-import { getOrder, orderItems, transitionOrder, updateOrder } from './order-repository';
+import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { getPaymentByBankOrderNo, paymentsOf, transitionPayment } from './payment-repository';
 import { sellReserved } from './stock-repository';
 
@@ -91,7 +91,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const items = await orderItems(trx, order.id);
       const lines = items.map((i) => ({ productId: i.product_id, quantity: i.quantity }));
       const paidAt = e.paidAt;
-      if (await transitionOrder(trx, order.id, ['pending', 'awaiting_payment'], 'paid', t, { paid_at: paidAt })) {
+      if (await moveOrder(trx, order.id, 'paymentVerified', t, { paid_at: paidAt })) {
         await sellReserved(trx, lines, t);
         result = 'paid';
       } else if (order.status === 'paid' || order.status === 'refunded') {

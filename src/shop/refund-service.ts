@@ -68,8 +68,7 @@ export async function refundOrder(
   await db.transaction().execute(async (trx) => {
     const t = now();
     await recordRefund(trx, order.id, value, result.description, t);
-    const status = value === left ? 'refunded' : 'paid';
-    if (!(await addRefundedAmount(trx, order.id, order.refunded_amount, value, status, t))) {
+    if (!(await addRefundedAmount(trx, order.id, order.refunded_amount, value, value === left, t))) {
       throw new RefundError('order changed while refunding; check it with `show`');
     }
     const n = (await refundsOf(trx, order.id)).length;

@@ -1,4 +1,6 @@
 /**
+ * Longer than 400 lines: one table-like walk through every shipment path of the simulator.
+ *
  * Shipments in the simulator over real HTTP with the real client: Create (refusals and success),
  * status notifications driven by admin triggers and by the schedule, verified with the library's
  * CheckMacValue verifier, retries until `1|OK`, Query.

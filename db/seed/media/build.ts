@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines: one drawing script for the demo pictures, read top to bottom with its
+ * shapes; split up, a product's picture would be spread over several files.
+ *
  * `npm run media:build`: draws the demo catalog's product pictures (db/seed/media/products/*.png)
  * as vector illustrations and renders them with the rich menu's pipeline (resvg + the npm-pinned
  * Noto Sans TC), so the sandbox shop looks like a real small tea shop without any photo assets.
