@@ -5,8 +5,8 @@ import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../src/me
 import { formatPrice } from '../src/messages/copy';
 import { decodePostback, encodePostback, type PostbackAction } from '../src/messages/postback';
 import { validateMessages } from '../src/sandbox/line';
-import type { CartLine } from '../src/shop/cart-repository';
-import { MAX_CART_LINES, summarize } from '../src/shop/cart-service';
+import type { CartItem } from '../src/shop/cart-repository';
+import { MAX_CART_ITEMS, summarize } from '../src/shop/cart-service';
 
 const longName = '特級手採阿里山高山烏龍茶冬片限量款附贈精美禮盒與提袋組合四十字'.padEnd(40, '茶');
 
@@ -36,7 +36,7 @@ describe('message builders', () => {
   });
 
   it('keeps the largest cart inside one bubble', () => {
-    const lines: CartLine[] = Array.from({ length: MAX_CART_LINES }, (_, i) => ({
+    const lines: CartItem[] = Array.from({ length: MAX_CART_ITEMS }, (_, i) => ({
       productId: 900_000 + i,
       sku: `S${i}`,
       name: longName,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodePostback } from '../../src/messages/postback';
 import type { BankSimulator } from '../../src/sandbox/bank';
-import { cartLines, findOpenCart } from '../../src/shop/cart-repository';
+import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
 import { cartVersion } from '../../src/shop/cart-service';
 import { BANK_WAIT_MS, startBank } from '../support/bank';
 import { type BenchContext, recordMemory } from '../support/context';
@@ -50,7 +50,7 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
   const taps: Array<{ userId: string; data: string }> = [];
   for (const userId of userIds) {
     const cart = await findOpenCart(db, userId);
-    const v = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : '';
+    const v = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : '';
     taps.push({ userId, data: encodePostback({ action: 'checkout', payType: 'C', v }) });
   }
   const minted = await mintPostbacks(ctx.sim, taps);

@@ -8,7 +8,7 @@ import { confirmMessage } from './order-messages';
 
 function lineRows(view: CartView): messagingApi.FlexComponent[] {
   const rows: messagingApi.FlexComponent[] = [];
-  view.lines.forEach((l, i) => {
+  view.items.forEach((l, i) => {
     if (i > 0) rows.push({ type: 'separator', margin: 'md' });
     const warning = !l.active
       ? copy.unavailableLine
@@ -39,7 +39,7 @@ export function confirmEmptyMessage(view: CartView, version: string): Message {
   return confirmMessage(
     copy.confirmEmptyTitle,
     `⚠️ ${copy.confirmEmptyTitle}`,
-    copy.confirmEmpty(view.itemCount, formatPrice(view.total)),
+    copy.confirmEmpty(view.unitCount, formatPrice(view.total)),
     { label: copy.confirmEmptyYes, action: { action: 'empty', confirm: true, v: version } },
     { label: copy.keepCart, action: { action: 'cart' } },
   );
@@ -48,7 +48,7 @@ export function confirmEmptyMessage(view: CartView, version: string): Message {
 export function cartMessage(view: CartView, notice?: string): Message[] {
   const out: Message[] = [];
   if (notice) out.push(text(notice));
-  if (view.lines.length === 0) {
+  if (view.items.length === 0) {
     out.push(text(copy.cartEmpty, true));
     return out;
   }
@@ -64,7 +64,7 @@ export function cartMessage(view: CartView, notice?: string): Message[] {
         { type: 'text', text: `🛒 ${copy.cartTitle}`, color: '#FFFFFF', weight: 'bold', size: 'lg' },
         {
           type: 'text',
-          text: copy.cartItems(view.itemCount),
+          text: copy.cartItems(view.unitCount),
           color: '#FFFFFF',
           size: 'sm',
           align: 'end',
@@ -95,6 +95,6 @@ export function cartMessage(view: CartView, notice?: string): Message[] {
       ],
     },
   };
-  out.push(flex(copy.cartAlt(view.itemCount, formatPrice(view.total)), bubble, true));
+  out.push(flex(copy.cartAlt(view.unitCount, formatPrice(view.total)), bubble, true));
   return out;
 }

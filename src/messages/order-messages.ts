@@ -80,12 +80,12 @@ export function choosePayTypeMessage(cart: CartView, version: string, atmDays: n
   const bubble: Bubble = {
     type: 'bubble',
     size: 'mega',
-    header: header(orderCopy.choosePayTitle, copy.cartItems(cart.itemCount)),
+    header: header(orderCopy.choosePayTitle, copy.cartItems(cart.unitCount)),
     body: {
       type: 'box',
       layout: 'vertical',
       contents: [
-        ...cart.lines.map((l) => itemRow(l.name, l.unitPrice, l.quantity)),
+        ...cart.items.map((l) => itemRow(l.name, l.unitPrice, l.quantity)),
         { type: 'separator', margin: 'lg' },
         totalRow(cart.total),
       ],

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database';
 import { prepare } from '../db/prepared';
 import type { Cart } from '../db/types';
 
-export interface CartLine {
+export interface CartItem {
   productId: number;
   sku: string;
   name: string;
@@ -63,7 +63,7 @@ export async function openCartFor(db: Executor, lineUserId: string, now: number)
     .executeTakeFirstOrThrow();
 }
 
-export async function cartLines(db: Executor, cartId: number): Promise<CartLine[]> {
+export async function cartItems(db: Executor, cartId: number): Promise<CartItem[]> {
   const { rows } = await selectCartLines(db, { cartId });
   return rows.map((r) => ({
     productId: r.productId,
@@ -77,7 +77,7 @@ export async function cartLines(db: Executor, cartId: number): Promise<CartLine[
   }));
 }
 
-export async function lineQuantity(db: Executor, cartId: number, productId: number): Promise<number> {
+export async function itemQuantity(db: Executor, cartId: number, productId: number): Promise<number> {
   const row = await db
     .selectFrom('cart_items')
     .select('quantity')
@@ -88,7 +88,7 @@ export async function lineQuantity(db: Executor, cartId: number, productId: numb
 }
 
 /** Sets a line's quantity; 0 removes the line. */
-export async function setLineQuantity(
+export async function setItemQuantity(
   db: Executor,
   cartId: number,
   productId: number,
@@ -143,8 +143,8 @@ export async function reopenCart(db: Executor, cartId: number, lineUserId: strin
   if (open.id === cartId) return;
   const lines = await db.selectFrom('cart_items').selectAll().where('cart_id', '=', cartId).execute();
   for (const l of lines) {
-    if ((await lineQuantity(db, open.id, l.product_id)) === 0) {
-      await setLineQuantity(db, open.id, l.product_id, l.quantity, now);
+    if ((await itemQuantity(db, open.id, l.product_id)) === 0) {
+      await setItemQuantity(db, open.id, l.product_id, l.quantity, now);
     }
   }
 }

@@ -5,26 +5,27 @@
  */
 import { createHash } from 'node:crypto';
 import type { Executor } from '../db/database';
-import { type CartLine, cartLines, clearCart, findOpenCart, openCartFor, setLineQuantity } from './cart-repository';
+import { type CartItem, cartItems, clearCart, findOpenCart, openCartFor, setItemQuantity } from './cart-repository';
 import { getProduct } from './catalog-repository';
 
 /** A line never holds more than this, whatever the stock (a typo guard, not a business rule). */
 export const MAX_LINE_QUANTITY = 99;
 /** Distinct products in one cart; keeps the cart bubble well inside LINE's 30 KB. */
-export const MAX_CART_LINES = 15;
+export const MAX_CART_ITEMS = 15;
 
 export interface CartView {
-  lines: CartLine[];
+  items: CartItem[];
   /** Integer TWD. */
   total: number;
-  itemCount: number;
+  /** Units across all items (2 × 烏龍 + 1 × 杯 = 3). */
+  unitCount: number;
 }
 
-export function summarize(lines: CartLine[]): CartView {
+export function summarize(items: CartItem[]): CartView {
   return {
-    lines,
-    total: lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0),
-    itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+    items,
+    total: items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0),
+    unitCount: items.reduce((sum, i) => sum + i.quantity, 0),
   };
 }
 
@@ -39,7 +40,7 @@ export function summarize(lines: CartLine[]): CartView {
  */
 export function cartVersion(
   cartId: number,
-  lines: ReadonlyArray<Pick<CartLine, 'productId' | 'quantity' | 'unitPrice'>>,
+  lines: ReadonlyArray<Pick<CartItem, 'productId' | 'quantity' | 'unitPrice'>>,
 ) {
   const h = createHash('sha256').update(`cart:${cartId}`);
   for (const l of [...lines].sort((a, b) => a.productId - b.productId)) {
@@ -51,13 +52,13 @@ export function cartVersion(
 /** The open cart with its version (for a button that must be bound to exactly this cart). */
 export async function viewCartVersioned(db: Executor, userId: string): Promise<CartView & { version: string }> {
   const cart = await findOpenCart(db, userId);
-  const lines = cart ? await cartLines(db, cart.id) : [];
+  const lines = cart ? await cartItems(db, cart.id) : [];
   return { ...summarize(lines), version: cart ? cartVersion(cart.id, lines) : '' };
 }
 
 export async function viewCart(db: Executor, userId: string): Promise<CartView> {
   const cart = await findOpenCart(db, userId);
-  return summarize(cart ? await cartLines(db, cart.id) : []);
+  return summarize(cart ? await cartItems(db, cart.id) : []);
 }
 
 export type AddResult =
@@ -81,14 +82,14 @@ export async function addToCart(
   if (available <= 0) return { kind: 'sold_out', productName: product.name };
   const cart = await openCartFor(db, userId, now);
   // The cart is read once; the answer is built from it and the one change made (fewer round trips).
-  const lines = await cartLines(db, cart.id);
+  const lines = await cartItems(db, cart.id);
   const line = lines.find((l) => l.productId === productId);
   const current = line?.quantity ?? 0;
-  if (!line && lines.length >= MAX_CART_LINES) return { kind: 'cart_full', cart: summarize(lines) };
+  if (!line && lines.length >= MAX_CART_ITEMS) return { kind: 'cart_full', cart: summarize(lines) };
   const wanted = current + count;
   const quantity = Math.min(wanted, available);
   if (quantity !== current) {
-    await setLineQuantity(db, cart.id, productId, quantity, now);
+    await setItemQuantity(db, cart.id, productId, quantity, now);
     if (line) line.quantity = quantity;
     else
       lines.push({
@@ -112,7 +113,7 @@ export type ChangeResult =
   | { kind: 'not_in_cart'; cart: CartView };
 
 /** +1 / −1 / remove on a line. A line that is no longer in the cart is reported, not recreated. */
-export async function changeLine(
+export async function changeItem(
   db: Executor,
   userId: string,
   productId: number,
@@ -121,7 +122,7 @@ export async function changeLine(
 ): Promise<ChangeResult> {
   const cart = await findOpenCart(db, userId);
   if (!cart) return { kind: 'not_in_cart', cart: summarize([]) };
-  const lines = await cartLines(db, cart.id);
+  const lines = await cartItems(db, cart.id);
   const line = lines.find((l) => l.productId === productId);
   if (!line) return { kind: 'not_in_cart', cart: summarize(lines) };
   const current = line.quantity;
@@ -134,7 +135,7 @@ export async function changeLine(
       limitedTo = next;
     }
   }
-  if (next !== current) await setLineQuantity(db, cart.id, productId, next, now);
+  if (next !== current) await setItemQuantity(db, cart.id, productId, next, now);
   const remaining =
     next > 0 ? lines.map((l) => (l === line ? { ...l, quantity: next } : l)) : lines.filter((l) => l !== line);
   const view = summarize(remaining);
@@ -153,7 +154,7 @@ export async function emptyCart(
 ): Promise<'emptied' | 'empty' | 'stale'> {
   const cart = await findOpenCart(db, userId);
   if (!cart) return 'empty';
-  const lines = await cartLines(db, cart.id);
+  const lines = await cartItems(db, cart.id);
   if (lines.length === 0) return 'empty';
   if (version !== undefined && cartVersion(cart.id, lines) !== version) return 'stale';
   await clearCart(db, cart.id, now);

@@ -9,7 +9,7 @@ import type { PaymentsConfig } from '../config';
 import type { Executor } from '../db/database';
 import type { Order, PayType } from '../db/types';
 import { bankDateEndMs, toBankDate } from '../qpay/time';
-import { type CartLine, cartLines, findOpenCart, setCartStatus, setLineQuantity } from './cart-repository';
+import { type CartItem, cartItems, findOpenCart, setCartStatus, setItemQuantity } from './cart-repository';
 import { type CartView, cartVersion, summarize } from './cart-service';
 import { insertOrder, newOrderNo } from './order-repository';
 import { reserveStock } from './stock-repository';
@@ -48,12 +48,12 @@ export function paymentDeadline(payType: PayType, now: number, config: PaymentsC
 }
 
 /** Trims every line to what can be sold now; returns what changed. */
-async function trimCart(trx: Executor, cartId: number, lines: CartLine[], now: number): Promise<CartChange[]> {
+async function trimCart(trx: Executor, cartId: number, lines: CartItem[], now: number): Promise<CartChange[]> {
   const changes: CartChange[] = [];
   for (const l of lines) {
     const can = l.active ? Math.max(0, Math.min(l.quantity, l.available)) : 0;
     if (can !== l.quantity) {
-      await setLineQuantity(trx, cartId, l.productId, can, now);
+      await setItemQuantity(trx, cartId, l.productId, can, now);
       changes.push({ name: l.name, from: l.quantity, to: can });
     }
   }
@@ -62,7 +62,7 @@ async function trimCart(trx: Executor, cartId: number, lines: CartLine[], now: n
 
 export async function checkout(trx: Executor, req: CheckoutRequest, config: PaymentsConfig): Promise<CheckoutResult> {
   const cart = await findOpenCart(trx, req.userId);
-  const lines = cart ? await cartLines(trx, cart.id) : [];
+  const lines = cart ? await cartItems(trx, cart.id) : [];
   if (!cart || lines.length === 0) return { kind: 'empty' };
   // Checked on the very lines that are reserved and copied into the order below, so the order's
   // total is the one the customer chose to pay.
@@ -76,8 +76,8 @@ export async function checkout(trx: Executor, req: CheckoutRequest, config: Paym
   );
   if (short.length > 0) {
     // Nothing is reserved now. Re-read (another checkout may have just taken the units) and trim.
-    const changes = await trimCart(trx, cart.id, await cartLines(trx, cart.id), req.now);
-    return { kind: 'changed', changes, cart: summarize(await cartLines(trx, cart.id)) };
+    const changes = await trimCart(trx, cart.id, await cartItems(trx, cart.id), req.now);
+    return { kind: 'changed', changes, cart: summarize(await cartItems(trx, cart.id)) };
   }
   if (!(await setCartStatus(trx, cart.id, 'open', 'locked', req.now))) {
     throw new Error(`cart ${cart.id} changed during checkout`);

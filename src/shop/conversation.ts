@@ -10,7 +10,7 @@ import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messag
 import { type Message, text, withQuickReplyOnLast } from '../messages/common';
 import { copy } from '../messages/copy';
 import { decodePostback, type PostbackAction } from '../messages/postback';
-import { addToCart, changeLine, emptyCart, viewCart, viewCartVersioned } from './cart-service';
+import { addToCart, changeItem, emptyCart, viewCart, viewCartVersioned } from './cart-service';
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
 import type { ShopProfile } from './profile';
 
@@ -64,7 +64,7 @@ const coreHandlers: Record<string, PostbackHandler> = {
     if (!a.confirm) {
       // Destructive: the first tap only asks, showing what would go.
       const cart = await viewCartVersioned(ctx.trx, ctx.userId);
-      if (cart.lines.length === 0) return [text(copy.cartAlreadyEmpty, true)];
+      if (cart.items.length === 0) return [text(copy.cartAlreadyEmpty, true)];
       return [confirmEmptyMessage(cart, cart.version)];
     }
     switch (await emptyCart(ctx.trx, ctx.userId, ctx.now, a.v ?? '')) {
@@ -104,7 +104,7 @@ const coreHandlers: Record<string, PostbackHandler> = {
 
 async function changeAndShow(ctx: ConversationContext, a: PostbackAction): Promise<Message[]> {
   if (a.action !== 'inc' && a.action !== 'dec' && a.action !== 'remove') return [];
-  const r = await changeLine(ctx.trx, ctx.userId, a.productId, a.action, ctx.now);
+  const r = await changeItem(ctx.trx, ctx.userId, a.productId, a.action, ctx.now);
   if (r.kind === 'not_in_cart') return cartMessage(r.cart, copy.notInCart);
   return cartMessage(r.cart, r.limitedTo !== undefined ? copy.limitedInc(r.limitedTo) : undefined);
 }
@@ -167,7 +167,7 @@ export function createConversation({
     switch (event.type) {
       case 'follow': {
         const cart = await viewCart(ctx.trx, ctx.userId);
-        const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.lines.length > 0;
+        const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.items.length > 0;
         out = [text(again ? copy.welcomeBack(profile.name) : copy.greeting(profile)), ...(await browse(ctx))];
         break;
       }

@@ -9,7 +9,7 @@ import type { Executor } from '../db/database';
 import type { DB, Order, OrderItem, Payment } from '../db/types';
 import type { Logger } from '../logger';
 import type { QpayClient } from '../qpay';
-import { cartLines, findOpenCart, setLineQuantity } from './cart-repository';
+import { cartItems, findOpenCart, setItemQuantity } from './cart-repository';
 import { type CartAdjustment, tellCustomer } from './notices';
 import {
   cartAfterReinstate,
@@ -43,12 +43,12 @@ async function takeOutOfOpenCart(
 ): Promise<CartAdjustment[]> {
   const cart = await findOpenCart(trx, userId);
   if (!cart) return [];
-  const lines = await cartLines(trx, cart.id);
+  const lines = await cartItems(trx, cart.id);
   const changes = cartAfterReinstate(
     lines,
     items.map((i) => ({ productId: i.product_id, quantity: i.quantity })),
   );
-  for (const c of changes) await setLineQuantity(trx, cart.id, c.productId, c.to, now);
+  for (const c of changes) await setItemQuantity(trx, cart.id, c.productId, c.to, now);
   return changes.map((c) => ({
     name: lines.find((l) => l.productId === c.productId)?.name ?? '',
     from: c.from,

@@ -63,7 +63,7 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       if (!deps.paymentsEnabled) return [text(orderCopy.paymentsUnavailable, true)];
       if (!a.payType) {
         const cart = await viewCartVersioned(ctx.trx, ctx.userId);
-        if (cart.lines.length === 0) return [text(orderCopy.cartEmptyAtCheckout, true)];
+        if (cart.items.length === 0) return [text(orderCopy.cartEmptyAtCheckout, true)];
         return [choosePayTypeMessage(cart, cart.version, deps.config.atmExpireDays)];
       }
       const r = await checkout(

@@ -1,7 +1,7 @@
 /** Shared steps for checkout tests: a customer, a product, and finding things in the chat. */
 import { randomBytes } from 'node:crypto';
 import { encodePostback } from '../../src/messages/postback';
-import { cartLines, findOpenCart } from '../../src/shop/cart-repository';
+import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
 import { cartVersion } from '../../src/shop/cart-service';
 import type { TestShop } from '../support/shop-harness';
 
@@ -83,7 +83,7 @@ export function altText(message: unknown): string {
 export async function checkoutData(shop: TestShop, userId: string, payType: 'C' | 'A'): Promise<string> {
   const db = shop.database.db;
   const cart = await findOpenCart(db, userId);
-  const v = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : 'none';
+  const v = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : 'none';
   return encodePostback({ action: 'checkout', payType, v });
 }
 

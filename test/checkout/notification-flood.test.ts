@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../src/logger';
-import { cartLines, findOpenCart } from '../../src/shop/cart-repository';
+import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
 import { addToCart, cartVersion } from '../../src/shop/cart-service';
 import { checkout } from '../../src/shop/checkout-service';
 import { DEFAULT_SOURCE_LIMITS } from '../../src/shop/notification-sources';
@@ -91,7 +91,7 @@ async function ordersAwaitingPayment(shop: TestShop, n: number) {
     const now = Date.now();
     await addToCart(db, userId, p.id, now);
     const cart = await findOpenCart(db, userId);
-    const version = cart ? cartVersion(cart.id, await cartLines(db, cart.id)) : undefined;
+    const version = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : undefined;
     const r = await db
       .transaction()
       .execute((trx) =>

@@ -40,7 +40,7 @@ describe.each(dialects)('checkout service (%s)', (dialect) => {
 
     if (result.kind !== 'changed') throw new Error(`expected a trimmed cart, got ${result.kind}`);
     expect(result.changes.map((c) => [c.from, c.to])).toEqual([[3, 2]]);
-    expect(result.cart.lines.map((l) => [l.productId, l.quantity]).sort()).toEqual(
+    expect(result.cart.items.map((l) => [l.productId, l.quantity]).sort()).toEqual(
       [
         [cup.id, 2],
         [tea.id, 2],
