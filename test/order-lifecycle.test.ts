@@ -1,11 +1,15 @@
 /** The order lifecycle as tables: every transition, every state's actions, every answer to a tap. */
 import type { OrderStatus } from '../src/db/types';
 import {
+  awaitsPayment,
   CLOSED_STATES,
   type CustomerAction,
   cancelAnswer,
   canHappen,
   customerActions,
+  holdsReservation,
+  merchantMayCaptureOrVoid,
+  merchantMayRefund,
   NEW_PAY_LINK_MIN_MS,
   ORDER_STATES,
   ORDER_TRANSITIONS,
@@ -116,5 +120,21 @@ describe('what a customer may do', () => {
     ['failed', 'notCancellable'],
   ] as Array<[OrderStatus, string]>)('a tap on 取消訂單 when %s → %s', (status, expected) => {
     expect(cancelAnswer({ status })).toBe(expected);
+  });
+});
+
+describe('questions the services ask', () => {
+  it.each(ORDER_STATES.map((s) => [s]))('%s', (status) => {
+    expect({
+      awaitsPayment: awaitsPayment(status),
+      holdsReservation: holdsReservation(status),
+      merchantMayRefund: merchantMayRefund(status),
+      merchantMayCaptureOrVoid: merchantMayCaptureOrVoid(status),
+    }).toEqual({
+      awaitsPayment: status === 'awaiting_payment',
+      holdsReservation: status === 'pending' || status === 'awaiting_payment',
+      merchantMayRefund: status === 'paid',
+      merchantMayCaptureOrVoid: status === 'paid',
+    });
   });
 });

@@ -10,6 +10,7 @@ import type { DB, Order, Payment } from '../db/types';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { type QpayClient, QpayRefusedError } from '../qpay';
 import { tellCustomer } from './notices';
+import { merchantMayCaptureOrVoid } from './order-lifecycle';
 import { getOrder, getOrderByNo, moveOrder, orderItems } from './order-repository';
 import { markCaptured, markVoided, paymentsOf } from './payment-repository';
 import { restockSold } from './stock-repository';
@@ -26,7 +27,7 @@ async function authorizedPayment(db: Kysely<DB>, orderNo: string, action: Action
   if (order.pay_type !== 'C') {
     throw new CaptureError(`order ${orderNo} is an ATM transfer; only card authorizations can be ${verb}`);
   }
-  if (order.status !== 'paid') {
+  if (!merchantMayCaptureOrVoid(order.status)) {
     throw new CaptureError(`order ${orderNo} is ${order.status}; only paid card orders can be ${verb}`);
   }
   const paid = (await paymentsOf(db, order.id)).find((p) => p.status === 'paid');

@@ -14,6 +14,7 @@ import { type CartAdjustment, tellCustomer } from './notices';
 import {
   cartAfterReinstate,
   decideLatePayment,
+  holdsReservation,
   isClosedUnpaid,
   type LatePaymentDecision,
   type LatePaymentState,
@@ -60,7 +61,7 @@ async function takeOutOfOpenCart(
 async function otherOpenOrderWithSameGoods(trx: Executor, order: Order, items: OrderItem[]) {
   const ids = new Set(items.map((i) => i.product_id));
   for (const o of await ordersOfUser(trx, order.line_user_id, 10)) {
-    if (o.id === order.id || (o.status !== 'awaiting_payment' && o.status !== 'pending')) continue;
+    if (o.id === order.id || !holdsReservation(o.status)) continue;
     if ((await orderItems(trx, o.id)).some((i) => ids.has(i.product_id))) return o;
   }
   return undefined;

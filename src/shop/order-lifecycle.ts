@@ -56,6 +56,26 @@ export function canHappen(status: OrderStatus, event: OrderEvent): boolean {
   return (ORDER_TRANSITIONS[event].from as readonly OrderStatus[]).includes(status);
 }
 
+/** Whether the order is waiting for the customer's money (a pay link or a payment notice is about it). */
+export function awaitsPayment(status: OrderStatus): boolean {
+  return status === 'awaiting_payment';
+}
+
+/** Whether the order still holds stock reserved for the customer. */
+export function holdsReservation(status: OrderStatus): boolean {
+  return RESERVING_STATES.includes(status);
+}
+
+/** What the merchant may do with an order's money: refund it, or capture/void a card authorization. */
+export function merchantMayRefund(status: OrderStatus): boolean {
+  return canHappen(status, 'refundedInFull');
+}
+
+export function merchantMayCaptureOrVoid(status: OrderStatus): boolean {
+  // Capturing keeps the order paid; voiding is the lifecycle's authorizationVoided. Both need a paid order.
+  return canHappen(status, 'authorizationVoided');
+}
+
 /** A pay link is offered only while it stays open at least this long: time to type a card number. */
 export const PAY_LINK_MARGIN_MS = 30_000;
 /** A new pay link is only worth making with at least this long left before the order's deadline. */

@@ -9,6 +9,7 @@ import type { Order, Payment } from '../db/types';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
 import { tellCustomer } from './notices';
+import { awaitsPayment, canHappen } from './order-lifecycle';
 import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { insertPaymentAttempt, paymentsOf, transitionPayment } from './payment-repository';
 import { releaseStock } from './stock-repository';
@@ -48,11 +49,11 @@ export async function recordBankOrderCreated(
   });
   if (!ok) return false;
   const order = (await getOrder(trx, payment.order_id)) as Order;
-  if (order.status === 'pending') {
+  if (canHappen(order.status, 'bankOrderCreated')) {
     await moveOrder(trx, order.id, 'bankOrderCreated', now);
     await updateOrder(trx, order.id, { next_check_at: now + config.reconcileIntervalMs }, now);
     if (order.cart_id !== null) await setCartStatus(trx, order.cart_id, 'locked', 'ordered', now);
-  } else if (order.status !== 'awaiting_payment') {
+  } else if (!awaitsPayment(order.status)) {
     return true; // paid or closed meanwhile: no pay link to send
   }
   const fresh = (await getOrder(trx, order.id)) as Order;
@@ -86,13 +87,13 @@ export async function recordBankOrderRefused(
     return undefined;
   }
   const order = (await getOrder(trx, payment.order_id)) as Order;
-  if (order.status === 'pending') {
+  if (canHappen(order.status, 'bankRefused')) {
     await moveOrder(trx, order.id, 'bankRefused', now, { closed_at: now, failure_reason: reason });
     await release(trx, order, now);
     if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
     await tellCustomer(trx, { kind: 'order_failed', order, reason }, now);
     return order;
-  } else if (order.status === 'awaiting_payment') {
+  } else if (awaitsPayment(order.status)) {
     await tellCustomer(trx, { kind: 'pay_link_failed', order, bankOrderNo: payment.bank_order_no }, now);
   }
   return undefined;

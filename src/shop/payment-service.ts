@@ -14,6 +14,7 @@ import { applyLatePayment, refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
 import { shortToken } from './notification-sources';
 import type { RefundRoute } from './order-lifecycle';
+import { awaitsPayment } from './order-lifecycle';
 import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { getPaymentByBankOrderNo, paymentsOf, transitionPayment } from './payment-repository';
 import { sellReserved } from './stock-repository';
@@ -160,7 +161,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         return;
       }
       const order = await getOrder(trx, payment.order_id);
-      if (order?.status !== 'awaiting_payment') return;
+      if (!order || !awaitsPayment(order.status)) return;
       await tellCustomer(trx, { kind: 'payment_failed', order, bankOrderNo: payment.bank_order_no, reason }, t);
       queued = true;
     });

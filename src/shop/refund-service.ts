@@ -9,7 +9,7 @@ import { silentLogger } from '../logger';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
-import { readLatePayment } from './order-lifecycle';
+import { merchantMayRefund, readLatePayment } from './order-lifecycle';
 import { addRefundedAmount, getOrder, getOrderByNo } from './order-repository';
 import { isAuthorizedNotCaptured, paymentsOf, recordRefund, refundsOf } from './payment-repository';
 
@@ -41,7 +41,7 @@ export async function refundOrder(
     const after = (await getOrder(db, order.id)) as Order;
     return { order: after, refunded: after.refunded_amount, description: 'late payment sent back' };
   }
-  if (order.status !== 'paid')
+  if (!merchantMayRefund(order.status))
     throw new RefundError(`order ${orderNo} is ${order.status}; only paid orders can be refunded`);
   const paid = (await paymentsOf(db, order.id)).find((p) => p.status === 'paid');
   if (!paid) throw new RefundError(`order ${orderNo} has no paid bank order`);
