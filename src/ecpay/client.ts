@@ -2,7 +2,7 @@
  * The ECPay logistics client: Express/Create and QueryLogisticsTradeInfo over undici, form-urlencoded
  * UTF-8 (§1), every answer verified before it becomes data. See errors.ts for what may be retried.
  */
-import { Agent, type Dispatcher, request } from 'undici';
+import { MAX_ERROR_BODY_CHARS, type OutboundTimeouts, outbound, postOnce } from '../http/outbound';
 import { EcpayHttpError, EcpayNetworkError, type EcpayService } from './errors';
 import type { EcpayLogisticsConfig, WireFields } from './types';
 import {
@@ -17,15 +17,7 @@ import {
   type TradeInfo,
 } from './wire';
 
-export interface EcpayClientOptions {
-  /** TCP+TLS connect timeout, ms (default 5 000). */
-  connectTimeoutMs?: number;
-  /** Time from sending the request to the response headers, ms (default 20 000). */
-  headersTimeoutMs?: number;
-  /** Maximum gap between body chunks, ms (default 20 000). */
-  bodyTimeoutMs?: number;
-  /** Use this dispatcher instead of an own Agent (the client then does not close it). */
-  dispatcher?: Dispatcher;
+export interface EcpayClientOptions extends Omit<OutboundTimeouts, 'keepAliveTimeoutMs'> {
   /** The clock for MerchantTradeDate and TimeStamp (default Date.now). */
   now?: () => number;
 }
@@ -38,68 +30,25 @@ export interface EcpayLogisticsClient {
   close(): Promise<void>;
 }
 
-const MAX_BODY_CHARS = 2_000;
-
-/** Errors raised before a byte could reach the server: the request certainly did not arrive. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-]);
-
-function errorCode(err: unknown): string {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  if (e && typeof e.code === 'string') return e.code;
-  if (e?.cause && typeof e.cause.code === 'string') return e.cause.code;
-  return '';
-}
-
 export function createEcpayLogisticsClient(
   config: EcpayLogisticsConfig,
   options: EcpayClientOptions = {},
 ): EcpayLogisticsClient {
   const now = options.now ?? Date.now;
-  const ownAgent = options.dispatcher
-    ? undefined
-    : new Agent({
-        connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-        headersTimeout: options.headersTimeoutMs ?? 20_000,
-        bodyTimeout: options.bodyTimeoutMs ?? 20_000,
-      });
-  const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
+  const http = outbound(options);
   const base = config.baseUrl.replace(/\/+$/, '');
 
   async function post(service: EcpayService, path: string, fields: WireFields): Promise<string> {
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(base + path, {
-        method: 'POST',
-        dispatcher,
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body: new URLSearchParams(fields).toString(),
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      const code = errorCode(err);
-      throw new EcpayNetworkError(service, !NOT_SENT_CODES.has(code), TIMEOUT_CODES.has(code), err);
-    }
-    if (status < 200 || status > 299) throw new EcpayHttpError(service, status, text.slice(0, MAX_BODY_CHARS));
+    const { status, text } = await postOnce(
+      http.dispatcher,
+      base + path,
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      new URLSearchParams(fields).toString(),
+      (failure) => {
+        throw new EcpayNetworkError(service, failure.mayHaveArrived, failure.timedOut, failure.cause);
+      },
+    );
+    if (status < 200 || status > 299) throw new EcpayHttpError(service, status, text.slice(0, MAX_ERROR_BODY_CHARS));
     return text;
   }
 
@@ -116,7 +65,7 @@ export function createEcpayLogisticsClient(
       );
     },
     async close() {
-      await ownAgent?.close();
+      await http.close();
     },
   };
 }

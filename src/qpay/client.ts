@@ -5,8 +5,15 @@
  * check the envelope (APIService, ShopNo) → decrypt and verify Sign with the RESPONSE's nonce →
  * `Status: "F"` becomes QpayRefusedError. See errors.ts for what may be retried.
  */
-import { Agent, type Dispatcher, request } from 'undici';
+
 import type { QpayConfig } from '../config';
+import {
+  MAX_ERROR_BODY_CHARS,
+  type OutboundTimeouts,
+  outbound,
+  postOnce,
+  type TransportFailure,
+} from '../http/outbound';
 import { computeHashId, openMessage, sealMessage } from './crypto';
 import { QpayHttpError, QpayNetworkError, QpayRefusedError, type QpayService, QpayVerificationError } from './errors';
 import type {
@@ -29,17 +36,9 @@ import {
   payQueryResult,
 } from './wire';
 
-export interface QpayClientOptions {
-  /** TCP+TLS connect timeout, ms (default 5 000). */
-  connectTimeoutMs?: number;
-  /** Time from sending the request to the response headers, ms (default 20 000). */
-  headersTimeoutMs?: number;
-  /** Maximum gap between body chunks, ms (default 20 000). */
-  bodyTimeoutMs?: number;
+export interface QpayClientOptions extends OutboundTimeouts {
   /** How long an idle keep-alive connection is kept, ms (default 30 000). */
   keepAliveTimeoutMs?: number;
-  /** Use this dispatcher instead of an own Agent (the client then does not close it). */
-  dispatcher?: Dispatcher;
 }
 
 export interface QpayClient {
@@ -53,54 +52,16 @@ export interface QpayClient {
 }
 
 const API_VERSION = '1.0.0';
-const MAX_BODY_CHARS = 2_000;
 
-/** Errors raised before a single byte could reach the server: the request certainly did not arrive. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-]);
-
-function errorCode(err: unknown): string {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  if (e && typeof e.code === 'string') return e.code;
-  if (e?.cause && typeof e.cause.code === 'string') return e.cause.code;
-  return '';
-}
-
-function networkError(service: QpayService, stage: 'nonce' | 'order', err: unknown): QpayNetworkError {
-  const code = errorCode(err);
-  const notSent = NOT_SENT_CODES.has(code);
+function networkError(service: QpayService, stage: 'nonce' | 'order', failure: TransportFailure): QpayNetworkError {
   // A failed Nonce call never sends the Order, so the order cannot have reached the bank.
-  return new QpayNetworkError(service, stage, stage === 'order' && !notSent, TIMEOUT_CODES.has(code), err);
+  const mayHaveArrived = stage === 'order' && failure.mayHaveArrived;
+  return new QpayNetworkError(service, stage, mayHaveArrived, failure.timedOut, failure.cause);
 }
 
 export function createQpayClient(config: QpayConfig, options: QpayClientOptions = {}): QpayClient {
   const hashId = computeHashId(config);
-  const ownAgent = options.dispatcher
-    ? undefined
-    : new Agent({
-        connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-        headersTimeout: options.headersTimeoutMs ?? 20_000,
-        bodyTimeout: options.bodyTimeoutMs ?? 20_000,
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      });
-  const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
+  const http = outbound({ ...options, keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000 });
   const base = config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`;
 
   async function post(
@@ -109,21 +70,18 @@ export function createQpayClient(config: QpayConfig, options: QpayClientOptions 
     path: string,
     body: unknown,
   ): Promise<Record<string, unknown>> {
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(base + path, {
-        method: 'POST',
-        dispatcher,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'x-keyid': config.keyId },
-        body: JSON.stringify(body),
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      throw networkError(service, stage, err);
+    const { status, text } = await postOnce(
+      http.dispatcher,
+      base + path,
+      { 'content-type': 'application/json; charset=utf-8', 'x-keyid': config.keyId },
+      JSON.stringify(body),
+      (failure) => {
+        throw networkError(service, stage, failure);
+      },
+    );
+    if (status < 200 || status > 299) {
+      throw new QpayHttpError(service, stage, status, text.slice(0, MAX_ERROR_BODY_CHARS));
     }
-    if (status < 200 || status > 299) throw new QpayHttpError(service, stage, status, text.slice(0, MAX_BODY_CHARS));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -198,7 +156,7 @@ export function createQpayClient(config: QpayConfig, options: QpayClientOptions 
       return orderMaintainResult(req, await call('OrderMaintain', msg));
     },
     async close() {
-      await ownAgent?.close();
+      await http.close();
     },
   };
 }
