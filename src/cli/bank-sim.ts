@@ -15,15 +15,7 @@
 import { createLogger } from '../logger';
 import { DEMO_QPAY_CREDENTIALS, startBankSimulator, TEST_CARDS } from '../sandbox/bank';
 import type { BankCredentials } from '../sandbox/bank/demo-credentials';
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number): number {
-  const v = env[name]?.trim();
-  if (!v) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`${name}: must be an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
-}
+import { type Env, envInt, runSimulatorCli } from '../sandbox/shared/cli';
 
 function credentials(env: Env): { creds: BankCredentials; demo: boolean } {
   const names = ['QPAY_SHOP_NO', 'QPAY_A1', 'QPAY_A2', 'QPAY_B1', 'QPAY_B2', 'QPAY_KEY_ID'] as const;
@@ -50,15 +42,15 @@ function credentials(env: Env): { creds: BankCredentials; demo: boolean } {
 
 async function main(env: Env) {
   const { creds, demo } = credentials(env);
-  const retrySeconds = int(env, 'BANK_SIM_NOTIFY_RETRY_SECONDS', 600, 1);
+  const retrySeconds = envInt(env, 'BANK_SIM_NOTIFY_RETRY_SECONDS', 600, 1);
   const sim = await startBankSimulator({
-    port: int(env, 'BANK_SIM_PORT', 3100, 0),
+    port: envInt(env, 'BANK_SIM_PORT', 3100, 0),
     host: env.BANK_SIM_HOST?.trim() || '127.0.0.1',
     publicUrl: env.BANK_SIM_PUBLIC_URL?.trim() || undefined,
     stateFile: env.BANK_SIM_STATE_FILE?.trim() || undefined,
-    atmAutoPayDelayMs: int(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0) * 1000,
+    atmAutoPayDelayMs: envInt(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0) * 1000,
     notificationRetryDelaysMs: Array.from(
-      { length: int(env, 'BANK_SIM_NOTIFY_RETRIES', 5, 0) },
+      { length: envInt(env, 'BANK_SIM_NOTIFY_RETRIES', 5, 0) },
       () => retrySeconds * 1000,
     ),
     credentials: creds,
@@ -77,17 +69,7 @@ async function main(env: Env) {
   for (const c of TEST_CARDS) lines.push(`    ${c.number.replace(/(\d{4})(?=\d)/g, '$1-')}  ${c.label}`);
   lines.push('  ATM orders are paid automatically after the delay unless the OrderNo ends in 9.');
   console.log(lines.join('\n'));
-  const stop = () => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return sim;
 }
 
-main(process.env).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runSimulatorCli(() => main(process.env));

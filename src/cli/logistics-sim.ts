@@ -12,29 +12,21 @@
  */
 import { createLogger } from '../logger';
 import { ECPAY_STAGE_ACCOUNTS, SIM_STORES, startLogisticsSimulator } from '../sandbox/logistics';
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number): number {
-  const v = env[name]?.trim();
-  if (!v) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`${name}: must be an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
-}
+import { type Env, envInt, runSimulatorCli } from '../sandbox/shared/cli';
 
 async function main(env: Env) {
   const outcome = env.LOGISTICS_SIM_OUTCOME?.trim() || 'pick_up';
   if (outcome !== 'pick_up' && outcome !== 'return') {
     throw new Error('LOGISTICS_SIM_OUTCOME: must be pick_up or return');
   }
-  const retrySeconds = int(env, 'LOGISTICS_SIM_NOTIFY_RETRY_SECONDS', 8 * 3600, 1);
+  const retrySeconds = envInt(env, 'LOGISTICS_SIM_NOTIFY_RETRY_SECONDS', 8 * 3600, 1);
   const sim = await startLogisticsSimulator({
-    port: int(env, 'LOGISTICS_SIM_PORT', 3200, 0),
+    port: envInt(env, 'LOGISTICS_SIM_PORT', 3200, 0),
     host: env.LOGISTICS_SIM_HOST?.trim() || '127.0.0.1',
-    stepDelayMs: int(env, 'LOGISTICS_SIM_STEP_SECONDS', 60, 0) * 1000,
+    stepDelayMs: envInt(env, 'LOGISTICS_SIM_STEP_SECONDS', 60, 0) * 1000,
     outcome,
     notificationRetryDelaysMs: Array.from(
-      { length: int(env, 'LOGISTICS_SIM_NOTIFY_RETRIES', 8, 0) },
+      { length: envInt(env, 'LOGISTICS_SIM_NOTIFY_RETRIES', 8, 0) },
       () => retrySeconds * 1000,
     ),
     logger: createLogger('info').child({ sim: 'logistics' }),
@@ -55,17 +47,7 @@ async function main(env: Env) {
       .join(', ')} (fictional; ECPay's stage test ids 131386, 006598, 2001, 1328 included)`,
   );
   console.log(lines.join('\n'));
-  const stop = () => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return sim;
 }
 
-main(process.env).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runSimulatorCli(() => main(process.env));

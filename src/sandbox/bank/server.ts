@@ -8,6 +8,15 @@ import Fastify, { type FastifyReply } from 'fastify';
 import { cjkFontRoutes } from '../../cjk-font';
 import { createLogger, type Logger } from '../../logger';
 import { computeHashId, openMessage, sealMessage } from '../../qpay/crypto';
+import {
+  AdminError,
+  backToAdmin,
+  html,
+  listenForUrl,
+  serialQueue,
+  simErrorHandler,
+  startTicker,
+} from '../shared/server';
 import { adminPage } from './admin-page';
 import { DESCRIPTION, type EnvelopeRefusal, payStatus, refusalResponse } from './codes';
 import { type BankCredentials, DEMO_QPAY_CREDENTIALS } from './demo-credentials';
@@ -77,15 +86,6 @@ export interface BankSimulator {
   tamperNextResponse(kind: ResponseTamper): void;
 }
 
-class AdminError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function startBankSimulator(options: BankSimulatorOptions = {}): Promise<BankSimulator> {
   const credentials = options.credentials ?? DEMO_QPAY_CREDENTIALS;
   const now = options.now ?? Date.now;
@@ -119,12 +119,8 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   const responseDelayMs = options.responseDelayMs ?? 0;
 
   // Due jobs never run twice at once: a tick and a test's runDueJobs queue up behind each other.
-  let jobs: Promise<unknown> = Promise.resolve();
-  function runDueJobs(): Promise<DueJobsReport> {
-    const next = jobs.then(() => lifecycle.runDueJobs());
-    jobs = next.catch(() => {});
-    return next;
-  }
+  const jobs = serialQueue();
+  const runDueJobs = (): Promise<DueJobsReport> => jobs.run(() => lifecycle.runDueJobs());
 
   function pendingOrder(orderNo: string): SimOrder {
     const order = lifecycle.findOrder(orderNo);
@@ -229,13 +225,6 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   function atmOrder(q: LinkQuery): SimOrder | undefined {
     return store.state.orders.find((o) => o.tsNo === q.TD && o.atm !== undefined && o.atm.linkToken === q.TK);
   }
-  function html(reply: FastifyReply, body: string, status = 200) {
-    return reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(body);
-  }
   /** The page for a link that cannot take a payment now, or undefined when it can. */
   function closedLinkPage(order: SimOrder | undefined): { status: number; body: string } | undefined {
     if (!order)
@@ -317,12 +306,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     const state = o.state === 'pending' && lifecycle.isOverdue(o) ? 'expired' : o.state;
     return { ...o, amountTwd: o.amount / 100, payStatus: payStatus(o.payType, state) };
   }
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof AdminError) return reply.code(err.statusCode).send({ error: err.message });
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'internal error');
-    return reply.code(status).send({ error: err instanceof Error ? err.message : 'error' });
-  });
+  app.setErrorHandler(simErrorHandler(logger));
   app.get('/', async (_req, reply) => reply.redirect('/sim'));
   app.get('/sim', async (_req, reply) => html(reply, adminPage(store.state, publicUrl + API_PATH)));
   app.get('/sim/orders', async () => store.state.orders.map(view));
@@ -334,8 +318,6 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   app.get('/sim/payments', async () => store.state.payments);
   app.get('/sim/notifications', async () => store.state.notifications);
   app.get('/sim/cards', async () => TEST_CARDS);
-  const backToAdmin = (req: { query: unknown }, reply: FastifyReply, result: unknown) =>
-    (req.query as { html?: string }).html ? reply.redirect('/sim', 303) : result;
   app.post('/sim/tick', async (req, reply) => backToAdmin(req, reply, await runDueJobs()));
   for (const action of ['pay', 'fail', 'expire'] as const) {
     app.post(`/sim/orders/:orderNo/${action}`, async (req, reply) => {
@@ -349,30 +331,19 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     });
   }
 
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 0, host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  const url = await listenForUrl(app, options);
   if (!publicUrl) publicUrl = url;
   publicUrl = publicUrl.replace(/\/+$/, '');
 
-  const tickMs = options.tickIntervalMs ?? 1_000;
-  const timer =
-    tickMs > 0
-      ? setInterval(() => {
-          runDueJobs().catch((err: unknown) => logger.warn({ error: String(err) }, 'due jobs failed'));
-        }, tickMs)
-      : undefined;
-  timer?.unref();
+  const stopTicker = startTicker(options.tickIntervalMs ?? 1_000, runDueJobs, logger);
 
   return {
     url,
     baseUrl: url + API_PATH,
     credentials,
     async close() {
-      if (timer) clearInterval(timer);
-      await jobs;
+      stopTicker();
+      await jobs.idle();
       await app.close();
       await notifier.close();
     },

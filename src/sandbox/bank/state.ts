@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SimNotificationAttempt } from '../shared/state';
 import type { OrderState } from './codes';
 
 export interface SimRefund {
@@ -60,12 +61,6 @@ export interface SimPayment {
   status: 'S' | 'F';
   description: string;
   at: number;
-}
-
-export interface SimNotificationAttempt {
-  at: number;
-  ok: boolean;
-  detail: string;
 }
 
 export interface SimNotification {

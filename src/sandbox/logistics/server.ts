@@ -13,6 +13,15 @@ import { autoSubmitHtml } from '../../ecpay/html';
 import { ECPAY_STAGE_B2C, ECPAY_STAGE_C2C } from '../../ecpay/stage';
 import { chainOf, isC2cSubType, isCvsSubType } from '../../ecpay/types';
 import { createLogger, type Logger } from '../../logger';
+import {
+  AdminError,
+  backToAdmin,
+  html,
+  listenForUrl,
+  serialQueue,
+  simErrorHandler,
+  startTicker,
+} from '../shared/server';
 import { adminPage } from './admin-page';
 import { type AdminTarget, createLifecycle, type DueJobsReport, TransitionError } from './lifecycle';
 import { createNotificationSender } from './notifier';
@@ -63,15 +72,6 @@ export interface LogisticsSimulator {
   advance(allPayLogisticsId: string, target: AdminTarget): Promise<SimNotification[]>;
 }
 
-class AdminError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const MAP_SESSION_MS = 2 * 3_600_000;
 const MAX_MAP_SESSIONS = 5_000;
 const TRIGGERS: Record<string, AdminTarget> = {
@@ -107,12 +107,8 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
   const ctx: ServiceContext = { state, lifecycle, accounts, now, outcome: options.outcome ?? 'pick_up' };
 
   // Due jobs never run twice at once: a tick, a trigger and a test's runDueJobs queue up behind each other.
-  let jobs: Promise<unknown> = Promise.resolve();
-  function serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = jobs.then(work);
-    jobs = next.catch(() => {});
-    return next;
-  }
+  const jobs = serialQueue();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => jobs.run(work);
   const runDueJobs = () => serial(() => lifecycle.runDueJobs());
   function advance(id: string, target: AdminTarget): Promise<SimNotification[]> {
     return serial(async () => {
@@ -136,12 +132,6 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(formbody);
-  const html = (reply: FastifyReply, body: string, status = 200) =>
-    reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(body);
   const text = (reply: FastifyReply, body: string) =>
     reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(body);
 
@@ -272,14 +262,7 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
 
   // ---- admin -----------------------------------------------------------------------------------
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof AdminError) return reply.code(err.statusCode).send({ error: err.message });
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'internal error');
-    return reply.code(status).send({ error: err instanceof Error ? err.message : 'error' });
-  });
-  const backToAdmin = (req: { query: unknown }, reply: FastifyReply, result: unknown) =>
-    (req.query as { html?: string }).html ? reply.redirect('/sim', 303) : result;
+  app.setErrorHandler(simErrorHandler(logger));
   let url = '';
   app.get('/', async (_req, reply) => reply.redirect('/sim'));
   app.get('/sim', async (_req, reply) => html(reply, adminPage(state, url)));
@@ -304,27 +287,16 @@ export async function startLogisticsSimulator(options: LogisticsSimulatorOptions
     return backToAdmin(req, reply, n);
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 0, host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  url = await listenForUrl(app, options);
 
-  const tickMs = options.tickIntervalMs ?? 1_000;
-  const timer =
-    tickMs > 0
-      ? setInterval(() => {
-          runDueJobs().catch((err: unknown) => logger.warn({ error: String(err) }, 'due jobs failed'));
-        }, tickMs)
-      : undefined;
-  timer?.unref();
+  const stopTicker = startTicker(options.tickIntervalMs ?? 1_000, runDueJobs, logger);
 
   return {
     url,
     accounts,
     async close() {
-      if (timer) clearInterval(timer);
-      await jobs;
+      stopTicker();
+      await jobs.idle();
       await app.close();
       await notifier.close();
     },

@@ -1,5 +1,6 @@
 /** The logistics simulator's state: map sessions, shipments and the notifications they caused. */
 import type { CvsSubType } from '../../ecpay/types';
+import type { SimNotificationAttempt } from '../shared/state';
 
 /** Where a simulated parcel is. `created` = ECPay has the order (300). */
 export type SimStage = 'created' | 'sent' | 'in_transit' | 'arrived' | 'picked_up' | 'returning' | 'returned';
@@ -53,12 +54,6 @@ export interface SimShipment {
   nextStepAt?: number;
   /** Where the schedule leads after arrival. */
   outcome: 'pick_up' | 'return';
-}
-
-export interface SimNotificationAttempt {
-  at: number;
-  ok: boolean;
-  detail: string;
 }
 
 export interface SimNotification {
