@@ -3,9 +3,11 @@
  * (table refunds). Every state change is a conditional update, so two workers or a repeated call
  * can never apply it twice.
  */
+
+import type { Updateable } from 'kysely';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
-import type { Order, Payment, PaymentStatus } from '../db/types';
+import type { Order, Payment, PaymentStatus, PaymentTable } from '../db/types';
 
 /** The bank OrderNo of the n-th payment attempt of an order: the order number, then `-2`, `-3` … */
 export function bankOrderNoFor(orderNo: string, attempt: number): string {
@@ -160,23 +162,27 @@ export async function ordersAuthorizedNotCaptured(db: Executor, orderIds: number
 }
 
 /** Records a capture (OrderMaintain P), once; returns whether it did. */
-export async function markCaptured(trx: Executor, paymentId: number, now: number): Promise<boolean> {
-  const r = await trx
-    .updateTable('payments')
-    .set({ captured_at: now, updated_at: now })
-    .where('id', '=', paymentId)
-    .where('status', '=', 'paid')
-    .where('captured_at', 'is', null)
-    .where('voided_at', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+export function markCaptured(trx: Executor, paymentId: number, now: number): Promise<boolean> {
+  return closeAuthorization(trx, paymentId, { captured_at: now, updated_at: now });
 }
 
 /** Records a cancelled authorization (OrderMaintain C), once; returns whether it did. */
-export async function markVoided(trx: Executor, paymentId: number, description: string, now: number): Promise<boolean> {
+export function markVoided(trx: Executor, paymentId: number, description: string, now: number): Promise<boolean> {
+  return closeAuthorization(trx, paymentId, { voided_at: now, bank_description: description, updated_at: now });
+}
+
+/**
+ * Applies `changes` to a paid payment whose card authorization is still open (neither captured nor
+ * voided); returns whether it did. Capture and void both close it, so only the first of them wins.
+ */
+async function closeAuthorization(
+  trx: Executor,
+  paymentId: number,
+  changes: Updateable<PaymentTable>,
+): Promise<boolean> {
   const r = await trx
     .updateTable('payments')
-    .set({ voided_at: now, bank_description: description, updated_at: now })
+    .set(changes)
     .where('id', '=', paymentId)
     .where('status', '=', 'paid')
     .where('captured_at', 'is', null)
