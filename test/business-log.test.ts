@@ -6,7 +6,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from '../src/logger';
 import { createQpayClient } from '../src/qpay';
 import {
   buy,
@@ -20,44 +19,23 @@ import {
   waitUntil,
 } from './checkout/helpers';
 import { dialects } from './support/databases';
+import { type RecordingLogger, recordingLogger } from './support/recording-logger';
 import { startTestShop, type TestShop } from './support/shop-harness';
 
-interface Entry {
-  level: string;
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-function collectingLogger(): Logger & { entries: Entry[] } {
-  const entries: Entry[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => {
-    entries.push({ level, obj: obj as Record<string, unknown>, msg });
-  };
-  const logger = {
-    entries,
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    debug: at('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
-
-function eventLines(log: { entries: Entry[] }, orderNo: string) {
+function eventLines(log: RecordingLogger, orderNo: string) {
   return log.entries.filter((e) => typeof e.obj.event === 'string' && e.obj.orderNo === orderNo);
 }
 
 describe.each(dialects)('business event log lines on %s', (dialect) => {
   let shop: TestShop;
-  let log: ReturnType<typeof collectingLogger>;
+  let log: RecordingLogger;
   afterEach(async () => {
     await shop.close();
   });
 
   it('placed, paid, cancelled, expired — and refunded from the orders desk', async () => {
     let t = Date.now();
-    log = collectingLogger();
+    log = recordingLogger();
     shop = await startTestShop(dialect, { now: () => t, runtime: { logger: log } });
     const p = await productWithStock(shop, 10);
     const users = [newUser(), newUser(), newUser()];
@@ -136,7 +114,7 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
   }, 60_000);
 
   it('failed: the bank refuses the order', async () => {
-    log = collectingLogger();
+    log = recordingLogger();
     shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: log } });
     const user = newUser();
     const p = await productWithStock(shop, 5);

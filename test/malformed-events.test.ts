@@ -7,12 +7,12 @@
 import type { webhook } from '@line/bot-sdk';
 import { EventWorker, MAX_EVENT_ATTEMPTS } from '../src/line/event-worker';
 import { failedEvents } from '../src/line/inbox-repository';
-import type { Logger } from '../src/logger';
 import { encodePostback } from '../src/messages/postback';
 import type { WebhookEvent } from '../src/sandbox/line/webhook/event-builders';
 import { createConversation } from '../src/shop/conversation';
 import { GENERIC_PROFILE } from '../src/shop/profile';
 import { dialects } from './support/databases';
+import { recordingLogger } from './support/recording-logger';
 import { startTestShop, type TestShop } from './support/shop-harness';
 
 const GOOD = 'U00000000000000000000000000000aaa';
@@ -36,23 +36,6 @@ function event(userId: string, over: Record<string, unknown>): WebhookEvent {
 const postback = (userId: string, data: unknown) => event(userId, { type: 'postback', postback: { data } });
 const typed = (userId: string, text: unknown) =>
   event(userId, { message: { type: 'text', id: String(seq), text, quoteToken: 'q' } });
-
-/** A logger that keeps what it is told, to check a dead letter is logged once, without user data. */
-function recordingLogger(lines: Array<{ level: string; obj: object; msg?: string }>): Logger {
-  const at =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
-    };
-  const logger: Logger = {
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    debug: at('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe.each(dialects)('malformed events on %s', (dialect) => {
   let shop: TestShop;
@@ -152,7 +135,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
 
   it('counts an exception against its event only, gives it up after the limit, and says so once', async () => {
     shop = await startTestShop(dialect, { startJobs: false });
-    const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+    const log = recordingLogger();
     const conversation = createConversation({ profile: GENERIC_PROFILE, publicBaseUrl: shop.url });
     const isBad = (e: webhook.Event) => e.source?.type === 'user' && e.source.userId === BAD;
     // The shop's own conversation, except that BAD's event throws, in grouping and in handling.
@@ -168,7 +151,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
       },
       outbox: shop.runtime.outboxSender,
       now: Date.now,
-      logger: recordingLogger(lines),
+      logger: log,
       owner: 'test-worker',
       apology: conversation.apology,
     });
@@ -188,7 +171,7 @@ describe.each(dialects)('malformed events on %s', (dialect) => {
     const dead = await failedEvents(shop.database.db, 10);
     expect(dead.map((d) => d.webhook_event_id)).toEqual([badId]);
     expect(dead[0]?.last_error).toContain('bug');
-    const deadLines = lines.filter((l) => l.msg?.startsWith('DEAD LETTER'));
+    const deadLines = log.entries.filter((l) => l.msg?.startsWith('DEAD LETTER'));
     expect(deadLines).toHaveLength(1);
     expect(deadLines[0]?.obj).toEqual({ eventId: badId, eventType: 'postback', attempts: MAX_EVENT_ATTEMPTS });
     // The customer is told once (an apology, pushed).

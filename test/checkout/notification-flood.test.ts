@@ -6,12 +6,12 @@
  * notifications are injected with other source addresses.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../src/logger';
 import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
 import { addToCart, cartVersion } from '../../src/shop/cart-service';
 import { checkout } from '../../src/shop/checkout-service';
 import { DEFAULT_SOURCE_LIMITS } from '../../src/shop/notification-sources';
 import { dialects } from '../support/databases';
+import { recordingLogger } from '../support/recording-logger';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 import { checkoutData, newUser, orderStatus, ordersOf, productWithStock, waitUntil } from './helpers';
 
@@ -107,23 +107,6 @@ async function ordersAwaitingPayment(shop: TestShop, n: number) {
   const awaiting = () => db.selectFrom('orders').selectAll().where('status', '=', 'awaiting_payment').execute();
   await waitUntil(async () => (await awaiting()).length === n, 30_000);
   return awaiting();
-}
-
-/** A logger that keeps every line, as JSON, for checks on what reached the log. */
-function recordingLogger(lines: string[]): Logger {
-  const make = (bindings: object): Logger => {
-    const write = (level: string) => (obj: object, msg?: string) => {
-      lines.push(JSON.stringify({ level, ...bindings, ...obj, msg }));
-    };
-    return {
-      info: write('info'),
-      warn: write('warn'),
-      error: write('error'),
-      debug: write('debug'),
-      child: (more) => make({ ...bindings, ...more }),
-    };
-  };
-  return make({});
 }
 
 describe.each(dialects)('forged bank notifications on %s', (dialect) => {
@@ -285,8 +268,8 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
   });
 
   it('a refused notification never puts its PayToken whole into the log', async () => {
-    const lines: string[] = [];
-    shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: recordingLogger(lines) } });
+    const recorded = recordingLogger();
+    shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: recorded } });
     const shopNo = shop.config.qpay?.shopNo;
     const foreign = forged();
     const unknown = forged();
@@ -303,7 +286,7 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     expect(raw.statusCode).toBe(400);
     expect((await notify(shop, '198.51.100.7', { ShopNo: shopNo, PayToken: unknown })).status).toBe(200);
     await shop.runtime.reconciler?.tick(); // the bank does not know it: rejected, and logged
-    const log = lines.join('\n');
+    const log = recorded.lines().join('\n');
     expect(log).toContain('refused a malformed or foreign bank notification');
     expect(log).toContain('payment notification rejected');
     expect(log).toContain(`${foreign.slice(0, 6)}…`);
@@ -312,8 +295,8 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
   });
 
   it('malformed and unreadable bodies count against their source: past the budget, 429 and no more log lines', async () => {
-    const lines: string[] = [];
-    shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: recordingLogger(lines) } });
+    const recorded = recordingLogger();
+    shop = await startTestShop(dialect, { startJobs: false, runtime: { logger: recorded } });
     const budget = DEFAULT_SOURCE_LIMITS.refusalBudget;
     const statuses: number[] = [];
     for (let i = 0; i < budget + 5; i++) {
@@ -329,11 +312,11 @@ describe.each(dialects)('forged bank notifications on %s', (dialect) => {
     }
     expect(statuses.slice(0, budget).every((s) => s === 400)).toBe(true);
     expect(statuses.slice(budget).every((s) => s === 429)).toBe(true);
-    const perRequest = lines.filter(
-      (l) => l.includes('bank callback refused') || l.includes('foreign bank notification'),
-    );
+    const perRequest = recorded
+      .lines()
+      .filter((l) => l.includes('bank callback refused') || l.includes('foreign bank notification'));
     expect(perRequest).toHaveLength(budget);
-    expect(lines.filter((l) => l.includes('throttled'))).toHaveLength(1);
+    expect(recorded.lines().filter((l) => l.includes('throttled'))).toHaveLength(1);
     // Nobody else is affected.
     expect(
       (await notify(shop, '2001:db8:1:3::1', { ShopNo: shop.config.qpay?.shopNo, PayToken: forged() })).status,

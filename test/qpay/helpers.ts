@@ -2,7 +2,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import type { Logger } from '../../src/logger';
 import { createQpayClient, type QpayClient } from '../../src/qpay';
 import {
   type BankSimulator,
@@ -10,6 +9,7 @@ import {
   DEMO_QPAY_CREDENTIALS,
   startBankSimulator,
 } from '../../src/sandbox/bank';
+import { type RecordingLogger, recordingLogger } from '../support/recording-logger';
 
 /** 2025-01-15 10:00 Taiwan time. */
 export const START = Date.UTC(2025, 0, 15, 2, 0, 0);
@@ -24,36 +24,17 @@ export function fakeClock(start = START) {
   };
 }
 
-/** Keeps each line as `<level> <message> <JSON of the object>`. */
-export function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const at =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
-    };
-  const logger: Logger & { lines: string[] } = {
-    lines,
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    debug: at('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
-
 export interface Harness {
   sim: BankSimulator;
   client: QpayClient;
   clock: ReturnType<typeof fakeClock>;
-  logger: ReturnType<typeof collectingLogger>;
+  logger: RecordingLogger;
   close(): Promise<void>;
 }
 
 export async function startHarness(options: BankSimulatorOptions = {}): Promise<Harness> {
   const clock = fakeClock();
-  const logger = collectingLogger();
+  const logger = recordingLogger();
   const sim = await startBankSimulator({ now: clock.now, logger, tickIntervalMs: 0, ...options });
   const client = createQpayClient({ baseUrl: sim.baseUrl, ...sim.credentials });
   return {

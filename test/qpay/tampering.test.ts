@@ -3,7 +3,8 @@ import { request } from 'undici';
 import { createQpayClient, QpayHttpError, QpayVerificationError } from '../../src/qpay';
 import { buildSignString, computeHashId, openMessage, sealMessage } from '../../src/qpay/crypto';
 import { startBankSimulator } from '../../src/sandbox/bank';
-import { collectingLogger, fakeClock, type Harness, startHarness } from './helpers';
+import { recordingLogger } from '../support/recording-logger';
+import { fakeClock, type Harness, startHarness } from './helpers';
 import { loadVectors } from './vectors';
 
 let h: Harness;
@@ -92,7 +93,10 @@ test('simulator refuses a flipped Sign byte, an altered Message, a replayed/unkn
   const wrongKey = await post('Order', envelope(await nonce(), query), 'not-our-key');
   expect(wrongKey).toEqual({ status: 401, json: { Status: 'F', Description: 'E9001 – X-KeyID 驗證失敗' } });
 
-  const reasons = h.logger.lines.filter((l) => l.startsWith('warn refused')).map((l) => l.split(' ')[2]);
+  const reasons = h.logger
+    .lines()
+    .filter((l) => l.startsWith('warn refused'))
+    .map((l) => l.split(' ')[2]);
   expect(reasons).toEqual([
     'bad-sign',
     'undecryptable',
@@ -104,7 +108,7 @@ test('simulator refuses a flipped Sign byte, an altered Message, a replayed/unkn
   ]);
   // The log never carries the keys or the HashID.
   const hashId = computeHashId(h.sim.credentials);
-  for (const line of h.logger.lines) {
+  for (const line of h.logger.lines()) {
     expect(line).not.toContain(hashId);
     expect(line).not.toContain(h.sim.credentials.a1);
   }
@@ -169,7 +173,9 @@ test('client with wrong hash keys is refused by the simulator (bad Sign)', async
   try {
     await expect(client.orderQuery({ orderNo: 'X' })).rejects.toMatchObject({ status: 400, stage: 'order' });
     expect(
-      h.logger.lines.some((l) => l.startsWith('warn refused: undecryptable') || l.startsWith('warn refused: bad-sign')),
+      h.logger
+        .lines()
+        .some((l) => l.startsWith('warn refused: undecryptable') || l.startsWith('warn refused: bad-sign')),
     ).toBe(true);
   } finally {
     await client.close();
@@ -191,7 +197,7 @@ test('the simulator accepts the spec’s card vector message sealed with a nonce
   const sim = await startBankSimulator({
     credentials: creds,
     now: clock.now,
-    logger: collectingLogger(),
+    logger: recordingLogger(),
     tickIntervalMs: 0,
   });
   try {
