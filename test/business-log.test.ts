@@ -20,7 +20,7 @@ import {
 } from './checkout/helpers';
 import { dialects } from './support/databases';
 import { type RecordingLogger, recordingLogger } from './support/recording-logger';
-import { startTestShop, type TestShop } from './support/shop-harness';
+import { bankEnv, startTestShop, type TestShop } from './support/shop-harness';
 
 function eventLines(log: RecordingLogger, orderNo: string) {
   return log.entries.filter((e) => typeof e.obj.event === 'string' && e.obj.orderNo === orderNo);
@@ -83,17 +83,10 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
     // The orders desk (its own process) writes the refund as a JSON line on stderr. Its code is the
     // same on every database, and starting it is slow: once per run is enough.
     if (dialect !== dialects[0]) return;
-    const bank = shop.bank;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: shop.database.url,
-      QPAY_BASE_URL: bank.baseUrl,
-      QPAY_SHOP_NO: bank.credentials.shopNo,
-      QPAY_A1: bank.credentials.a1,
-      QPAY_A2: bank.credentials.a2,
-      QPAY_B1: bank.credentials.b1,
-      QPAY_B2: bank.credentials.b2,
-      QPAY_KEY_ID: bank.credentials.keyId,
+      ...bankEnv(shop.bank),
       LOG_LEVEL: 'info',
     };
     const refund = await promisify(execFile)('npx', ['tsx', 'src/cli/orders.ts', 'refund', paid.order_no, '100'], {

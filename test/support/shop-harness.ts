@@ -55,6 +55,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The QPAY_* variables that point a shop (or one of its CLIs) at this bank simulator. */
+export function bankEnv(bank: BankSimulator): Record<string, string> {
+  return {
+    QPAY_BASE_URL: bank.baseUrl,
+    QPAY_SHOP_NO: bank.credentials.shopNo,
+    QPAY_A1: bank.credentials.a1,
+    QPAY_A2: bank.credentials.a2,
+    QPAY_B1: bank.credentials.b1,
+    QPAY_B2: bank.credentials.b2,
+    QPAY_KEY_ID: bank.credentials.keyId,
+  };
+}
+
 export async function startInstance(
   database: TestDatabase,
   sim: LineSimulator,
@@ -62,18 +75,7 @@ export async function startInstance(
   bank?: BankSimulator,
 ): Promise<ShopInstance> {
   const port = await freePort();
-  const qpayEnv: Record<string, string> = bank
-    ? {
-        QPAY_BASE_URL: bank.baseUrl,
-        QPAY_SHOP_NO: bank.credentials.shopNo,
-        QPAY_A1: bank.credentials.a1,
-        QPAY_A2: bank.credentials.a2,
-        QPAY_B1: bank.credentials.b1,
-        QPAY_B2: bank.credentials.b2,
-        QPAY_KEY_ID: bank.credentials.keyId,
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      }
-    : {};
+  const qpayEnv: Record<string, string> = bank ? { ...bankEnv(bank), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } : {};
   const base = loadConfig({
     LINE_CHANNEL_SECRET: TEST_SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
