@@ -3,14 +3,13 @@
  * which database; the sandbox's simulators listen on localhost only; live mode (credentials set)
  * starts no simulator and the shop's own port serves no simulator route or chat page.
  */
-import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrator';
 import { silentLogger } from '../../src/logger';
 import { createRuntime } from '../../src/runtime';
-import { freePort, type SandboxProcess, startSandboxProcess } from './support/sandbox-process';
+import { freePort, probe, type SandboxProcess, startSandboxProcess } from './support/sandbox-process';
 
 /** Paths the LINE simulator serves (chat page, its assets and API, the Messaging API). */
 const SIMULATOR_PATHS = [
@@ -22,23 +21,6 @@ const SIMULATOR_PATHS = [
   '/sim/fonts/400.css',
   '/v2/bot/info',
 ];
-
-/** Resolves to 'open' or the connection error code (ECONNREFUSED …). */
-function probe(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(2_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('open');
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve('timeout');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-  });
-}
 
 /** This machine's first non-loopback IPv4 address, if it has one. */
 function lanAddress(): string | undefined {

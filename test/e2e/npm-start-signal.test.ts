@@ -5,28 +5,12 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './support/sandbox-process';
+import { freePort, probe } from './support/sandbox-process';
 
 const ROOT = join(__dirname, '..', '..');
-
-function probe(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(2_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('open');
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve('timeout');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-  });
-}
+const probeLocal = (port: number) => probe('127.0.0.1', port);
 
 /** Live (not zombie) processes whose process group is `pgid`. */
 function liveInGroup(pgid: number): string[] {
@@ -101,7 +85,7 @@ describe('npm start', () => {
         if (npm.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
         return /line-shop is running in SANDBOX mode[\s\S]*\n\n/.test(out) ? true : undefined;
       });
-      expect(await Promise.all(ports.map(probe))).toEqual(['open', 'open', 'open', 'open']);
+      expect(await Promise.all(ports.map(probeLocal))).toEqual(['open', 'open', 'open', 'open']);
       expect(liveInGroup(pgid).length).toBeGreaterThan(1);
 
       if (target === 'npm') process.kill(pgid, 'SIGTERM');
@@ -112,7 +96,7 @@ describe('npm start', () => {
         liveInGroup(pgid).length === 0 ? [] : undefined,
       ).catch(() => liveInGroup(pgid));
       expect(left).toEqual([]);
-      expect(await Promise.all(ports.map(probe))).toEqual([
+      expect(await Promise.all(ports.map(probeLocal))).toEqual([
         'ECONNREFUSED',
         'ECONNREFUSED',
         'ECONNREFUSED',
