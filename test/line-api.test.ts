@@ -1,7 +1,7 @@
 /** The shop's LINE client against the LINE simulator: what each kind of failure is sorted into. */
-import { createServer } from 'node:net';
 import { createLineApi, type LineApi, LineSendError } from '../src/line/line-api';
 import { type LineSimulator, startLineSimulator } from '../src/sandbox/line';
+import { freePort } from './support/ports';
 
 const SECRET = 'line-api-test-secret';
 const TOKEN = 'line-api-test-token';
@@ -63,12 +63,7 @@ describe('LINE client', () => {
     expect(slow.message).toMatch(/^network: /);
 
     // A port that nothing listens on any more.
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const down = createLineApi({ channelAccessToken: TOKEN, apiBaseUrl: `http://127.0.0.1:${port}` });
     try {
       expect(await failureOf(down.push(user, hello, crypto.randomUUID()))).toMatchObject({ kind: 'retryable' });
@@ -84,12 +79,7 @@ describe('LINE client', () => {
     expect(refused.mayHaveBeenDelivered).toBe(false);
     sim.failNext('/v2/bot/message/push', { status: 429 });
     expect((await failureOf(api.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(false);
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const down = createLineApi({ channelAccessToken: TOKEN, apiBaseUrl: `http://127.0.0.1:${port}` });
     try {
       expect((await failureOf(down.push(user, hello, crypto.randomUUID()))).mayHaveBeenDelivered).toBe(false);

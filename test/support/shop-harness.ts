@@ -2,7 +2,6 @@
  * A whole shop for tests: a real database (SQLite file or PostgreSQL), the real app listening on
  * an ephemeral port, its background jobs, and the LINE simulator sending it signed webhooks.
  */
-import { createServer } from 'node:net';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
@@ -12,6 +11,7 @@ import { type BankSimulator, startBankSimulator } from '../../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator } from '../../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../../src/seed';
 import { createTestDatabase, type TestDatabase } from './databases';
+import { freePort } from './ports';
 
 export const TEST_SECRET = 'test-channel-secret-0123456789ab';
 export const TEST_TOKEN = 'test-channel-access-token';
@@ -40,19 +40,6 @@ export interface TestShopOptions {
   env?: Record<string, string>;
   /** Extra runtime options (failpoints, a wrapped QPay client …). */
   runtime?: Partial<Parameters<typeof createRuntime>[0]>;
-}
-
-/** A free TCP port (so PUBLIC_BASE_URL, which goes to the bank as BackendURL, is known up front). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The QPAY_* variables that point a shop (or one of its CLIs) at this bank simulator. */

@@ -1,0 +1,17 @@
+/** TCP ports for tests. */
+import { createServer } from 'node:net';
+
+/** A port that was free a moment ago: nothing listens on it now (until someone takes it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
