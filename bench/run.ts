@@ -8,7 +8,8 @@
  * (bench/scenarios/) prints a short table and writes JSON to bench/results/. `--profile` runs shop
  * instances under `node --cpu-prof` and prints where their CPU time went.
  *
- * Scenarios: ack, e2e, checkout, payments, pg, compare, memory (see issue 7).
+ * Scenarios: ack, e2e, checkout, payments, pg, compare, memory (see issue 7); overload (issue 17's targets, the
+ * shop run from the build: `npm run build` first).
  */
 import { rmSync } from 'node:fs';
 import { startLineSimulator } from '../src/sandbox/line';
@@ -17,6 +18,7 @@ import { checkoutScenario } from './scenarios/checkout';
 import { compareScenario } from './scenarios/compare';
 import { e2eScenario } from './scenarios/e2e';
 import { memoryScenario } from './scenarios/memory';
+import { overloadScenario } from './scenarios/overload';
 import { paymentsScenario } from './scenarios/payments';
 import { postgresScenario } from './scenarios/postgres';
 import type { BenchContext } from './support/context';
@@ -33,6 +35,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   pg: postgresScenario,
   compare: compareScenario,
   memory: memoryScenario,
+  overload: overloadScenario,
 };
 
 async function main(argv: string[]): Promise<number> {
