@@ -85,6 +85,8 @@ export class Reconciler {
       const outcome = await payments.confirmPayment(n.pay_token, n.source);
       if (ip && outcome.kind === 'rejected' && !this.deps.sources?.trusted(ip)) {
         refusals.set(ip, (refusals.get(ip) ?? 0) + 1);
+        // This instance's own routes must see the refusal now, not after their one-second cache.
+        this.deps.sources?.invalidate(ip);
       }
     });
     if (unasked > 0)

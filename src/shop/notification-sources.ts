@@ -184,6 +184,15 @@ export class NotificationSources {
     return counts;
   }
 
+  /**
+   * Forget the cached counts of `ip`, so its next request reads them from the database: called
+   * when this instance itself recorded a refusal for it. Other instances still lag by cacheMs.
+   */
+  invalidate(ip: string): void {
+    const s = this.sources.get(ip);
+    if (s && !s.refreshing) s.fetchedAt = -Infinity;
+  }
+
   overBudget(refusals: number): boolean {
     return refusals >= this.limits.refusalBudget;
   }
