@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createQpayClient } from '../src/qpay';
+import { shopEnvFor } from '../src/sandbox/bank';
 import {
   buy,
   checkoutData,
@@ -20,7 +21,7 @@ import {
 } from './checkout/helpers';
 import { dialects } from './support/databases';
 import { type RecordingLogger, recordingLogger } from './support/recording-logger';
-import { bankEnv, startTestShop, type TestShop } from './support/shop-harness';
+import { startTestShop, type TestShop } from './support/shop-harness';
 
 function eventLines(log: RecordingLogger, orderNo: string) {
   return log.entries.filter((e) => typeof e.obj.event === 'string' && e.obj.orderNo === orderNo);
@@ -86,7 +87,7 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: shop.database.url,
-      ...bankEnv(shop.bank),
+      ...shopEnvFor(shop.bank),
       LOG_LEVEL: 'info',
     };
     const refund = await promisify(execFile)('npx', ['tsx', 'src/cli/orders.ts', 'refund', paid.order_no, '100'], {

@@ -1,5 +1,5 @@
 /** Shop instances under test: a fresh database and one or more shop processes pointed at the simulators. */
-import type { BankSimulator } from '../../src/sandbox/bank';
+import { type BankSimulator, shopEnvFor } from '../../src/sandbox/bank';
 import type { BenchContext } from './context';
 import { type BenchDb, createDb, type DbKind } from './databases';
 import { SECRET, TOKEN } from './line-platform';
@@ -12,19 +12,6 @@ export interface Shop {
   instances: ServerProc[];
   targets: string[];
   stop(): Promise<void>;
-}
-
-/** QPay settings pointing a shop at the bank simulator (as test/support/shop-harness.ts does). */
-export function qpayEnv(bank: BankSimulator): Record<string, string> {
-  return {
-    QPAY_BASE_URL: bank.baseUrl,
-    QPAY_SHOP_NO: bank.credentials.shopNo,
-    QPAY_A1: bank.credentials.a1,
-    QPAY_A2: bank.credentials.a2,
-    QPAY_B1: bank.credentials.b1,
-    QPAY_B2: bank.credentials.b2,
-    QPAY_KEY_ID: bank.credentials.keyId,
-  };
 }
 
 /** `count` shop processes on one new database; with `bank`, each on a known port so the bank can notify it. */
@@ -50,7 +37,7 @@ export async function startShop(
           LINE_DATA_API_BASE_URL: ctx.sim.url,
           PUBLIC_BASE_URL: bank ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:3000',
           BENCH_LISTEN_PORT: String(port),
-          ...(bank ? qpayEnv(bank) : {}),
+          ...(bank ? shopEnvFor(bank) : {}),
           ...extraEnv,
         },
         { cpuProfDir: ctx.profile ? PROFILES : undefined },

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
 import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
-import { type BankSimulator, startBankSimulator } from '../../src/sandbox/bank';
+import { type BankSimulator, shopEnvFor, startBankSimulator } from '../../src/sandbox/bank';
 import { type LineSimulator, startLineSimulator } from '../../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../../src/seed';
 import { createTestDatabase, type TestDatabase } from './databases';
@@ -42,19 +42,6 @@ export interface TestShopOptions {
   runtime?: Partial<Parameters<typeof createRuntime>[0]>;
 }
 
-/** The QPAY_* variables that point a shop (or one of its CLIs) at this bank simulator. */
-export function bankEnv(bank: BankSimulator): Record<string, string> {
-  return {
-    QPAY_BASE_URL: bank.baseUrl,
-    QPAY_SHOP_NO: bank.credentials.shopNo,
-    QPAY_A1: bank.credentials.a1,
-    QPAY_A2: bank.credentials.a2,
-    QPAY_B1: bank.credentials.b1,
-    QPAY_B2: bank.credentials.b2,
-    QPAY_KEY_ID: bank.credentials.keyId,
-  };
-}
-
 export async function startInstance(
   database: TestDatabase,
   sim: LineSimulator,
@@ -62,7 +49,9 @@ export async function startInstance(
   bank?: BankSimulator,
 ): Promise<ShopInstance> {
   const port = await freePort();
-  const qpayEnv: Record<string, string> = bank ? { ...bankEnv(bank), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } : {};
+  const qpayEnv: Record<string, string> = bank
+    ? { ...shopEnvFor(bank), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }
+    : {};
   const base = loadConfig({
     LINE_CHANNEL_SECRET: TEST_SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,

@@ -10,5 +10,6 @@ export {
   type ResponseTamper,
   startBankSimulator,
 } from './server';
+export { shopEnvFor } from './shop-env';
 export type { SimNotification, SimOrder, SimPayment } from './state';
 export { type CardOutcome, TEST_CARDS, type TestCard } from './test-cards';
