@@ -25,6 +25,10 @@ const order: Order = {
   locked_until: null,
   created_at: NOW,
   updated_at: NOW,
+  delivery_method: null,
+  shipping_fee: 0,
+  fulfilment: null,
+  fulfilment_at: null,
 };
 const items: OrderItem[] = [{ order_id: 1, product_id: 7, name: '高山烏龍', unit_price: 680, quantity: 2 }];
 

@@ -10,6 +10,7 @@ import * as m0004 from './0004_card_capture';
 import * as m0005 from './0005_event_reason_outbox_doubt';
 import * as m0006 from './0006_notification_sources';
 import * as m0007 from './0007_health_probe';
+import * as m0008 from './0008_delivery_fulfilment';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_event_reason_outbox_doubt': m0005,
   '0006_notification_sources': m0006,
   '0007_health_probe': m0007,
+  '0008_delivery_fulfilment': m0008,
 };

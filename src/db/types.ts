@@ -100,6 +100,13 @@ export interface OutboxTable {
 
 export type OrderStatus = 'pending' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded';
 export type PayType = 'C' | 'A';
+/** 宅配 (home delivery), 超商取貨 (convenience-store pickup through ECPay), 門市自取 (the merchant's own pickup address). */
+export type DeliveryMethod = 'home' | 'cvs' | 'pickup';
+/**
+ * Where a paid order's goods are (null before payment): 待出貨 → 已出貨 → 配送中 / 已到店 (or ready
+ * for self-pickup) → 已完成, or 退回 (a store parcel not collected).
+ */
+export type Fulfilment = 'to_ship' | 'shipped' | 'in_transit' | 'at_store' | 'completed' | 'returned';
 
 /** An order: the customer-facing record. `order_no` is also the first bank OrderNo. */
 export interface OrderTable {
@@ -128,6 +135,46 @@ export interface OrderTable {
   locked_until: number | null;
   created_at: number;
   updated_at: number;
+  /** null for orders placed before the delivery step existed. */
+  delivery_method: ColumnType<DeliveryMethod | null, DeliveryMethod | null | undefined, DeliveryMethod | null>;
+  /** Integer TWD, included in `total` (subtotal = total − shipping_fee). */
+  shipping_fee: ColumnType<number, number | undefined, number>;
+  fulfilment: ColumnType<Fulfilment | null, Fulfilment | null | undefined, Fulfilment | null>;
+  /** When `fulfilment` last changed (auto-complete and reminders count from it). */
+  fulfilment_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Where an order goes: the recipient (and address or store) as the customer confirmed them. */
+export interface OrderDeliveryTable {
+  order_id: number;
+  method: DeliveryMethod;
+  recipient_name: string;
+  /** Normalized mobile number, `09xxxxxxxx`. */
+  recipient_phone: string;
+  postal_code: string | null;
+  city: string | null;
+  district: string | null;
+  /** Street address (home delivery) — without city and district. */
+  address: string | null;
+  /** ECPay LogisticsSubType (UNIMARTC2C, FAMIC2C …) for store pickup. */
+  cvs_sub_type: string | null;
+  store_id: string | null;
+  store_name: string | null;
+  store_address: string | null;
+  /** Set when name, phone and address were wiped after RECIPIENT_RETENTION_DAYS. */
+  anonymized_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** The order's timeline: every lifecycle move and who or what caused it. */
+export interface OrderEventTable {
+  id: Generated<number>;
+  order_id: number;
+  /** An OrderEvent or FulfilmentEvent name of the lifecycle module (or another recorded happening). */
+  event: string;
+  /** `customer`, `bank`, `ecpay`, `timer`, `system`, or `merchant:<who>`. */
+  actor: string;
+  detail: string | null;
+  at: number;
 }
 
 export interface OrderItemTable {
@@ -212,6 +259,8 @@ export interface DB {
   outbox: OutboxTable;
   orders: OrderTable;
   order_items: OrderItemTable;
+  order_deliveries: OrderDeliveryTable;
+  order_events: OrderEventTable;
   payments: PaymentTable;
   bank_notifications: BankNotificationTable;
   refunds: RefundTable;
@@ -228,5 +277,7 @@ export type LineEventRow = Selectable<LineEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type Order = Selectable<OrderTable>;
 export type OrderItem = Selectable<OrderItemTable>;
+export type OrderDelivery = Selectable<OrderDeliveryTable>;
+export type OrderEventRow = Selectable<OrderEventTable>;
 export type Payment = Selectable<PaymentTable>;
 export type BankNotification = Selectable<BankNotificationTable>;

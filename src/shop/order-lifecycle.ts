@@ -6,7 +6,7 @@
  * answers a tap by asking `payAnswer`/`cancelAnswer`, and message builders show the buttons that
  * `customerActions` offers. Adding a state (delivery, shipping) is a change to this file first.
  */
-import type { Order, OrderStatus, Payment, PayType } from '../db/types';
+import type { Fulfilment, Order, OrderStatus, Payment, PayType } from '../db/types';
 
 /** Every state, in the order an order normally lives through them. */
 export const ORDER_STATES: readonly OrderStatus[] = [
@@ -35,26 +35,87 @@ export const ORDER_TRANSITIONS = {
   bankOrderCreated: { from: ['pending'], to: 'awaiting_payment' },
   /** The bank refused OrderCreate: stock is released and the cart reopened. */
   bankRefused: { from: ['pending'], to: 'failed' },
-  /** A verified payment for an order still waiting for it. */
-  paymentVerified: { from: ['pending', 'awaiting_payment'], to: 'paid' },
+  /** A verified payment for an order still waiting for it: the goods are now to be shipped. */
+  paymentVerified: { from: ['pending', 'awaiting_payment'], to: 'paid', fulfilment: 'to_ship' },
   /** A verified payment for an order that had closed, and the goods could be sold again. */
-  latePaymentAccepted: { from: ['failed', 'expired', 'cancelled'], to: 'paid' },
+  latePaymentAccepted: { from: ['failed', 'expired', 'cancelled'], to: 'paid', fulfilment: 'to_ship' },
   /** The deadline passed and the bank says unpaid. */
   deadlinePassed: { from: ['awaiting_payment'], to: 'expired' },
   /** The customer cancelled while the order was unpaid. */
   customerCancelled: { from: ['awaiting_payment'], to: 'cancelled' },
-  /** The merchant voided a card authorization that was never captured. */
-  authorizationVoided: { from: ['paid'], to: 'cancelled' },
-  /** The whole amount went back to the customer. */
+  /**
+   * The merchant voided a card authorization that was never captured. Only before anything left
+   * the shop: a shipped order cannot be cancelled (it can still be refunded).
+   */
+  authorizationVoided: { from: ['paid'], to: 'cancelled', fulfilmentFrom: [null, 'to_ship'] },
+  /** The whole amount went back to the customer (also after shipping: a returned or damaged parcel). */
   refundedInFull: { from: ['paid'], to: 'refunded' },
-} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus }>;
+} as const satisfies Record<
+  string,
+  {
+    from: readonly OrderStatus[];
+    to: OrderStatus;
+    /** What `orders.fulfilment` becomes with this move (left as it is when absent). */
+    fulfilment?: Fulfilment;
+    /** The move happens only while `orders.fulfilment` is one of these (any when absent). */
+    fulfilmentFrom?: readonly (Fulfilment | null)[];
+  }
+>;
 
 export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
 
-/** Whether `event` may happen to an order in `status`. */
-export function canHappen(status: OrderStatus, event: OrderEvent): boolean {
-  return (ORDER_TRANSITIONS[event].from as readonly OrderStatus[]).includes(status);
+/** Whether `event` may happen to an order in `status` (and, for the events that care, `fulfilment`). */
+export function canHappen(status: OrderStatus, event: OrderEvent, fulfilment?: Fulfilment | null): boolean {
+  const t: { from: readonly OrderStatus[]; fulfilmentFrom?: readonly (Fulfilment | null)[] } = ORDER_TRANSITIONS[event];
+  if (!t.from.includes(status)) return false;
+  return fulfilment === undefined || !t.fulfilmentFrom || t.fulfilmentFrom.includes(fulfilment);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fulfilment: where a paid order's goods are. Every move needs `orders.status = 'paid'` (a
+// refunded or cancelled order is not shipped) and is one conditional update from the listed
+// fulfilment states, so a duplicated or late ECPay notification (arrived after picked up) moves
+// nothing.
+
+/** Every fulfilment state in the order a parcel lives through them, with the words the shop shows. */
+export const FULFILMENT_LABELS: Readonly<Record<Fulfilment, string>> = {
+  to_ship: '待出貨',
+  shipped: '已出貨',
+  in_transit: '配送中',
+  at_store: '已到店',
+  completed: '已完成',
+  returned: '退回',
+};
+
+export const FULFILMENT_TRANSITIONS = {
+  /** The goods left the shop: handed to a carrier with a tracking number, or dropped at a store (ECPay). */
+  shipped: { from: ['to_ship'], to: 'shipped' },
+  /** The carrier has it on the way (home delivery), or ECPay says it is travelling to the store. */
+  inTransit: { from: ['to_ship', 'shipped'], to: 'in_transit' },
+  /** The parcel reached the pickup store (ECPay), or a self-pickup order is ready at the shop. */
+  arrivedAtStore: { from: ['to_ship', 'shipped', 'in_transit'], to: 'at_store' },
+  /** Picked up or delivered. */
+  completed: { from: ['shipped', 'in_transit', 'at_store'], to: 'completed' },
+  /** Not collected at the store: the parcel goes back to the merchant. */
+  returned: { from: ['shipped', 'in_transit', 'at_store'], to: 'returned' },
+} as const satisfies Record<string, { from: readonly Fulfilment[]; to: Fulfilment }>;
+
+export type FulfilmentEvent = keyof typeof FULFILMENT_TRANSITIONS;
+
+/** Whether `event` may happen to an order's goods now. */
+export function canFulfil(
+  order: { status: OrderStatus; fulfilment: Fulfilment | null },
+  event: FulfilmentEvent,
+): boolean {
+  return (
+    order.status === 'paid' &&
+    order.fulfilment !== null &&
+    (FULFILMENT_TRANSITIONS[event].from as readonly Fulfilment[]).includes(order.fulfilment)
+  );
+}
+
+/** Who or what moved an order, as the timeline records it. */
+export type OrderActor = 'customer' | 'bank' | 'ecpay' | 'timer' | 'system' | `merchant:${string}`;
 
 /** Whether the order is waiting for the customer's money (a pay link or a payment notice is about it). */
 export function awaitsPayment(status: OrderStatus): boolean {
@@ -71,9 +132,10 @@ export function merchantMayRefund(status: OrderStatus): boolean {
   return canHappen(status, 'refundedInFull');
 }
 
-export function merchantMayCaptureOrVoid(status: OrderStatus): boolean {
-  // Capturing keeps the order paid; voiding is the lifecycle's authorizationVoided. Both need a paid order.
-  return canHappen(status, 'authorizationVoided');
+export function merchantMayCaptureOrVoid(status: OrderStatus, fulfilment?: Fulfilment | null): boolean {
+  // Capturing keeps the order paid; voiding is the lifecycle's authorizationVoided. Both need a paid
+  // order; voiding (cancelling) also needs the goods still in the shop.
+  return canHappen(status, 'authorizationVoided', fulfilment);
 }
 
 /** A pay link is offered only while it stays open at least this long: time to type a card number. */

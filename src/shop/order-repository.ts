@@ -6,8 +6,14 @@
 import { randomInt } from 'node:crypto';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
-import type { Order, OrderItem, OrderStatus, PayType } from '../db/types';
-import { ORDER_TRANSITIONS, type OrderEvent } from './order-lifecycle';
+import type { DeliveryMethod, Order, OrderEventRow, OrderItem, OrderStatus, PayType } from '../db/types';
+import {
+  FULFILMENT_TRANSITIONS,
+  type FulfilmentEvent,
+  ORDER_TRANSITIONS,
+  type OrderActor,
+  type OrderEvent,
+} from './order-lifecycle';
 import { insertPaymentAttempt } from './payment-repository';
 
 const ORDER_NO_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -35,6 +41,9 @@ export interface NewOrder {
   expiresAt: number;
   replyToken: string | null;
   replyUntil: number | null;
+  /** Included in `total`. Absent for orders without a delivery step (tests of the payment flow). */
+  deliveryMethod?: DeliveryMethod | null;
+  shippingFee?: number;
   items: Array<{ productId: number; name: string; unitPrice: number; quantity: number }>;
 }
 
@@ -60,6 +69,8 @@ export async function insertOrder(trx: Executor, o: NewOrder, now: number): Prom
       locked_until: null,
       created_at: now,
       updated_at: now,
+      delivery_method: o.deliveryMethod ?? null,
+      shipping_fee: o.shippingFee ?? 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -109,8 +120,9 @@ export async function listOrders(db: Executor, limit: number, status?: OrderStat
 
 /**
  * Applies a lifecycle event to an order: one conditional update from the states the lifecycle
- * allows it in (ORDER_TRANSITIONS) to where it leads. Returns whether it moved — false when another
- * worker, a duplicate callback or the customer got there first.
+ * allows it in (ORDER_TRANSITIONS) to where it leads, and a line in the order's timeline saying who
+ * or what did it. Returns whether it moved — false when another worker, a duplicate callback or
+ * the customer got there first (and then nothing is recorded).
  */
 export async function moveOrder(
   trx: Executor,
@@ -124,15 +136,74 @@ export async function moveOrder(
     attention?: string | null;
     expires_at?: number | null;
   } = {},
+  actor: OrderActor = 'system',
 ): Promise<boolean> {
-  const { from, to } = ORDER_TRANSITIONS[event];
+  const t: (typeof ORDER_TRANSITIONS)[OrderEvent] & {
+    fulfilment?: string;
+    fulfilmentFrom?: readonly (string | null)[];
+  } = ORDER_TRANSITIONS[event];
+  let q = trx
+    .updateTable('orders')
+    .set({ status: t.to, updated_at: now, locked_until: null, ...extra })
+    .where('id', '=', orderId)
+    .where('status', 'in', t.from);
+  if (t.fulfilment) q = q.set({ fulfilment: t.fulfilment as 'to_ship', fulfilment_at: now });
+  if (t.fulfilmentFrom) {
+    const states = t.fulfilmentFrom.filter((f): f is string => f !== null);
+    const orNull = t.fulfilmentFrom.includes(null);
+    q = q.where((eb) =>
+      orNull
+        ? eb.or([eb('fulfilment', 'is', null), eb('fulfilment', 'in', states as never)])
+        : eb('fulfilment', 'in', states as never),
+    );
+  }
+  const r = await q.executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await recordOrderEvent(trx, orderId, event, actor, now);
+  return true;
+}
+
+/**
+ * Moves a paid order's goods along FULFILMENT_TRANSITIONS: one conditional update, recorded in the
+ * timeline. False when the order is not paid or its goods are not in a state the event starts from
+ * (a duplicated or late notification).
+ */
+export async function moveFulfilment(
+  trx: Executor,
+  orderId: number,
+  event: FulfilmentEvent,
+  now: number,
+  actor: OrderActor,
+  detail: string | null = null,
+): Promise<boolean> {
+  const { from, to } = FULFILMENT_TRANSITIONS[event];
   const r = await trx
     .updateTable('orders')
-    .set({ status: to, updated_at: now, locked_until: null, ...extra })
+    .set({ fulfilment: to, fulfilment_at: now, updated_at: now })
     .where('id', '=', orderId)
-    .where('status', 'in', from)
+    .where('status', '=', 'paid')
+    .where('fulfilment', 'in', from)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await recordOrderEvent(trx, orderId, event, actor, now, detail);
+  return true;
+}
+
+/** A line in the order's timeline (moves record themselves; notices, shipments etc. call this). */
+export async function recordOrderEvent(
+  trx: Executor,
+  orderId: number,
+  event: string,
+  actor: OrderActor,
+  now: number,
+  detail: string | null = null,
+): Promise<void> {
+  await trx.insertInto('order_events').values({ order_id: orderId, event, actor, detail, at: now }).execute();
+}
+
+/** The order's timeline, oldest first. */
+export async function orderTimeline(db: Executor, orderId: number): Promise<OrderEventRow[]> {
+  return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
 
 export async function updateOrder(
