@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddressList } from './address-list';
+import { ECPAY_STAGE_BASE_URL, ECPAY_STAGE_C2C } from './ecpay/stage';
+import type { EcpayLogisticsConfig } from './ecpay/types';
 import { GENERIC_PROFILE, ProfileError, parseShopProfileJson, type ShopProfile } from './shop/profile';
 
 export type Mode = 'sandbox' | 'live';
@@ -65,6 +67,12 @@ export interface Config {
   /** Absent until the merchant sets the QPay variables (in sandbox mode the bank simulator's). */
   qpay: QpayConfig | undefined;
   payments: PaymentsConfig;
+  /**
+   * ECPay logistics (store map, shipments). Live: only when ECPAY_LOGISTICS_MERCHANT_ID, _HASH_KEY
+   * and _HASH_IV are set (else 超商取貨 is not offered). Sandbox: the logistics simulator with
+   * ECPay's public C2C stage account, unless the variables say otherwise.
+   */
+  ecpayLogistics: EcpayLogisticsConfig | undefined;
   /** Handled webhook events and delivered messages are deleted after this long (RETENTION_DAYS). */
   retentionMs: number;
   /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
@@ -193,6 +201,33 @@ function qpay(env: Env, mode: Mode): QpayConfig | undefined {
   };
 }
 
+function ecpayLogistics(env: Env, mode: Mode, simPort: number, simHost: string): EcpayLogisticsConfig | undefined {
+  const names = ['ECPAY_LOGISTICS_MERCHANT_ID', 'ECPAY_LOGISTICS_HASH_KEY', 'ECPAY_LOGISTICS_HASH_IV'] as const;
+  const given = names.filter((n) => text(env, n) !== undefined);
+  if (given.length === 0) {
+    if (mode === 'live') return undefined;
+    const baseUrl = httpUrl(env, 'ECPAY_LOGISTICS_BASE_URL', `http://${simHost}:${simPort}`);
+    return { baseUrl, ...ECPAY_STAGE_C2C };
+  }
+  const missing = names.find((n) => text(env, n) === undefined);
+  if (missing) throw new ConfigError(missing, 'is required when any ECPAY_LOGISTICS_* credential is set');
+  const merchantId = text(env, 'ECPAY_LOGISTICS_MERCHANT_ID') as string;
+  if (!/^\d{1,10}$/.test(merchantId)) {
+    throw new ConfigError('ECPAY_LOGISTICS_MERCHANT_ID', `must be ECPay's numeric MerchantID, got "${merchantId}"`);
+  }
+  for (const key of ['ECPAY_LOGISTICS_HASH_KEY', 'ECPAY_LOGISTICS_HASH_IV'] as const) {
+    if (!/^[0-9A-Za-z]{16}$/.test(text(env, key) as string)) {
+      throw new ConfigError(key, 'must be the 16 letters and digits ECPay issued');
+    }
+  }
+  return {
+    baseUrl: httpUrl(env, 'ECPAY_LOGISTICS_BASE_URL', ECPAY_STAGE_BASE_URL),
+    merchantId,
+    hashKey: text(env, 'ECPAY_LOGISTICS_HASH_KEY') as string,
+    hashIv: text(env, 'ECPAY_LOGISTICS_HASH_IV') as string,
+  };
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = text(env, name);
   if (v === undefined) return fallback;
@@ -310,6 +345,8 @@ export function loadConfig(env: Env): Config {
   }
   const listenPort = port(env, 'PORT', 3000);
   const profile = shopProfile(env, mode);
+  const sandboxHost = text(env, 'SANDBOX_HOST') ?? '127.0.0.1';
+  const logisticsSimPort = port(env, 'LOGISTICS_SIM_PORT', 3200);
   return {
     mode,
     port: listenPort,
@@ -328,13 +365,14 @@ export function loadConfig(env: Env): Config {
     },
     qpay: qpay(env, mode),
     payments: payments(env),
+    ecpayLogistics: ecpayLogistics(env, mode, logisticsSimPort, sandboxHost),
     retentionMs: integer(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
     sandbox: {
-      host: text(env, 'SANDBOX_HOST') ?? '127.0.0.1',
+      host: sandboxHost,
       lineSimPort: port(env, 'LINE_SIM_PORT', 3001),
       bankSimPort: port(env, 'BANK_SIM_PORT', 3100),
-      logisticsSimPort: port(env, 'LOGISTICS_SIM_PORT', 3200),
+      logisticsSimPort,
       bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
     },
