@@ -93,10 +93,17 @@ export async function applyLatePayment(
   if (decision.kind === 'reinstate') {
     const state: LatePaymentState = { outcome: 'reinstated', was: decision.was };
     if (
-      !(await moveOrder(trx, order.id, 'latePaymentAccepted', now, {
-        paid_at: e.paidAt,
-        attention: lateAttention(state),
-      }))
+      !(await moveOrder(
+        trx,
+        order.id,
+        'latePaymentAccepted',
+        now,
+        {
+          paid_at: e.paidAt,
+          attention: lateAttention(state),
+        },
+        'bank',
+      ))
     ) {
       throw new Error(`order ${order.order_no} changed while a late payment was applied`);
     }

@@ -9,7 +9,7 @@ import type { Order, Payment } from '../db/types';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
 import { tellCustomer } from './notices';
-import { awaitsPayment, canHappen } from './order-lifecycle';
+import { awaitsPayment, canHappen, type OrderActor } from './order-lifecycle';
 import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { insertPaymentAttempt, paymentsOf, transitionPayment } from './payment-repository';
 import { releaseStock } from './stock-repository';
@@ -50,7 +50,7 @@ export async function recordBankOrderCreated(
   if (!ok) return false;
   const order = (await getOrder(trx, payment.order_id)) as Order;
   if (canHappen(order.status, 'bankOrderCreated')) {
-    await moveOrder(trx, order.id, 'bankOrderCreated', now);
+    await moveOrder(trx, order.id, 'bankOrderCreated', now, {}, 'bank');
     await updateOrder(trx, order.id, { next_check_at: now + config.reconcileIntervalMs }, now);
     if (order.cart_id !== null) await setCartStatus(trx, order.cart_id, 'locked', 'ordered', now);
   } else if (!awaitsPayment(order.status)) {
@@ -88,7 +88,7 @@ export async function recordBankOrderRefused(
   }
   const order = (await getOrder(trx, payment.order_id)) as Order;
   if (canHappen(order.status, 'bankRefused')) {
-    await moveOrder(trx, order.id, 'bankRefused', now, { closed_at: now, failure_reason: reason });
+    await moveOrder(trx, order.id, 'bankRefused', now, { closed_at: now, failure_reason: reason }, 'bank');
     await release(trx, order, now);
     if (order.cart_id !== null) await reopenCart(trx, order.cart_id, order.line_user_id, now);
     await tellCustomer(trx, { kind: 'order_failed', order, reason }, now);
@@ -101,15 +101,23 @@ export async function recordBankOrderRefused(
 
 /** Unpaid past its deadline (the bank said so): expired, stock released, customer told. */
 export async function expireOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
-  if (!(await moveOrder(trx, order.id, 'deadlinePassed', now, { closed_at: now }))) return false;
+  if (!(await moveOrder(trx, order.id, 'deadlinePassed', now, { closed_at: now }, 'timer'))) return false;
   await release(trx, order, now);
   await tellCustomer(trx, { kind: 'expired', order }, now);
   return true;
 }
 
-/** The customer cancels an unpaid order. Returns false when it is no longer awaiting payment. */
-export async function cancelOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
-  if (!(await moveOrder(trx, order.id, 'customerCancelled', now, { closed_at: now }))) return false;
+/**
+ * An unpaid order is cancelled — by the customer in the chat, or by the merchant on their behalf.
+ * Returns false when it is no longer awaiting payment.
+ */
+export async function cancelOrder(
+  trx: Executor,
+  order: Order,
+  now: number,
+  actor: OrderActor = 'customer',
+): Promise<boolean> {
+  if (!(await moveOrder(trx, order.id, 'customerCancelled', now, { closed_at: now }, actor))) return false;
   await release(trx, order, now);
   return true;
 }

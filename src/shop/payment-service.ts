@@ -92,7 +92,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const items = await orderItems(trx, order.id);
       const lines = items.map((i) => ({ productId: i.product_id, quantity: i.quantity }));
       const paidAt = e.paidAt;
-      if (await moveOrder(trx, order.id, 'paymentVerified', t, { paid_at: paidAt })) {
+      if (await moveOrder(trx, order.id, 'paymentVerified', t, { paid_at: paidAt }, 'bank')) {
         await sellReserved(trx, lines, t);
         result = 'paid';
       } else if (order.status === 'paid' || order.status === 'refunded') {

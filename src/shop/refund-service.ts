@@ -9,8 +9,8 @@ import { silentLogger } from '../logger';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
-import { merchantMayRefund, readLatePayment } from './order-lifecycle';
-import { addRefundedAmount, getOrder, getOrderByNo } from './order-repository';
+import { merchantMayRefund, type OrderActor, readLatePayment } from './order-lifecycle';
+import { addRefundedAmount, getOrder, getOrderByNo, recordOrderEvent } from './order-repository';
 import { isAuthorizedNotCaptured, paymentsOf, recordRefund, refundsOf } from './payment-repository';
 
 export class RefundError extends Error {}
@@ -21,6 +21,7 @@ export async function refundOrder(
   orderNo: string,
   amount: number | undefined,
   now: () => number,
+  actor: OrderActor = 'merchant:cli',
 ): Promise<{ order: Order; refunded: number; description: string }> {
   const order = await getOrderByNo(db, orderNo);
   if (!order) throw new RefundError(`no order ${orderNo}`);
@@ -71,6 +72,7 @@ export async function refundOrder(
     if (!(await addRefundedAmount(trx, order.id, order.refunded_amount, value, value === left, t))) {
       throw new RefundError('order changed while refunding; check it with `show`');
     }
+    await recordOrderEvent(trx, order.id, value === left ? 'refundedInFull' : 'refunded', actor, t, `NT$${value}`);
     const n = (await refundsOf(trx, order.id)).length;
     const part = value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest';
     await tellCustomer(trx, { kind: 'refund', order, amount: value, part, n }, t);

@@ -1,4 +1,5 @@
 /** Authorize-only card payments (CARD_AUTO_CAPTURE=false), called directly: capture, or void and restock. */
+import { moveFulfilment, orderTimeline } from '../../src/shop/order-repository';
 import { CaptureError, dialects, RefundError, useServiceShop } from '../support/service-harness';
 
 describe.each(dialects)('capture and void (%s)', (dialect) => {
@@ -31,6 +32,27 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
     expect(await shop.stock(tea.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await shop.noticeKinds(user)).toEqual(['pay_link', 'receipt', 'authorization_voided']);
     await expect(shop.voidAuthorization(order.order_no)).rejects.toThrow(CaptureError);
+  });
+
+  it('a shipped order cannot be voided: refused before the bank is asked; capture and refund are on the timeline', async () => {
+    const { order } = await authorized();
+    await moveFulfilment(shop.database.db, order.id, 'shipped', shop.clock.now(), 'merchant:owner');
+
+    await expect(shop.voidAuthorization(order.order_no)).rejects.toThrow(/shipped/);
+    expect((await shop.payments(order.order_no))[0]?.voided_at).toBeNull();
+    expect((await shop.order(order.order_no)).status).toBe('paid');
+
+    await shop.capture(order.order_no);
+    await shop.refund(order.order_no, 100);
+    const timeline = await orderTimeline(shop.database.db, order.id);
+    expect(timeline.map((e) => [e.event, e.actor])).toEqual([
+      ['bankOrderCreated', 'bank'],
+      ['paymentVerified', 'bank'],
+      ['shipped', 'merchant:owner'],
+      ['captured', 'merchant:cli'],
+      ['refunded', 'merchant:cli'],
+    ]);
+    expect(timeline.at(-1)?.detail).toBe('NT$100');
   });
 
   it('a late payment on an authorization whose goods are gone is voided at the bank, not refunded', async () => {
