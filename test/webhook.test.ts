@@ -1,5 +1,6 @@
 /** POST /line/webhook: signature, body handling and storage in the inbox, over app.inject. */
 import { createHmac } from 'node:crypto';
+import { validateSignature } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { isValidSignature } from '../src/line/signature';
@@ -39,6 +40,29 @@ it('matches the official LINE signature vector', () => {
       'GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=',
     ),
   ).toBe(false);
+});
+
+test('the signature check agrees with the LINE SDK on good, truncated, padded and garbage signatures', () => {
+  const bodies = ['{}', '{"events":[]}', 'ä€𝄞'.repeat(50), ''];
+  for (const body of bodies) {
+    const good = sign(body);
+    const candidates = [
+      good,
+      good.slice(0, -2),
+      `${good}==`,
+      good.replace(/=+$/, ''),
+      'x',
+      '!!!!',
+      sign(body, 'other'),
+    ];
+    for (const c of candidates) {
+      expect([body, c, isValidSignature(Buffer.from(body), SECRET, c)]).toEqual([
+        body,
+        c,
+        validateSignature(Buffer.from(body), SECRET, c),
+      ]);
+    }
+  }
 });
 
 describe.each(dialects)('webhook on %s', (dialect) => {

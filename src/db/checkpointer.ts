@@ -50,6 +50,9 @@ export function startCheckpointer(file: string): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS },
+    // The thread only calls one pragma now and then: a small heap keeps its cost to the process's
+    // idle memory low (issue 17) — V8's defaults would reserve as much as for the shop itself.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 2 },
   });
   // Never what keeps a process (a CLI command, a test) alive.
   worker.unref();

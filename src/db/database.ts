@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type KyselyConfig, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, WAL_SIZE_LIMIT_BYTES } from './checkpointer';
 import type { DB } from './types';
 
@@ -21,13 +21,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The pg driver, loaded only when the shop runs on PostgreSQL: an embedded (SQLite) shop never
+ * needs it, and loading it anyway cost idle memory (issue 17).
+ */
+function loadPg(): typeof pg {
+  // A plain require on purpose: `import()` would make openDatabase async for every caller.
+  return require('pg') as typeof pg;
+}
+
 /** int8 (COUNT, bigint time columns) arrives as a string from pg; our values fit a double. */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === 20) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-};
+function pgTypes(driver: typeof pg) {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === 20) return (v: string) => Number(v);
+      return driver.types.getTypeParser(oid, format as 'text');
+    },
+  };
+}
 
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+)(:[^@]*)?@/, '//$1:***@');
@@ -41,7 +52,12 @@ export interface OpenOptions {
 
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Database {
   if (databaseUrl.startsWith('postgres')) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
+    const driver = loadPg();
+    const pool = new driver.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes(driver),
+    });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
