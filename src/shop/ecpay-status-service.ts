@@ -122,6 +122,11 @@ export async function applyEcpayStatus(db: Kysely<DB>, s: ShipmentStatus, now: n
     if (m) {
       // A B2C parcel has no drop-off step: its first "in transit" is when it left, and the customer hears it then.
       const firstLeg = s.meaning === 'in_transit' && order.fulfilment === 'to_ship';
+      // Picked up or returned while we still think it is in the shop: the earlier notifications were
+      // lost or are late. The parcel certainly left, so it is shipped first (recorded as implied).
+      if ((m.event === 'completed' || m.event === 'returned') && order.fulfilment === 'to_ship') {
+        await moveFulfilment(trx, order.id, 'shipped', now, 'ecpay', `implied by ${s.rtnCode}`);
+      }
       if (await moveFulfilment(trx, order.id, m.event, now, 'ecpay', detail)) {
         outcome = 'moved';
         if (m.event === 'arrivedAtStore') {
