@@ -78,7 +78,7 @@ async function tell(trx: Executor, kind: Notice['kind'], order: Order, shipment:
 export async function applyEcpayStatus(db: Kysely<DB>, s: ShipmentStatus, now: number): Promise<StatusOutcome> {
   return db.transaction().execute(async (trx) => {
     let shipment = await shipmentForEcpay(trx, s.allPayLogisticsId, s.merchantTradeNo);
-    if (!shipment || shipment.kind !== 'ecpay') return 'unknown_shipment';
+    if (shipment?.kind !== 'ecpay') return 'unknown_shipment';
     if (shipment.all_pay_logistics_id !== null && shipment.all_pay_logistics_id !== s.allPayLogisticsId) {
       return 'unknown_shipment';
     }

@@ -65,7 +65,7 @@ export async function queueEcpayShipment(
     .executeTakeFirst();
   if (inserted) return inserted;
   const old = await shipmentOfOrder(trx, o.orderId);
-  if (!old || old.kind !== 'ecpay' || (old.status !== 'refused' && old.status !== 'failed')) return undefined;
+  if (old?.kind !== 'ecpay' || (old.status !== 'refused' && old.status !== 'failed')) return undefined;
   return trx
     .updateTable('shipments')
     .set({

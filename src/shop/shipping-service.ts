@@ -235,7 +235,7 @@ async function queueStoreShipment(
  */
 export async function queueStoreShipmentOnPayment(trx: Executor, orderId: number, now: number): Promise<void> {
   const order = await getOrder(trx, orderId);
-  if (!order || order.delivery_method !== 'cvs' || order.status !== 'paid' || order.fulfilment !== 'to_ship') return;
+  if (order?.delivery_method !== 'cvs' || order.status !== 'paid' || order.fulfilment !== 'to_ship') return;
   const delivery = await orderDelivery(trx, order.id);
   // Without a store the merchant must look; the payment itself stands.
   if (!delivery?.cvs_sub_type || !delivery.store_id) {
