@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines: every environment variable of the shop is validated here, in one place,
+ * so one file answers "what can be configured and what is refused".
+ *
  * Configuration: environment variables (and an optional `.env` file) turned into one typed,
  * validated object, once, at start. A bad or missing value stops the process with one line that
  * names the variable. Nothing else in the code reads `process.env`.
