@@ -144,8 +144,11 @@ export function shippedMessage(v: ShipmentView): Message {
 function deadlineRows(v: ShipmentView): FlexComponent[] {
   const rows: FlexComponent[] = [];
   const deadline = v.shipment?.pickup_deadline;
-  if (deadline)
-    rows.push(labelRow(shippingCopy.deadline, formatTaiwanTime(deadline), { bold: true, color: theme.accent }));
+  // The day only: the store keeps the parcel through that day, not to the minute of its arrival.
+  if (deadline) {
+    const day = formatTaiwanTime(deadline).replace(/\d{2}:\d{2}$/, '');
+    rows.push(labelRow(shippingCopy.deadline, day, { bold: true, color: theme.accent }));
+  }
   if (v.delivery?.recipient_name) rows.push(labelRow(shippingCopy.recipient, maskName(v.delivery.recipient_name)));
   return rows;
 }
