@@ -113,6 +113,10 @@ export interface Config {
     bankSimPort: number;
     /** The ECPay logistics simulator (store map, shipments). LOGISTICS_SIM_PORT, default 3200. */
     logisticsSimPort: number;
+    /** Seconds between a simulated parcel's steps (sent → arrived → picked up); 0 = admin triggers only. LOGISTICS_SIM_STEP_SECONDS, default 60. */
+    logisticsStepSeconds: number;
+    /** Where simulated parcels end after arriving: picked up, or returned. LOGISTICS_SIM_OUTCOME, default pick_up. */
+    logisticsOutcome: 'pick_up' | 'return';
     bankAtmDelaySeconds: number;
     bankStateFile: string;
   };
@@ -299,6 +303,13 @@ function shipping(env: Env, ecpay: EcpayLogisticsConfig | undefined): ShippingCo
   };
 }
 
+function logisticsOutcome(env: Env): 'pick_up' | 'return' {
+  const v = text(env, 'LOGISTICS_SIM_OUTCOME') ?? 'pick_up';
+  if (v !== 'pick_up' && v !== 'return')
+    throw new ConfigError('LOGISTICS_SIM_OUTCOME', `must be pick_up or return, got "${v}"`);
+  return v;
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = text(env, name);
   if (v === undefined) return fallback;
@@ -446,6 +457,8 @@ export function loadConfig(env: Env): Config {
       lineSimPort: port(env, 'LINE_SIM_PORT', 3001),
       bankSimPort: port(env, 'BANK_SIM_PORT', 3100),
       logisticsSimPort,
+      logisticsStepSeconds: integer(env, 'LOGISTICS_SIM_STEP_SECONDS', 60, 0, 86_400),
+      logisticsOutcome: logisticsOutcome(env),
       bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
     },
