@@ -59,6 +59,8 @@ export async function runShippingCommand(
   args: string[],
   shopName: string,
   contact: string,
+  /** ECPay logistics and a sender are configured (a running shop creates queued store shipments). */
+  ecpayReady: boolean,
 ): Promise<number | undefined> {
   const [orderNo] = args;
   const now = Date.now();
@@ -92,6 +94,12 @@ export async function runShippingCommand(
       return 0;
     case 'ship-cvs': {
       if (!orderNo) return usage();
+      if (!ecpayReady) {
+        console.error(
+          'ECPay logistics is not configured (ECPAY_LOGISTICS_* and the sender variables); see README "Shipping"',
+        );
+        return 1;
+      }
       const r = await requestStoreShipment(db, orderNo, now, ACTOR);
       console.log(
         r.changed

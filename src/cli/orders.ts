@@ -87,7 +87,14 @@ async function main(argv: string[]): Promise<number> {
   // shop's log format (stdout stays the human answer).
   const log = createLogger(config.logLevel, 2).child({ cli: 'orders' });
   try {
-    const shipping = await runShippingCommand(db, command, argv.slice(1), config.shopName, config.profile.contact);
+    const shipping = await runShippingCommand(
+      db,
+      command,
+      argv.slice(1),
+      config.shopName,
+      config.profile.contact,
+      config.ecpayLogistics !== undefined && config.shipping.sender !== undefined,
+    );
     if (shipping !== undefined) return shipping;
     if (command === 'list') {
       const filter = arg === undefined ? undefined : LIST_FILTERS[arg];

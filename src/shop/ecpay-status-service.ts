@@ -13,7 +13,7 @@ import type { LogisticsMeaning } from '../ecpay/status';
 import type { Notice } from './notices';
 import { tellCustomer } from './notices';
 import type { FulfilmentEvent } from './order-lifecycle';
-import { getOrder, moveFulfilment, recordOrderEvent } from './order-repository';
+import { getOrder, moveFulfilment, recordOrderEvent, updateOrder } from './order-repository';
 import {
   getShipment,
   recordArrival,
@@ -82,7 +82,7 @@ export async function applyEcpayStatus(db: Kysely<DB>, s: ShipmentStatus, now: n
     if (shipment.all_pay_logistics_id !== null && shipment.all_pay_logistics_id !== s.allPayLogisticsId) {
       return 'unknown_shipment';
     }
-    if (shipment.status === 'queued') {
+    if (shipment.status === 'queued' || shipment.status === 'failed') {
       // The first notification overtook Create's answer (or Create's answer was lost): it is verified, so it says ECPay has it.
       await recordEcpayCreated(
         trx,
@@ -97,6 +97,9 @@ export async function applyEcpayStatus(db: Kysely<DB>, s: ShipmentStatus, now: n
         now,
       );
       await recordOrderEvent(trx, shipment.order_id, 'shipmentCreated', 'ecpay', now, `ECPay ${s.allPayLogisticsId}`);
+      const flagged = await getOrder(trx, shipment.order_id);
+      if (flagged?.attention?.startsWith('shipment_failed'))
+        await updateOrder(trx, flagged.id, { attention: null }, now);
       shipment = (await getShipment(trx, shipment.id)) as Shipment;
     }
     const fresh = await recordStatusNotification(

@@ -127,7 +127,7 @@ export interface CreatedShipment {
   message: string;
 }
 
-/** ECPay has the shipment (Create's answer, a Query, or its first notification). Once. */
+/** ECPay has the shipment (Create's answer, a Query, or a notification). Once. */
 export async function recordEcpayCreated(trx: Executor, id: number, c: CreatedShipment, now: number): Promise<boolean> {
   const r = await trx
     .updateTable('shipments')
@@ -143,7 +143,8 @@ export async function recordEcpayCreated(trx: Executor, id: number, c: CreatedSh
       updated_at: now,
     })
     .where('id', '=', id)
-    .where('status', '=', 'queued')
+    // `failed`: the shop gave up on an uncertain Create, and ECPay's notification shows it had it after all.
+    .where('status', 'in', ['queued', 'failed'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
