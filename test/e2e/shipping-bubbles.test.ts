@@ -32,12 +32,26 @@ const home = (carrier: 'tcat' | 'hct' | 'other', no: string): ShipmentView => ({
 const store: ShipmentView = {
   order: { order_no: '250612P3WQ8N', delivery_method: 'cvs' },
   shipment: { carrier: null, tracking_no: null, sub_type: 'UNIMARTC2C', pickup_deadline: NOW + 7 * 86_400_000 },
-  delivery: { recipient_name: '陳美麗', store_name: '青松門市', store_address: '台北市中正區青松路一段12號', cvs_sub_type: 'UNIMARTC2C' },
+  delivery: {
+    recipient_name: '陳美麗',
+    store_name: '青松門市',
+    store_address: '台北市中正區青松路一段12號',
+    cvs_sub_type: 'UNIMARTC2C',
+  },
 };
 const fami: ShipmentView = {
   ...store,
-  shipment: { ...(store.shipment as NonNullable<ShipmentView['shipment']>), sub_type: 'FAMIC2C', pickup_deadline: NOW + 2 * 86_400_000 },
-  delivery: { recipient_name: '林志明', store_name: '全家青田店', store_address: '台北市大安區青田街一巷7號', cvs_sub_type: 'FAMIC2C' },
+  shipment: {
+    ...(store.shipment as NonNullable<ShipmentView['shipment']>),
+    sub_type: 'FAMIC2C',
+    pickup_deadline: NOW + 2 * 86_400_000,
+  },
+  delivery: {
+    recipient_name: '林志明',
+    store_name: '全家青田店',
+    store_address: '台北市大安區青田街一巷7號',
+    cvs_sub_type: 'FAMIC2C',
+  },
 };
 
 const BUBBLES: Array<[file: string, message: Message, waitFor: string]> = [
