@@ -20,6 +20,16 @@ export interface ShipmentView {
 }
 
 export const shippingCopy = {
+  /** Where the goods are, as the order bubble shows it (the same words as the lifecycle's FULFILMENT_LABELS). */
+  fulfilmentLabel: '出貨',
+  fulfilment: {
+    to_ship: '待出貨',
+    shipped: '已出貨',
+    in_transit: '配送中',
+    at_store: '已到店',
+    completed: '已完成',
+    returned: '退回',
+  } as Record<string, string>,
   shippedTitle: '📦 商品已出貨',
   storeArrivalTitle: '🏪 商品已送達門市',
   reminderTitle: '⏰ 取貨提醒',

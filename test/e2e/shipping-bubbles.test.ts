@@ -6,7 +6,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import type { Order } from '../../src/db/types';
 import type { Message } from '../../src/messages/common';
+import { orderDetailMessage } from '../../src/messages/order-messages';
 import {
   completedMessage,
   pickupReadyMessage,
@@ -54,7 +56,44 @@ const fami: ShipmentView = {
   },
 };
 
+const paidAtStore: Order = {
+  id: 1,
+  order_no: '250612P3WQ8N',
+  line_user_id: 'U0',
+  cart_id: null,
+  status: 'paid',
+  pay_type: 'C',
+  total: 640,
+  refunded_amount: 0,
+  expires_at: null,
+  paid_at: NOW - 3 * 86_400_000,
+  closed_at: null,
+  failure_reason: null,
+  attention: null,
+  reply_token: null,
+  reply_until: null,
+  next_check_at: null,
+  locked_until: null,
+  created_at: NOW - 3 * 86_400_000,
+  updated_at: NOW,
+  delivery_method: 'cvs',
+  shipping_fee: 0,
+  fulfilment: 'at_store',
+  fulfilment_at: NOW,
+};
+
 const BUBBLES: Array<[file: string, message: Message, waitFor: string]> = [
+  [
+    'shipping-order-detail.png',
+    orderDetailMessage(
+      {
+        order: paidAtStore,
+        items: [{ order_id: 1, product_id: 1, name: '凍頂烏龍茶 150g', unit_price: 320, quantity: 2 }],
+      },
+      ['continueShopping'],
+    ),
+    '已到店',
+  ],
   ['shipping-shipped-tcat.png', shippedMessage(home('tcat', '903221488720')), '查詢貨態'],
   ['shipping-shipped-hct.png', shippedMessage(home('hct', '6812345678')), '前往新竹物流查詢'],
   ['shipping-shipped-store.png', shippedMessage(store), '到店時會再通知您'],
@@ -81,6 +120,16 @@ describeBrowser('shipping notices in the LINE chat', () => {
 
   it('LINE accepts every bubble, and each renders at phone width', async () => {
     const { chat, errors } = await newPhone(browser, { width: 375, height: 760 });
+    // Fetch the font subsets every bubble needs once, so each page below paints with them from the
+    // cache (a run first painted before its subset arrived can stay as boxes in this headless Chromium).
+    await chat.goto(`${sim.url}/`);
+    const everything = JSON.stringify(BUBBLES.map(([, m]) => m));
+    await chat.evaluate(async (t) => {
+      await Promise.all([
+        document.fonts.load(`400 16px "Noto Sans TC"`, t),
+        document.fonts.load(`700 16px "Noto Sans TC"`, t),
+      ]);
+    }, everything);
     for (const [file, message, waitFor] of BUBBLES) {
       const user = sim.addUser().userId;
       const res = await fetch(`${sim.url}/v2/bot/message/push`, {
@@ -92,6 +141,15 @@ describeBrowser('shipping notices in the LINE chat', () => {
       await chat.goto(`${sim.url}/?user=${user}`);
       const bubble = chat.locator('.row.bot', { hasText: waitFor }).last();
       await bubble.waitFor();
+      // The CJK font comes in unicode-range subsets fetched on demand (font-display: swap): load
+      // the ones this bubble's text needs in both weights, or a glyph may still show as a box.
+      const shown = await bubble.innerText();
+      await chat.evaluate(async (t) => {
+        await Promise.all([
+          document.fonts.load(`400 16px "Noto Sans TC"`, t),
+          document.fonts.load(`700 16px "Noto Sans TC"`, t),
+        ]);
+      }, shown);
       await bubble.screenshot({ path: join(ARTIFACTS, file) });
     }
     expect(errors).toEqual([]);

@@ -1,5 +1,7 @@
-/** Shipping's variables: defaults, ECPay's sender rules checked at start, clear refusals. */
+/** Shipping's variables (defaults, ECPay's sender rules checked at start, clear refusals) and words. */
 import { ConfigError, DEMO_SENDER, loadConfig } from '../../src/config';
+import { shippingCopy } from '../../src/messages/shipping-messages';
+import { FULFILMENT_LABELS } from '../../src/shop/order-lifecycle';
 
 const ECPAY = {
   ECPAY_LOGISTICS_MERCHANT_ID: '2000933',
@@ -67,5 +69,11 @@ describe('shipping configuration', () => {
   it('has no sender (and no ECPay shipments) live without ECPay credentials', () => {
     const live = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' });
     expect([live.ecpayLogistics, live.shipping.sender]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('fulfilment words', () => {
+  it('the order bubble says what the lifecycle calls each state', () => {
+    expect(shippingCopy.fulfilment).toEqual(FULFILMENT_LABELS);
   });
 });
