@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { DEMO_SENDER } from '../../src/config';
 import { createEcpayLogisticsClient, type EcpayLogisticsConfig, sign } from '../../src/ecpay';
-import { ECPAY_STAGE_C2C } from '../../src/ecpay/stage';
+import { ECPAY_STAGE_C2C, type EcpayAccount } from '../../src/ecpay/stage';
 import { StoreShipmentCreator } from '../../src/jobs/shipping-jobs';
 import { silentLogger } from '../../src/logger';
 import { ecpayRoutes, STATUS_PATH, STORE_CLOSED_PATH } from '../../src/logistics/ecpay-routes';
@@ -36,7 +36,7 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-export async function startStoreRig(shop: ServiceShop): Promise<StoreRig> {
+export async function startStoreRig(shop: ServiceShop, account: EcpayAccount = ECPAY_STAGE_C2C): Promise<StoreRig> {
   const now = () => shop.clock.now();
   const sim = await startLogisticsSimulator({
     tickIntervalMs: 0,
@@ -69,7 +69,7 @@ export async function startStoreRig(shop: ServiceShop): Promise<StoreRig> {
     });
   });
   const proxyUrl = await listen(proxyServer);
-  const config: EcpayLogisticsConfig = { baseUrl: proxyUrl, ...ECPAY_STAGE_C2C };
+  const config: EcpayLogisticsConfig = { baseUrl: proxyUrl, ...account };
 
   const app: FastifyInstance = Fastify({ logger: false });
   await app.register(
@@ -101,7 +101,7 @@ export async function startStoreRig(shop: ServiceShop): Promise<StoreRig> {
       });
       return { status: res.statusCode, body: await res.body.text() };
     },
-    signed: (fields) => sign(fields, ECPAY_STAGE_C2C),
+    signed: (fields) => sign(fields, account),
     async close() {
       for (const res of held) res.destroy();
       await ecpay.close();
