@@ -141,15 +141,6 @@ describeBrowser('shipping notices in the LINE chat', () => {
       await chat.goto(`${sim.url}/?user=${user}`);
       const bubble = chat.locator('.row.bot', { hasText: waitFor }).last();
       await bubble.waitFor();
-      // The CJK font comes in unicode-range subsets fetched on demand (font-display: swap): load
-      // the ones this bubble's text needs in both weights, or a glyph may still show as a box.
-      const shown = await bubble.innerText();
-      await chat.evaluate(async (t) => {
-        await Promise.all([
-          document.fonts.load(`400 16px "Noto Sans TC"`, t),
-          document.fonts.load(`700 16px "Noto Sans TC"`, t),
-        ]);
-      }, shown);
       await bubble.screenshot({ path: join(ARTIFACTS, file) });
     }
     expect(errors).toEqual([]);
