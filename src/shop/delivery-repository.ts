@@ -17,8 +17,8 @@ export async function orderDelivery(db: Executor, orderId: number): Promise<Orde
 }
 
 /**
- * Wipes the recipient's name, phone and address (and the store they picked) of orders whose goods
- * arrived or came back before `before` — after RECIPIENT_RETENTION_DAYS. The order, its items and
+ * Wipes the recipient's name, phone and address of orders whose goods arrived or came back before
+ * `before` (or that closed without shipping before it) — after RECIPIENT_RETENTION_DAYS. The order, its items and
  * amounts stay for the books. At most `limit` orders per call; returns how many were wiped.
  */
 export async function anonymizeDeliveries(db: Executor, before: number, now: number, limit: number): Promise<number> {
@@ -27,8 +27,16 @@ export async function anonymizeDeliveries(db: Executor, before: number, now: num
     .innerJoin('orders', 'orders.id', 'order_deliveries.order_id')
     .select('order_deliveries.order_id')
     .where('order_deliveries.anonymized_at', 'is', null)
-    .where('orders.fulfilment', 'in', ['completed', 'returned'])
-    .where('orders.fulfilment_at', '<=', before)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('orders.fulfilment', 'in', ['completed', 'returned']), eb('orders.fulfilment_at', '<=', before)]),
+        // Orders that never shipped (unpaid and closed, or refunded) count from their last change.
+        eb.and([
+          eb('orders.status', 'in', ['cancelled', 'expired', 'failed', 'refunded']),
+          eb('orders.updated_at', '<=', before),
+        ]),
+      ]),
+    )
     .orderBy('order_deliveries.order_id')
     .limit(limit)
     .execute();

@@ -95,6 +95,21 @@ describe.each(dialects)('home delivery and self-pickup (%s)', (dialect) => {
     expect((await shop.order(order.order_no)).total).toBe(order.total);
   });
 
+  it("a cancelled order's recipient is anonymized too, counted from its closing", async () => {
+    const { order } = await shop.newOrder({ stock: 5, quantity: 1, delivery: HOME });
+    expect(await shop.cancel(order.order_no)).toBe(true);
+    shop.clock.advance(179 * DAY);
+    await timers().run();
+    expect((await orderDelivery(db(), order.id))?.recipient_name).toBe('陳美麗');
+    shop.clock.advance(DAY);
+    await timers().run();
+    expect(await orderDelivery(db(), order.id)).toMatchObject({
+      recipient_name: '',
+      recipient_phone: '',
+      address: null,
+    });
+  });
+
   it('carriers without a tracking page get their lookup page and the number; the merchant can mark delivered', async () => {
     const { user, order } = await shop.newPaidOrder({ stock: 5, quantity: 1, delivery: HOME });
     await shipHomeDelivery(
