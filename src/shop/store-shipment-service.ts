@@ -23,7 +23,7 @@ import {
 } from '../ecpay';
 import type { Logger } from '../logger';
 import { orderDelivery } from './delivery-repository';
-import { getOrder, orderItems, recordOrderEvent } from './order-repository';
+import { getOrder, orderItems, recordOrderEvent, updateOrder } from './order-repository';
 import { countCreateCall, recordEcpayCreated, recordEcpayRefused, retryShipmentAt } from './shipment-repository';
 import { flagShipment } from './shipping-service';
 
@@ -42,6 +42,8 @@ export type CreateOutcome = 'created' | 'found' | 'refused' | 'retry' | 'failed'
 
 /** Waits between attempts after a failure that may have reached ECPay (then: give up, tell the merchant). */
 const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 3_600_000];
+/** How long the shop asks ECPay about an uncertain Create before telling the merchant (it keeps asking). */
+const QUERY_PATIENCE_MS = 6 * 3_600_000;
 
 /** Symbols ECPay refuses in GoodsName, taken out of item names. */
 const FORBIDDEN = /[\^'`!@#%&*+\\"<>|_[\]]/g;
@@ -90,7 +92,7 @@ export async function createStoreShipment(deps: StoreShipmentDeps, shipment: Shi
     } catch (err) {
       // ECPay answers 0| for a MerchantTradeNo it does not know (its text is not documented, spec §9):
       // then it never got the Create and creating is safe. Anything else: ask again later.
-      if (!(err instanceof EcpayRefusedError)) return retryLater(deps, shipment, order, err);
+      if (!(err instanceof EcpayRefusedError)) return queryLater(deps, shipment, order, err);
       log.info({ refusal: err.text }, 'ECPay has no shipment for this MerchantTradeNo; creating it');
     }
   }
@@ -134,6 +136,26 @@ export async function createStoreShipment(deps: StoreShipmentDeps, shipment: Shi
   }
 }
 
+/** ECPay could not be asked whether it has the shipment: asking is safe, so ask again — and after a while tell the merchant. */
+async function queryLater(deps: StoreShipmentDeps, shipment: Shipment, order: Order, err: unknown): Promise<'retry'> {
+  const t = deps.now();
+  const what = err instanceof EcpayError ? err.message : String(err);
+  const waiting = t - shipment.created_at;
+  await retryShipmentAt(deps.db, shipment.id, t + (waiting > QUERY_PATIENCE_MS ? 3_600_000 : 120_000), t);
+  if (waiting > QUERY_PATIENCE_MS && order.attention === null) {
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        flagShipment(trx, order, `shipment_failed:無法向 ECPay 確認物流單是否已建立（仍會每小時重試）：${what}`, t),
+      );
+  }
+  deps.logger.warn(
+    { merchantTradeNo: shipment.merchant_trade_no, err: what },
+    'store shipment: ECPay could not be asked; will ask again',
+  );
+  return 'retry';
+}
+
 async function recordCreated(
   deps: StoreShipmentDeps,
   shipment: Shipment,
@@ -143,6 +165,7 @@ async function recordCreated(
   const t = deps.now();
   await deps.db.transaction().execute(async (trx) => {
     if (await recordEcpayCreated(trx, shipment.id, c, t)) {
+      if (order.attention?.startsWith('shipment_failed')) await updateOrder(trx, order.id, { attention: null }, t);
       const codes = [c.cvsPaymentNo, c.cvsValidationNo].filter(Boolean).join(' ');
       await recordOrderEvent(
         trx,

@@ -23,7 +23,8 @@ export interface StoreRig {
   shopUrl: string;
   config: EcpayLogisticsConfig;
   creator: StoreShipmentCreator;
-  proxy: { swallowCreate: boolean; creates: number };
+  /** swallowCreate: Create reaches ECPay, its answer never comes back; failQuery: Query answers HTTP 503. */
+  proxy: { swallowCreate: boolean; failQuery: boolean; creates: number };
   /** POSTs a form to the shop's status route as ECPay would; the answer. */
   notify(fields: Record<string, string>, path?: string): Promise<{ status: number; body: string }>;
   /** A notification signed with the shop's keys (a genuine one, as ECPay would send it). */
@@ -48,11 +49,15 @@ export async function startStoreRig(shop: ServiceShop, account: EcpayAccount = E
   // The proxy: forwards everything to the simulator; with swallowCreate, Create reaches the
   // simulator but its answer is held until the client gives up.
   const held: ServerResponse[] = [];
-  const proxy = { swallowCreate: false, creates: 0 };
+  const proxy = { swallowCreate: false, failQuery: false, creates: 0 };
   const proxyServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
+      if (proxy.failQuery && (req.url ?? '').startsWith('/Helper/QueryLogisticsTradeInfo')) {
+        res.writeHead(503).end('busy');
+        return;
+      }
       const upstream = await request(sim.url + (req.url ?? '/'), {
         method: 'POST',
         headers: { 'content-type': req.headers['content-type'] ?? '' },

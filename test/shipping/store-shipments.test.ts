@@ -242,6 +242,33 @@ describe.each(dialects)('ECPay store shipments (%s)', (dialect) => {
     expect(rig.proxy.creates).toBe(creates + 1);
   });
 
+  it('ECPay cannot be asked after an uncertain Create: asks again, tells the merchant after 6 hours, never creates twice', async () => {
+    const { order } = await paidStoreOrder(FAMI);
+    rig.proxy.swallowCreate = true;
+    rig.proxy.failQuery = true;
+    try {
+      await rig.creator.tick();
+      const creates = rig.proxy.creates;
+      for (let hour = 0; hour < 7; hour++) {
+        shop.clock.advance(3_600_000);
+        await rig.creator.tick();
+      }
+      expect(rig.proxy.creates).toBe(creates);
+      const waiting = await shipmentOf(order.id);
+      expect([waiting.status, waiting.ecpay_calls]).toEqual(['queued', 1]);
+      expect((await shop.order(order.order_no)).attention).toMatch(/^shipment_failed:無法向 ECPay 確認/);
+    } finally {
+      rig.proxy.swallowCreate = false;
+      rig.proxy.failQuery = false;
+    }
+    shop.clock.advance(3_600_000);
+    await rig.creator.tick();
+    expect((await shipmentOf(order.id)).status).toBe('created');
+    expect((await shop.order(order.order_no)).attention).toBeNull();
+    const tradeNo = (await shipmentOf(order.id)).merchant_trade_no;
+    expect(rig.sim.shipments().filter((p) => p.merchantTradeNo === tradeNo)).toHaveLength(1);
+  });
+
   it('Create timed out after reaching ECPay: asked before creating again, never a second shipment', async () => {
     const { user, order } = await paidStoreOrder(SEVEN);
     rig.proxy.swallowCreate = true;
