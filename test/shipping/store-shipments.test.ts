@@ -2,11 +2,12 @@
  * ECPay store shipments against the
  * logistics simulator over HTTP, on both databases: paid → Express/Create (C2C 7-ELEVEN and
  * FamilyMart) → status notifications → completed, or → returned; re-sent, reordered, forged and
- * unknown notifications; Create refused (shown to the merchant, not retried) and timed out (asked
+ * unknown notifications; 7-ELEVEN's store-closed notice; Create refused (shown to the merchant, not retried) and timed out (asked
  * before creating again: never a second shipment).
  */
 import { ShippingTimers } from '../../src/jobs/shipping-jobs';
 import { silentLogger } from '../../src/logger';
+import { STORE_CLOSED_PATH } from '../../src/logistics/ecpay-routes';
 import { orderTimeline } from '../../src/shop/order-repository';
 import { queueStoreShipmentOnPayment, requestStoreShipment } from '../../src/shop/shipping-service';
 import { dialects, type TestDelivery, useServiceShop } from '../support/service-harness';
@@ -219,6 +220,30 @@ describe.each(dialects)('ECPay store shipments (%s)', (dialect) => {
       }),
     );
     expect(stranger).toEqual({ status: 200, body: '0|unknown shipment' });
+  });
+
+  it("7-ELEVEN's store-closed notice (LogisticsC2CReplyURL) is verified and flagged for the merchant", async () => {
+    const { order } = await paidStoreOrder(SEVEN);
+    await rig.creator.tick();
+    const id = (await shipmentOf(order.id)).all_pay_logistics_id as string;
+    const notice = {
+      AllPayLogisticsID: id,
+      GoodsAmount: '640',
+      GoodsName: '測試商品',
+      MerchantID: rig.config.merchantId,
+      Status: '1',
+      StoreID: '131386',
+      StoreType: '01',
+    };
+    const forged = await rig.notify({ ...notice, CheckMacValue: '0'.repeat(32) }, STORE_CLOSED_PATH);
+    expect(forged.status).toBe(400);
+    expect((await shop.order(order.order_no)).attention).toBeNull();
+    expect(await rig.notify(rig.signed(notice), STORE_CLOSED_PATH)).toEqual({ status: 200, body: '1|OK' });
+    expect((await shop.order(order.order_no)).attention).toMatch(/^shipment_store_closed:取貨門市已關轉/);
+    expect(await rig.notify(rig.signed({ ...notice, AllPayLogisticsID: '12345' }), STORE_CLOSED_PATH)).toEqual({
+      status: 200,
+      body: '0|unknown shipment',
+    });
   });
 
   it('refused by ECPay: recorded with its message for the merchant, not retried; the merchant can ask again', async () => {
