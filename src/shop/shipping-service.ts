@@ -239,7 +239,7 @@ export async function queueStoreShipmentOnPayment(trx: Executor, orderId: number
   const delivery = await orderDelivery(trx, order.id);
   // Without a store the merchant must look; the payment itself stands.
   if (!delivery?.cvs_sub_type || !delivery.store_id) {
-    await updateOrder(trx, order.id, { attention: 'shipment_refused:沒有取貨門市資料' }, now);
+    await flagShipment(trx, order, 'shipment_refused:沒有取貨門市資料', now);
     return;
   }
   await queueStoreShipment(trx, order, now, 'system');
