@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines: every environment variable of the shop is validated here, in one place,
+ * so one file answers "what can be configured and what is refused".
+ *
  * Configuration: environment variables (and an optional `.env` file) turned into one typed,
  * validated object, once, at start. A bad or missing value stops the process with one line that
  * names the variable. Nothing else in the code reads `process.env`.
@@ -8,6 +11,7 @@ import { join } from 'node:path';
 import { parseAddressList } from './address-list';
 import { ECPAY_STAGE_BASE_URL, ECPAY_STAGE_C2C } from './ecpay/stage';
 import type { EcpayLogisticsConfig } from './ecpay/types';
+import { cellPhoneProblem, nameProblem, normalizeCellPhone } from './ecpay/validate';
 import { GENERIC_PROFILE, ProfileError, parseShopProfileJson, type ShopProfile } from './shop/profile';
 
 export type Mode = 'sandbox' | 'live';
@@ -47,6 +51,30 @@ export interface PaymentsConfig {
  */
 export type TrustProxy = false | string[];
 
+/** Who ECPay prints as the sender of store shipments (SenderName / SenderCellPhone). */
+export interface ShippingSender {
+  name: string;
+  /** `09xxxxxxxx`. */
+  cellPhone: string;
+}
+
+export interface ShippingConfig {
+  /** Create the ECPay store shipment as soon as a store-pickup order is paid. CVS_AUTO_SHIP, default true. */
+  cvsAutoShip: boolean;
+  /**
+   * ECPAY_LOGISTICS_SENDER_NAME / _CELLPHONE, checked by ECPay's rules at start. Required when the
+   * ECPay credentials are set; the sandbox uses a demo sender. Absent: no ECPay shipments.
+   */
+  sender: ShippingSender | undefined;
+  /** A shipped home delivery counts as delivered this long after shipping. DELIVERY_AUTO_COMPLETE_DAYS, default 7. */
+  deliveryAutoCompleteMs: number;
+  /** Recipient name, phone and address are wiped this long after completion. RECIPIENT_RETENTION_DAYS, default 180. */
+  recipientRetentionMs: number;
+}
+
+/** The sandbox's sender when none is set: a name and number ECPay's rules accept. */
+export const DEMO_SENDER: Readonly<ShippingSender> = Object.freeze({ name: '林小茶', cellPhone: '0912345678' });
+
 export interface Config {
   mode: Mode;
   port: number;
@@ -73,6 +101,7 @@ export interface Config {
    * ECPay's public C2C stage account, unless the variables say otherwise.
    */
   ecpayLogistics: EcpayLogisticsConfig | undefined;
+  shipping: ShippingConfig;
   /** Handled webhook events and delivered messages are deleted after this long (RETENTION_DAYS). */
   retentionMs: number;
   /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
@@ -84,6 +113,10 @@ export interface Config {
     bankSimPort: number;
     /** The ECPay logistics simulator (store map, shipments). LOGISTICS_SIM_PORT, default 3200. */
     logisticsSimPort: number;
+    /** Seconds between a simulated parcel's steps (sent → arrived → picked up); 0 = admin triggers only. LOGISTICS_SIM_STEP_SECONDS, default 60. */
+    logisticsStepSeconds: number;
+    /** Where simulated parcels end after arriving: picked up, or returned. LOGISTICS_SIM_OUTCOME, default pick_up. */
+    logisticsOutcome: 'pick_up' | 'return';
     bankAtmDelaySeconds: number;
     bankStateFile: string;
   };
@@ -228,6 +261,55 @@ function ecpayLogistics(env: Env, mode: Mode, simPort: number, simHost: string):
   };
 }
 
+function shippingSender(env: Env, credentialsGiven: boolean): ShippingSender | undefined {
+  const name = text(env, 'ECPAY_LOGISTICS_SENDER_NAME');
+  const phone = text(env, 'ECPAY_LOGISTICS_SENDER_CELLPHONE');
+  if (name === undefined && phone === undefined) return credentialsGiven ? missingSender() : { ...DEMO_SENDER };
+  if (name === undefined)
+    throw new ConfigError('ECPAY_LOGISTICS_SENDER_NAME', 'is required with ECPAY_LOGISTICS_SENDER_CELLPHONE');
+  if (phone === undefined)
+    throw new ConfigError('ECPAY_LOGISTICS_SENDER_CELLPHONE', 'is required with ECPAY_LOGISTICS_SENDER_NAME');
+  // ECPay's own rules (src/ecpay/validate.ts): what passes here is never refused for the sender.
+  const nameIssue = nameProblem(name, 'sender');
+  if (nameIssue)
+    throw new ConfigError(
+      'ECPAY_LOGISTICS_SENDER_NAME',
+      `${nameIssue} (ECPay: 2–5 Chinese characters or 4–10 letters, the name on the sender's ID)`,
+    );
+  const cell = normalizeCellPhone(phone);
+  const phoneIssue = cell === null ? (cellPhoneProblem(phone) ?? 'invalid') : null;
+  if (phoneIssue || cell === null)
+    throw new ConfigError(
+      'ECPAY_LOGISTICS_SENDER_CELLPHONE',
+      `must be a Taiwanese mobile number 09xxxxxxxx, got "${phone}"`,
+    );
+  return { name, cellPhone: cell };
+}
+
+function missingSender(): never {
+  throw new ConfigError(
+    'ECPAY_LOGISTICS_SENDER_NAME',
+    'and ECPAY_LOGISTICS_SENDER_CELLPHONE are required when the ECPay logistics credentials are set (ECPay prints them on every store shipment)',
+  );
+}
+
+function shipping(env: Env, ecpay: EcpayLogisticsConfig | undefined): ShippingConfig {
+  const credentialsGiven = text(env, 'ECPAY_LOGISTICS_MERCHANT_ID') !== undefined;
+  return {
+    cvsAutoShip: flag(env, 'CVS_AUTO_SHIP', true),
+    sender: ecpay ? shippingSender(env, credentialsGiven) : undefined,
+    deliveryAutoCompleteMs: integer(env, 'DELIVERY_AUTO_COMPLETE_DAYS', 7, 1, 90) * 86_400_000,
+    recipientRetentionMs: integer(env, 'RECIPIENT_RETENTION_DAYS', 180, 1, 3650) * 86_400_000,
+  };
+}
+
+function logisticsOutcome(env: Env): 'pick_up' | 'return' {
+  const v = text(env, 'LOGISTICS_SIM_OUTCOME') ?? 'pick_up';
+  if (v !== 'pick_up' && v !== 'return')
+    throw new ConfigError('LOGISTICS_SIM_OUTCOME', `must be pick_up or return, got "${v}"`);
+  return v;
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = text(env, name);
   if (v === undefined) return fallback;
@@ -347,6 +429,7 @@ export function loadConfig(env: Env): Config {
   const profile = shopProfile(env, mode);
   const sandboxHost = text(env, 'SANDBOX_HOST') ?? '127.0.0.1';
   const logisticsSimPort = port(env, 'LOGISTICS_SIM_PORT', 3200);
+  const ecpay = ecpayLogistics(env, mode, logisticsSimPort, sandboxHost);
   return {
     mode,
     port: listenPort,
@@ -365,7 +448,8 @@ export function loadConfig(env: Env): Config {
     },
     qpay: qpay(env, mode),
     payments: payments(env),
-    ecpayLogistics: ecpayLogistics(env, mode, logisticsSimPort, sandboxHost),
+    ecpayLogistics: ecpay,
+    shipping: shipping(env, ecpay),
     retentionMs: integer(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
     sandbox: {
@@ -373,6 +457,8 @@ export function loadConfig(env: Env): Config {
       lineSimPort: port(env, 'LINE_SIM_PORT', 3001),
       bankSimPort: port(env, 'BANK_SIM_PORT', 3100),
       logisticsSimPort,
+      logisticsStepSeconds: integer(env, 'LOGISTICS_SIM_STEP_SECONDS', 60, 0, 86_400),
+      logisticsOutcome: logisticsOutcome(env),
       bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
     },

@@ -10,15 +10,18 @@ import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Payment } from './db/types';
+import { createEcpayLogisticsClient, type EcpayLogisticsClient } from './ecpay';
 import { Housekeeper } from './jobs/housekeeping';
 import { OrderSubmitter } from './jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
+import { ShippingTimers, StoreShipmentCreator } from './jobs/shipping-jobs';
 import { EventWorker } from './line/event-worker';
 import { InboxWriter } from './line/inbox-writer';
 import { createLineApi, type LineApi, LineSendError } from './line/line-api';
 import { OutboxSender } from './line/outbox-sender';
 import type { Logger } from './logger';
+import { ecpayRoutes, STATUS_PATH, STORE_CLOSED_PATH } from './logistics/ecpay-routes';
 import { createMetrics, instrumentCalls, type ShopMetrics } from './metrics';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
@@ -26,6 +29,7 @@ import { createConversation } from './shop/conversation';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
+import { queueStoreShipmentOnPayment } from './shop/shipping-service';
 
 export interface RuntimeOptions {
   config: Config;
@@ -47,6 +51,8 @@ export interface RuntimeOptions {
   returnWaitMs?: number;
   /** Per-source limits on bank notifications (tests lower them; production uses the defaults). */
   sourceLimits?: Partial<SourceLimits>;
+  /** Use this ECPay logistics client instead of one built from config.ecpayLogistics. */
+  ecpayClient?: EcpayLogisticsClient;
 }
 
 export interface Runtime {
@@ -64,6 +70,9 @@ export interface Runtime {
   reconciler: Reconciler | undefined;
   /** Per-source limits on bank callbacks; present when QPay is configured. */
   notificationSources: NotificationSources | undefined;
+  /** Present when ECPay logistics and a sender are configured. */
+  storeShipments: StoreShipmentCreator | undefined;
+  shippingTimers: ShippingTimers;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -72,6 +81,9 @@ export interface Runtime {
 
 /** Event batches handled side by side on PostgreSQL (the pool has 10 connections). */
 const EVENT_LANES_POSTGRES = 4;
+
+/** How often home deliveries are auto-completed, pickup reminders sent and recipients anonymized. */
+const SHIPPING_TIMERS_MS = 10 * 60_000;
 
 /** How often old inbox and outbox rows are cleared away. */
 const HOUSEKEEPING_MS = 60 * 60_000;
@@ -124,6 +136,47 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let notificationSources: NotificationSources | undefined;
   const paymentPollers: Poller[] = [];
   const plugins = [...(opts.extraPlugins ?? [])];
+
+  // Shipping: ECPay store shipments when ECPay logistics and a sender are configured.
+  const ecpayConfig = config.ecpayLogistics;
+  const sender = config.shipping.sender;
+  const ecpay = ecpayConfig && sender ? (opts.ecpayClient ?? createEcpayLogisticsClient(ecpayConfig)) : undefined;
+  const ownsEcpay = opts.ecpayClient === undefined && ecpay !== undefined;
+  let storeShipments: StoreShipmentCreator | undefined;
+  const shippingPollers: Poller[] = [];
+  if (ecpay && ecpayConfig && sender) {
+    storeShipments = new StoreShipmentCreator({
+      db: database.db,
+      ecpay,
+      now,
+      logger: logger.child({ job: 'store-shipments' }),
+      sender,
+      serverReplyUrl: config.publicBaseUrl + STATUS_PATH,
+      c2cReplyUrl: config.publicBaseUrl + STORE_CLOSED_PATH,
+    });
+    const creator = storeShipments;
+    shippingPollers.push(new Poller('store-shipments', () => creator.tick(), pollMs, logger));
+    plugins.push(
+      ecpayRoutes({
+        db: database.db,
+        config: ecpayConfig,
+        now,
+        logger: logger.child({ route: 'ecpay' }),
+        onMessagesQueued: wakeOutbox,
+      }),
+    );
+  }
+  const shippingTimers = new ShippingTimers({
+    db: database.db,
+    now,
+    logger: logger.child({ job: 'shipping-timers' }),
+    config: config.shipping,
+    onMessagesQueued: wakeOutbox,
+  });
+  shippingPollers.push(
+    new Poller('shipping-timers', () => shippingTimers.tick(), Math.max(pollMs, SHIPPING_TIMERS_MS), logger),
+  );
+  const autoShip = storeShipments !== undefined && config.shipping.cvsAutoShip;
   if (qpay) {
     payments = countConfirmations(
       createPaymentService({
@@ -133,6 +186,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         logger: logger.child({ job: 'payments' }),
         shopName: config.shopName,
         onMessagesQueued: wakeOutbox,
+        afterPaid: autoShip ? queueStoreShipmentOnPayment : undefined,
       }),
       metrics,
     );
@@ -223,7 +277,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers, ...shippingPollers, housekeepingPoller];
 
   const app = await buildApp({
     db: database.db,
@@ -251,6 +305,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     expirySweeper,
     reconciler,
     notificationSources,
+    storeShipments,
+    shippingTimers,
     startJobs: () => {
       for (const p of pollers) p.start();
     },
@@ -260,6 +316,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         await app.close();
         await Promise.all(pollers.map((p) => p.stop()));
         if (ownsQpay) await bankClient?.close();
+        if (ownsEcpay) await ecpay?.close();
         await line.close();
         metrics.close();
       })();

@@ -1,5 +1,6 @@
 /**
- * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`,
+ * Merchant CLI: `npm run orders -- list [status|--to-ship|--shipped|--at-store|--completed|--returned]`,
+ * `show <OrderNo>`, the shipping commands of orders-shipping.ts, `refund <OrderNo> [amount]`,
  * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false),
  * `dead-letters` (LINE events and messages the shop gave up on).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
@@ -14,7 +15,7 @@ import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
-import { readLatePayment } from '../shop/order-lifecycle';
+import { FULFILMENT_LABELS, readLatePayment } from '../shop/order-lifecycle';
 import { getOrderByNo, listOrders, orderItems } from '../shop/order-repository';
 import {
   isAuthorizedNotCaptured,
@@ -23,10 +24,11 @@ import {
   refundsOf,
 } from '../shop/payment-repository';
 import { RefundError, refundOrder } from '../shop/refund-service';
+import { ShippingError } from '../shop/shipping-service';
 import { attentionNote } from './attention';
+import { LIST_FILTERS, printShipping, runShippingCommand, SHIPPING_USAGE } from './orders-shipping';
 
-const USAGE =
-  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters';
+const USAGE = `usage: npm run orders -- list [status|--to-ship|--shipped|--at-store|--completed|--returned] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | ${SHIPPING_USAGE}`;
 
 const AUTHORIZED = 'authorized, not captured';
 
@@ -85,8 +87,24 @@ async function main(argv: string[]): Promise<number> {
   // shop's log format (stdout stays the human answer).
   const log = createLogger(config.logLevel, 2).child({ cli: 'orders' });
   try {
+    const shipping = await runShippingCommand(
+      db,
+      command,
+      argv.slice(1),
+      config.shopName,
+      config.profile.contact,
+      config.ecpayLogistics !== undefined && config.shipping.sender !== undefined,
+    );
+    if (shipping !== undefined) return shipping;
     if (command === 'list') {
-      const orders = await listOrders(db, 50, arg as OrderStatus | undefined);
+      const filter = arg === undefined ? undefined : LIST_FILTERS[arg];
+      if (arg?.startsWith('--') && !filter) {
+        console.error(USAGE);
+        return 2;
+      }
+      const orders = filter
+        ? await listOrders(db, 200, undefined, filter)
+        : await listOrders(db, 50, arg as OrderStatus | undefined);
       if (orders.length === 0) console.log('no orders');
       const uncaptured = await ordersAuthorizedNotCaptured(
         db,
@@ -100,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
             o.pay_type === 'C' ? 'card' : 'ATM ',
             pad(formatPrice(o.total), 10),
             formatTaiwanDateTime(o.created_at),
+            o.fulfilment ? ` ${pad(FULFILMENT_LABELS[o.fulfilment], 3)} ${o.delivery_method ?? ''}` : '',
             uncaptured.has(o.id) ? `  ${AUTHORIZED}` : '',
             o.attention ? `  ${attentionNote(o)}` : '',
           ].join('  '),
@@ -151,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
           `  refund ${formatPrice(r.amount)} at ${formatTaiwanDateTime(r.created_at)} ${r.bank_description ?? ''}`,
         );
       }
+      await printShipping(db, o);
       return 0;
     }
     const qpayConfig = (): QpayConfig =>
@@ -209,6 +229,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   } catch (err) {
     if (
+      err instanceof ShippingError ||
       err instanceof RefundError ||
       err instanceof CaptureError ||
       err instanceof QpayError ||

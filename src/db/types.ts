@@ -249,6 +249,61 @@ export interface HealthProbeTable {
   checked_at: number;
 }
 
+export type ShipmentKind = 'ecpay' | 'carrier' | 'pickup';
+/**
+ * ECPay rows: queued (Express/Create to be called) → created | refused (ECPay said no; shown to the
+ * merchant) | failed (gave up after repeated network failures). Carrier and pickup rows: done.
+ */
+export type ShipmentStatus = 'queued' | 'created' | 'refused' | 'failed' | 'done';
+/** Home-delivery carriers the merchant names with `orders -- ship --carrier`. */
+export type Carrier = 'tcat' | 'hct' | 'post' | 'pelican' | 'other';
+
+/** How an order's goods left the shop (one row per order); ECPay rows are also the Create job queue. */
+export interface ShipmentTable {
+  id: Generated<number>;
+  order_id: number;
+  kind: ShipmentKind;
+  status: ShipmentStatus;
+  carrier: Carrier | null;
+  tracking_no: string | null;
+  /** ECPay LogisticsSubType (UNIMARTC2C, FAMI …). */
+  sub_type: string | null;
+  /** Ours, unique per Create attempt: `<OrderNo>S<attempt>`. */
+  merchant_trade_no: string | null;
+  attempt: ColumnType<number, number | undefined, number>;
+  /** Create calls started for the current attempt: > 0 means ECPay may already have it. */
+  ecpay_calls: ColumnType<number, number | undefined, number>;
+  all_pay_logistics_id: string | null;
+  /** C2C drop-off code the merchant types at the store kiosk (寄貨編號) and 7-11's validation code. */
+  cvs_payment_no: string | null;
+  cvs_validation_no: string | null;
+  /** ECPay's latest status code and message (unknown codes included). */
+  last_code: string | null;
+  last_message: string | null;
+  last_status_at: number | null;
+  /** ECPay's refusal (0|message) or why the shop gave up; shown to the merchant. */
+  refusal: string | null;
+  arrived_at: number | null;
+  pickup_deadline: number | null;
+  reminded_at: number | null;
+  next_attempt_at: number | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every verified ECPay status notification, once (dedupe key: shipment, code, ECPay's status time). */
+export interface ShipmentNotificationTable {
+  id: Generated<number>;
+  shipment_id: number;
+  rtn_code: string;
+  rtn_msg: string;
+  status_date: string;
+  meaning: string;
+  outcome: string;
+  received_at: number;
+}
+
 export interface DB {
   categories: CategoryTable;
   products: ProductTable;
@@ -265,6 +320,8 @@ export interface DB {
   bank_notifications: BankNotificationTable;
   refunds: RefundTable;
   health_probe: HealthProbeTable;
+  shipments: ShipmentTable;
+  shipment_notifications: ShipmentNotificationTable;
 }
 
 export type Category = Selectable<CategoryTable>;
@@ -281,3 +338,5 @@ export type OrderDelivery = Selectable<OrderDeliveryTable>;
 export type OrderEventRow = Selectable<OrderEventTable>;
 export type Payment = Selectable<PaymentTable>;
 export type BankNotification = Selectable<BankNotificationTable>;
+export type Shipment = Selectable<ShipmentTable>;
+export type ShipmentNotification = Selectable<ShipmentNotificationTable>;

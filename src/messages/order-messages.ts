@@ -11,6 +11,7 @@ import { button, type FlexComponent, flex, type Message, postbackAction, text, t
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
 import { itemRow, labelRow as row, totalRow } from './item-rows';
 import type { PostbackAction } from './postback';
+import { shippingCopy } from './shipping-messages';
 
 export interface OrderView {
   order: Order;
@@ -348,6 +349,13 @@ export function orderDetailMessage(view: OrderView, actions: readonly CustomerAc
   const status = orderCopy.status[order.status] ?? order.status;
   const body: FlexComponent[] = [
     row(orderCopy.statusLabel, status, { bold: true, color: STATUS_COLOR[order.status] ?? theme.text }),
+    ...(order.status === 'paid' && order.fulfilment
+      ? [
+          row(shippingCopy.fulfilmentLabel, shippingCopy.fulfilment[order.fulfilment] ?? order.fulfilment, {
+            bold: true,
+          }),
+        ]
+      : []),
     row(orderCopy.orderDate, formatTaiwanTime(order.created_at)),
     row(
       orderCopy.payMethod,

@@ -47,6 +47,8 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
   const logistics = await startLogisticsSimulator({
     port: config.sandbox.logisticsSimPort,
     host,
+    stepDelayMs: config.sandbox.logisticsStepSeconds * 1000,
+    outcome: config.sandbox.logisticsOutcome,
     logger: logger.child({ sim: 'logistics' }),
   });
   const chatUrl = `${line.url}/`;

@@ -25,6 +25,15 @@ import {
   receiptMessage,
   refundMessage,
 } from '../messages/receipt-messages';
+import {
+  completedMessage,
+  pickupReadyMessage,
+  pickupReminderMessage,
+  returnedMessage,
+  type ShipmentView,
+  shippedMessage,
+  storeArrivalMessage,
+} from '../messages/shipping-messages';
 import type { LatePaymentState } from './order-lifecycle';
 import { updateOrder } from './order-repository';
 
@@ -61,7 +70,20 @@ export type Notice =
   | { kind: 'refund'; order: Order; amount: number; part: 'full' | 'rest' | 'partial'; n: number }
   | { kind: 'late_payment_refunded'; order: Order; state: LatePaymentState }
   /** The merchant cancelled a card authorization that was never captured: nothing is charged. */
-  | { kind: 'authorization_voided'; order: Order };
+  | { kind: 'authorization_voided'; order: Order }
+  // Shipping (issue 14). Kinds stay distinct so the push budget can rank them.
+  /** The goods left: carrier and tracking number (home), or on the way to the chosen store. */
+  | { kind: 'shipped'; order: Order; view: ShipmentView }
+  /** The parcel is at the pickup store: store, address, pickup deadline. */
+  | { kind: 'store_arrival'; order: Order; view: ShipmentView }
+  /** Still at the store shortly before the deadline. */
+  | { kind: 'pickup_reminder'; order: Order; view: ShipmentView; now: number }
+  /** Self-pickup: ready at the shop. */
+  | { kind: 'pickup_ready'; order: Order; contact: string }
+  /** Picked up or delivered: thanks. */
+  | { kind: 'completed'; order: Order }
+  /** Not collected at the store: the parcel went back to the shop. */
+  | { kind: 'returned'; order: Order; view: ShipmentView };
 
 export type NoticeKind = Notice['kind'];
 
@@ -154,12 +176,40 @@ export function noticeOutgoing(notice: Notice): Outgoing {
         kind: 'authorization_voided',
         key: `void:${notice.order.order_no}`,
       };
+    case 'shipped':
+      return { messages: [shippedMessage(notice.view)], kind: 'shipped', key: `shipped:${notice.order.order_no}` };
+    case 'store_arrival':
+      return {
+        messages: [storeArrivalMessage(notice.view)],
+        kind: 'store_arrival',
+        key: `store-arrival:${notice.order.order_no}`,
+      };
+    case 'pickup_reminder':
+      return {
+        messages: [pickupReminderMessage(notice.view, notice.now)],
+        kind: 'pickup_reminder',
+        key: `pickup-reminder:${notice.order.order_no}`,
+      };
+    case 'pickup_ready':
+      return {
+        messages: [pickupReadyMessage(notice.order.order_no, notice.contact)],
+        kind: 'pickup_ready',
+        key: `pickup-ready:${notice.order.order_no}`,
+      };
+    case 'completed':
+      return {
+        messages: [completedMessage(notice.order)],
+        kind: 'completed',
+        key: `completed:${notice.order.order_no}`,
+      };
+    case 'returned':
+      return { messages: [returnedMessage(notice.view)], kind: 'returned', key: `returned:${notice.order.order_no}` };
   }
 }
 
 /** The order a notice is about (whose customer hears it, whose reply token it may use). */
 function orderOf(notice: Notice): Order {
-  return 'view' in notice ? notice.view.order : notice.order;
+  return 'order' in notice ? notice.order : notice.view.order;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
-import type { DeliveryMethod, Order, OrderEventRow, OrderItem, OrderStatus, PayType } from '../db/types';
+import type { DeliveryMethod, Fulfilment, Order, OrderEventRow, OrderItem, OrderStatus, PayType } from '../db/types';
 import {
   FULFILMENT_TRANSITIONS,
   type FulfilmentEvent,
@@ -112,10 +112,35 @@ export async function ordersOfUser(db: Executor, lineUserId: string, limit: numb
     .execute();
 }
 
-export async function listOrders(db: Executor, limit: number, status?: OrderStatus): Promise<Order[]> {
-  let q = db.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(limit);
+export async function listOrders(
+  db: Executor,
+  limit: number,
+  status?: OrderStatus,
+  fulfilment?: readonly Fulfilment[],
+): Promise<Order[]> {
+  let q = db.selectFrom('orders').selectAll().limit(limit);
   if (status) q = q.where('status', '=', status);
+  if (fulfilment) {
+    // Goods still to move: paid orders only, oldest first (the merchant works down the list).
+    q = q.where('status', '=', 'paid').where('fulfilment', 'in', fulfilment).orderBy('fulfilment_at').orderBy('id');
+  } else {
+    q = q.orderBy('id', 'desc');
+  }
   return q.execute();
+}
+
+/** Paid home deliveries shipped (or on their way) since before `before`: due to count as delivered. */
+export async function homeDeliveriesShippedBefore(db: Executor, before: number, limit: number): Promise<Order[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', '=', 'paid')
+    .where('delivery_method', '=', 'home')
+    .where('fulfilment', 'in', ['shipped', 'in_transit'])
+    .where('fulfilment_at', '<=', before)
+    .orderBy('fulfilment_at')
+    .limit(limit)
+    .execute();
 }
 
 /**

@@ -6,6 +6,7 @@
  * and enqueues the receipt. Nothing here holds a transaction open across a bank call.
  */
 import type { Kysely } from 'kysely';
+import type { Executor } from '../db/database';
 import type { DB, Order, Payment } from '../db/types';
 import { type Logger, logOrderEvent } from '../logger';
 import { type OrderQueryRow, type PayQueryResult, type QpayClient, QpayRefusedError } from '../qpay';
@@ -27,6 +28,11 @@ export interface PaymentServiceDeps {
   shopName: string;
   /** Called after a transaction that enqueued messages commits (wakes the outbox sender). */
   onMessagesQueued: () => void;
+  /**
+   * Runs inside the transaction that made an order paid (also a reinstated late payment): shipping
+   * queues the ECPay store shipment there (CVS_AUTO_SHIP), so it exists exactly when the payment does.
+   */
+  afterPaid?: (trx: Executor, orderId: number, now: number) => Promise<void>;
 }
 
 export type ConfirmOutcome =
@@ -108,6 +114,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         queued = true;
         if (decision.kind === 'reinstate') {
           result = 'late_sold';
+          await deps.afterPaid?.(trx, order.id, t);
           logger.warn(
             { orderNo: order.order_no, was: order.status },
             'payment arrived after the order closed; reinstated and sold',
@@ -122,6 +129,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         }
         return;
       }
+      await deps.afterPaid?.(trx, order.id, t);
       const paidOrder = (await getOrder(trx, order.id)) as Order;
       const receiptPayment = { ...payment, card_last4: e.cardLast4, paid_at: paidAt };
       await tellCustomer(

@@ -9,7 +9,7 @@
  */
 import { loadConfig, type PaymentsConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
-import type { Order, Payment, PayType } from '../../src/db/types';
+import type { Order, OrderDelivery, Payment, PayType } from '../../src/db/types';
 import { OrderSubmitter } from '../../src/jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from '../../src/jobs/payment-jobs';
 import { silentLogger } from '../../src/logger';
@@ -20,6 +20,7 @@ import { addToCart, viewCartVersioned } from '../../src/shop/cart-service';
 import { importCatalog } from '../../src/shop/catalog-import';
 import { getProduct } from '../../src/shop/catalog-repository';
 import { type CheckoutResult, checkout } from '../../src/shop/checkout-service';
+import { insertOrderDelivery } from '../../src/shop/delivery-repository';
 import { getOrderByNo, ordersOfUser } from '../../src/shop/order-repository';
 import { cancelOrder } from '../../src/shop/order-service';
 import { paymentsOf, refundsOf } from '../../src/shop/payment-repository';
@@ -37,6 +38,9 @@ export { newUser };
 
 /** Where the bank sends its notifications: nothing listens there (the test delivers tokens itself). */
 const NOBODY_LISTENS = 'http://127.0.0.1:9';
+
+/** Where a test order goes (before the delivery step of issue 13 fills it at checkout). */
+export type TestDelivery = Omit<OrderDelivery, 'order_id' | 'anonymized_at'>;
 
 export interface Notice {
   kind: string;
@@ -59,8 +63,17 @@ export interface ServiceShop {
   checkout(userId: string, payType?: PayType, version?: string): Promise<CheckoutResult>;
   /** Cart → order awaiting payment: add, check out, submitter tick. */
   placeOrder(userId: string, productId: number, quantity: number, payType?: PayType): Promise<Order>;
-  /** A new customer's order of `quantity` of a new product with `stock` units, awaiting payment. */
-  newOrder(o: { stock: number; quantity: number; price?: number; payType?: PayType }): Promise<{
+  /**
+   * A new customer's order of `quantity` of a new product with `stock` units, awaiting payment;
+   * with `delivery`, the order carries that delivery method and recipient snapshot.
+   */
+  newOrder(o: {
+    stock: number;
+    quantity: number;
+    price?: number;
+    payType?: PayType;
+    delivery?: TestDelivery;
+  }): Promise<{
     user: string;
     product: { id: number; price: number };
     order: Order;
@@ -71,6 +84,7 @@ export interface ServiceShop {
     quantity: number;
     price?: number;
     payType?: PayType;
+    delivery?: TestDelivery;
   }): ReturnType<ServiceShop['newOrder']>;
   /** Another customer reserves every unit of the product still for sale. */
   sellOut(productId: number): Promise<void>;
@@ -108,6 +122,8 @@ export interface ServiceShop {
 export interface ServiceShopOptions {
   /** Overrides of the default payment settings (e.g. cardAutoCapture: false). */
   payments?: Partial<PaymentsConfig>;
+  /** Runs in the payment's transaction when an order becomes paid (payment-service `afterPaid`). */
+  afterPaid?: Parameters<typeof createPaymentService>[0]['afterPaid'];
 }
 
 export async function startServiceShop(dialect: Dialect, options: ServiceShopOptions = {}): Promise<ServiceShop> {
@@ -128,7 +144,7 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
   const config: PaymentsConfig = { ...loadConfig({}).payments, ...options.payments };
   const quiet = { logger: silentLogger, onMessagesQueued: () => {} };
   const shopName = '測試商店';
-  const payments = createPaymentService({ db, qpay, now, shopName, ...quiet });
+  const payments = createPaymentService({ db, qpay, now, shopName, ...quiet, afterPaid: options.afterPaid });
   const submitter = new OrderSubmitter({ db, qpay, now, config, shopName, publicBaseUrl: NOBODY_LISTENS, ...quiet });
   const jobDeps = { db, payments, now, config, ...quiet };
   const sweeper = new ExpirySweeper(jobDeps);
@@ -193,10 +209,21 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
       await submitter.tick();
       return order(result.order.order_no);
     },
-    async newOrder({ stock, quantity, price, payType }) {
+    async newOrder({ stock, quantity, price, payType, delivery }) {
       const user = newUser();
       const product = await shop.product(stock, price);
-      return { user, product, order: await shop.placeOrder(user, product.id, quantity, payType) };
+      const placed = await shop.placeOrder(user, product.id, quantity, payType);
+      if (delivery) {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('orders')
+            .set({ delivery_method: delivery.method })
+            .where('id', '=', placed.id)
+            .execute();
+          await insertOrderDelivery(trx, { ...delivery, order_id: placed.id });
+        });
+      }
+      return { user, product, order: await order(placed.order_no) };
     },
     async newPaidOrder(o) {
       const placed = await shop.newOrder(o);
