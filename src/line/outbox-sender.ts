@@ -13,7 +13,13 @@ import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
 import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
-import { claimDueMessages, isAtMostOnce, markAttemptFailed, markSent } from './outbox-repository';
+import {
+  claimDueMessages,
+  isAtMostOnce,
+  MARK_AS_READ_KIND,
+  markAttemptFailed,
+  markSent,
+} from './outbox-repository';
 
 export interface OutboxSenderOptions {
   maxAttempts: number;
@@ -29,7 +35,7 @@ export const defaultOutboxOptions: OutboxSenderOptions = {
 };
 
 type SendOutcome =
-  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' }
+  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' | 'mark_read' }
   | { ok: false; error: LineSendError; wasReply: boolean };
 
 export class OutboxSender {
@@ -63,7 +69,7 @@ export class OutboxSender {
         for (const r of userRows) outcomes.push([r, await this.send(r)]);
       }),
     );
-    const sent = { reply: [] as number[], push: [] as number[], unconfirmed: [] as number[] };
+    const sent = { reply: [] as number[], push: [] as number[], unconfirmed: [] as number[], mark_read: [] as number[] };
     for (const [row, o] of outcomes) {
       if (o.ok) sent[o.via].push(row.id);
       else await this.recordFailure(row, o.error, o.wasReply);
@@ -72,6 +78,7 @@ export class OutboxSender {
     await markSent(this.db, sent.reply, 'reply', t);
     await markSent(this.db, sent.push, 'push', t);
     await markSent(this.db, sent.unconfirmed, 'unconfirmed', t);
+    await markSent(this.db, sent.mark_read, 'mark_read', t);
   }
 
   /** An at-most-once row whose earlier reply may have arrived: settled without sending again. */
@@ -81,6 +88,15 @@ export class OutboxSender {
   }
 
   private async send(row: OutboxRow): Promise<SendOutcome> {
+    if (row.kind === MARK_AS_READ_KIND) {
+      try {
+        await this.line.markAsRead(row.messages);
+        return { ok: true, via: 'mark_read' };
+      } catch (err) {
+        const error = err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err), true);
+        return { ok: false, error, wasReply: false };
+      }
+    }
     const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
     const atMostOnceInDoubt = row.in_doubt === 1 && isAtMostOnce(row.kind);
     let wasReply = false;
