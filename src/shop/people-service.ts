@@ -118,7 +118,9 @@ export function maskQuestion(typed: string): string {
 export async function recordUnansweredQuestion(db: Executor, typed: string, now: number): Promise<void> {
   const question = maskQuestion(typed);
   if (question === '') return;
-  await countUnanswered(db, foldText(question).slice(0, 200), question, now);
+  // Counted together however it was written: 台/臺, Simplified, full-width, punctuation and spaces.
+  const key = foldText(question).replace(/[\p{P}\p{S}\s]+/gu, '').slice(0, 200);
+  await countUnanswered(db, key || question, question, now);
 }
 
 /** For the console: questions to consider for the FAQ, most asked first, with their counts. */

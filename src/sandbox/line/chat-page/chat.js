@@ -86,10 +86,17 @@
     if (continuing) avatar.style.visibility = 'hidden';
     const stack = document.createElement('div');
     stack.className = 'bot-stack';
-    if (!continuing) {
+    if (!continuing || entry.via === 'merchant') {
       const name = document.createElement('div');
       name.className = 'sender-name';
       name.textContent = entry.message.sender?.name || state.botName;
+      if (entry.via === 'merchant') {
+        // Only testers see this: in LINE the customer cannot tell a person from the bot.
+        const tag = document.createElement('span');
+        tag.className = 'merchant-tag';
+        tag.textContent = '店家（真人）';
+        name.appendChild(tag);
+      }
       stack.appendChild(name);
     }
     const line = document.createElement('div');
@@ -120,7 +127,10 @@
     bubble.textContent = text;
     const meta = document.createElement('div');
     meta.className = 'meta';
-    meta.innerHTML = `<span>已讀</span><span>${timeLabel(entry.at)}</span>`;
+    meta.innerHTML = `<span class="read">已讀</span><span>${timeLabel(entry.at)}</span>`;
+    // 已讀 once the shop marked it read (mark-as-read API, or the merchant answered in the chat).
+    if (entry.type === 'text') row.dataset.readable = '1';
+    else row.classList.add('read');
     line.append(bubble, meta);
     row.appendChild(line);
     return row;
@@ -329,6 +339,12 @@
     $('follow-banner').hidden = Boolean(user.following);
   }
 
+  function updateRead(readUpTo) {
+    for (const row of document.querySelectorAll('#messages .row.user[data-readable]')) {
+      row.classList.toggle('read', readUpTo !== null && Number(row.dataset.seq) <= readUpTo);
+    }
+  }
+
   // ---- long-poll loop ----
   async function poll(generation) {
     let wait = 0;
@@ -339,6 +355,7 @@
         );
         if (generation !== state.pollGeneration) return;
         appendEntries(snapshot.entries);
+        updateRead(snapshot.readUpTo);
         updateLoading(snapshot.loadingUntil, snapshot.now);
         updateRichMenu(snapshot.richMenu);
         updateFollowBanner(snapshot.user);
@@ -409,6 +426,18 @@
     input.value = '';
     hideQuickReplies();
     send({ type: 'text', text });
+  });
+  $('merchant-bar').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input = $('merchant-input');
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    try {
+      await api('/sim/api/merchant', { user: state.user, text });
+    } catch (err) {
+      showLocalNotice(`店家回覆沒有送出：${err.message}`);
+    }
   });
   $('follow').onclick = () => send({ type: 'follow' });
   $('unfollow').onclick = () => send({ type: 'unfollow' });

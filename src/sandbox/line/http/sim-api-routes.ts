@@ -37,6 +37,7 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
       user: user ?? { userId, displayName: userId, following: false },
       entries: ctx.chat.timeline(userId).filter((entry) => entry.seq > after),
       loadingUntil: ctx.chat.loadingEndsAt(userId, ctx.now()),
+      readUpTo: ctx.chat.readSeq(userId),
       richMenu: richMenuView(userId),
       now: ctx.now(),
     };
@@ -112,6 +113,18 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
       // The failure is already in the user's timeline as a system notice; tell the page too.
       return sendLineError(reply, 502, (error as Error).message);
     }
+  });
+
+  // The merchant's side: answering as the shop in the Official Account's chat (Chat ON).
+  app.post('/sim/api/merchant', async (request, reply) => {
+    const parsed = jsonBody(request);
+    if (!parsed.ok || !isRecord(parsed.value)) return sendLineError(reply, 400, 'JSON body required');
+    const userId = typeof parsed.value.user === 'string' ? parsed.value.user : '';
+    const text = typeof parsed.value.text === 'string' ? parsed.value.text.trim() : '';
+    if (!userId) return sendLineError(reply, 400, 'user is required');
+    if (text === '' || text.length > 5000) return sendLineError(reply, 400, 'text must be 1 to 5000 characters');
+    actions.merchantSend(userId, text);
+    return reply.send({ ok: true });
   });
 
   app.get<{ Params: { richMenuId: string } }>('/sim/api/richmenu/:richMenuId/image', async (request, reply) => {
