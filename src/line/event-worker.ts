@@ -406,7 +406,12 @@ export class EventWorker {
     if (readToken !== undefined) {
       handled.markRead = await enqueueMarkAsRead(
         trx,
-        { lineUserId: row.chat_id, markAsReadToken: readToken, eventId: row.webhook_event_id, claimFor: now() + LEASE_MS },
+        {
+          lineUserId: row.chat_id,
+          markAsReadToken: readToken,
+          eventId: row.webhook_event_id,
+          claimFor: now() + LEASE_MS,
+        },
         now(),
       );
     }

@@ -13,13 +13,7 @@ import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
 import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
-import {
-  claimDueMessages,
-  isAtMostOnce,
-  MARK_AS_READ_KIND,
-  markAttemptFailed,
-  markSent,
-} from './outbox-repository';
+import { claimDueMessages, isAtMostOnce, MARK_AS_READ_KIND, markAttemptFailed, markSent } from './outbox-repository';
 
 export interface OutboxSenderOptions {
   maxAttempts: number;
@@ -69,7 +63,12 @@ export class OutboxSender {
         for (const r of userRows) outcomes.push([r, await this.send(r)]);
       }),
     );
-    const sent = { reply: [] as number[], push: [] as number[], unconfirmed: [] as number[], mark_read: [] as number[] };
+    const sent = {
+      reply: [] as number[],
+      push: [] as number[],
+      unconfirmed: [] as number[],
+      mark_read: [] as number[],
+    };
     for (const [row, o] of outcomes) {
       if (o.ok) sent[o.via].push(row.id);
       else await this.recordFailure(row, o.error, o.wasReply);

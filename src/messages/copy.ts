@@ -82,12 +82,13 @@ export const talkCopy = {
   hello: (shop: string, emoji: string) =>
     `您好！我是「${shop}」的小幫手${emoji ? ` ${emoji}` : ''}\n我可以幫您：\n・找商品：直接輸入名稱，例如「烏龍」\n・看購物車、結帳、查訂單\n・回答運費、付款、退貨等問題\n需要真人服務時，請輸入「找真人客服」。`,
   found: (query: string, n: number, more: boolean) =>
-    more ? `「${query}」相關的商品很多，先列出最相關的 ${n} 件；輸入更完整的名稱可以縮小範圍。` : `找到 ${n} 件「${query}」相關的商品：`,
+    more
+      ? `「${query}」相關的商品很多，先列出最相關的 ${n} 件；輸入更完整的名稱可以縮小範圍。`
+      : `找到 ${n} 件「${query}」相關的商品：`,
   foundOne: (query: string) => `找到「${query}」：`,
   searchAlt: (query: string, n: number) => `「${query}」的搜尋結果：${n} 件商品`,
   productAlt: (name: string, price: string) => `${name} ${price}`,
-  notFound: (query: string) =>
-    `找不到「${query}」相關的商品 🙏\n看看我們的分類，或輸入「找真人客服」詢問店家。`,
+  notFound: (query: string) => `找不到「${query}」相關的商品 🙏\n看看我們的分類，或輸入「找真人客服」詢問店家。`,
   helpTitle: '客服中心',
   helpAlt: (shop: string) => `${shop} 客服中心：聯絡方式與常見問題`,
   contactHeading: '聯絡我們',

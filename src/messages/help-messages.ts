@@ -15,7 +15,13 @@ export interface HelpContact {
   about: string;
 }
 
-const heading = (t: string): FlexComponent => ({ type: 'text', text: t, weight: 'bold', size: 'sm', color: theme.brand });
+const heading = (t: string): FlexComponent => ({
+  type: 'text',
+  text: t,
+  weight: 'bold',
+  size: 'sm',
+  color: theme.brand,
+});
 
 function contactRow(label: string, value: string): FlexComponent {
   return {
@@ -44,7 +50,9 @@ export function helpMessage(shop: HelpContact, faq: Array<FaqEntry & { id: strin
     shop.email ? contactRow(talkCopy.emailLabel, shop.email) : undefined,
     shop.hours ? contactRow(talkCopy.hoursLabel, shop.hours) : undefined,
     shop.address ? contactRow(talkCopy.addressLabel, shop.address) : undefined,
-    shop.contact ? ({ type: 'text', text: shop.contact, size: 'xs', color: theme.text, wrap: true } as FlexComponent) : undefined,
+    shop.contact
+      ? ({ type: 'text', text: shop.contact, size: 'xs', color: theme.text, wrap: true } as FlexComponent)
+      : undefined,
   ].filter((c): c is FlexComponent => c !== undefined);
   const body: FlexComponent[] = [];
   if (shop.about) body.push({ type: 'text', text: shop.about, size: 'xs', color: theme.muted, wrap: true });
@@ -59,8 +67,16 @@ export function helpMessage(shop: HelpContact, faq: Array<FaqEntry & { id: strin
       { type: 'separator', margin: 'md' },
     );
   }
-  body.push(heading(talkCopy.tipsHeading), { type: 'text', text: talkCopy.tips, size: 'xs', color: theme.muted, wrap: true });
-  const footer: FlexComponent[] = [button(talkCopy.personButton, { action: 'person' }, 'primary', talkCopy.personButton)];
+  body.push(heading(talkCopy.tipsHeading), {
+    type: 'text',
+    text: talkCopy.tips,
+    size: 'xs',
+    color: theme.muted,
+    wrap: true,
+  });
+  const footer: FlexComponent[] = [
+    button(talkCopy.personButton, { action: 'person' }, 'primary', talkCopy.personButton),
+  ];
   if (shop.phone) {
     footer.push({
       type: 'button',

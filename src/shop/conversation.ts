@@ -51,7 +51,23 @@ export function textToAction(input: string): PostbackAction | undefined {
 /** Folded like search (so 您好/你好, 在嗎/在吗 alike); compared against folded typed text. */
 const fold = (words: string[]) => words.map(foldText);
 const GREETINGS = new Set(
-  fold(['你好', '您好', '哈囉', '嗨', '嗨嗨', 'hi', 'hello', 'hey', '安安', '早安', '午安', '晚安', '在嗎', '有人在嗎', '老闆好']),
+  fold([
+    '你好',
+    '您好',
+    '哈囉',
+    '嗨',
+    '嗨嗨',
+    'hi',
+    'hello',
+    'hey',
+    '安安',
+    '早安',
+    '午安',
+    '晚安',
+    '在嗎',
+    '有人在嗎',
+    '老闆好',
+  ]),
 );
 /** Asking for a person. "客服" alone opens help (a command); these start a hand-off. */
 const PERSON_WORDS = fold(['真人', '客服人員', '人工客服', '專人', '找老闆', '找店長', '轉人工', '找人工', '活人']);
@@ -189,7 +205,10 @@ export function createConversation({
       handoffStartedMessage(profile.hours, (await startHandoff(ctx.trx, ctx.userId, ctx.now)) === 'already'),
     ],
     bot: async (ctx) => [
-      text((await endHandoffByCustomer(ctx.trx, ctx.userId, ctx.now)) ? talkCopy.botBack : talkCopy.botAlreadyBack, true),
+      text(
+        (await endHandoffByCustomer(ctx.trx, ctx.userId, ctx.now)) ? talkCopy.botBack : talkCopy.botAlreadyBack,
+        true,
+      ),
     ],
     ...extra,
   };

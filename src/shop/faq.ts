@@ -42,8 +42,7 @@ function shippingAnswer(d: DeliverySettings | undefined): string {
   }
   if (d.pickup) lines.push(`・到店自取：免運費，地址 ${d.pickup.address}，${d.pickup.hours}`);
   if (lines.length === 0) return '運費依配送方式計算，結帳時會先顯示運費與總金額。';
-  const free =
-    d.freeShippingThreshold !== null ? `\n單筆訂單滿 ${formatPrice(d.freeShippingThreshold)} 免運費。` : '';
+  const free = d.freeShippingThreshold !== null ? `\n單筆訂單滿 ${formatPrice(d.freeShippingThreshold)} 免運費。` : '';
   return `我們提供這些配送方式：\n${lines.join('\n')}${free}\n結帳時可以選擇，並會先顯示運費與總金額。`;
 }
 
@@ -82,7 +81,8 @@ export function defaultFaq(profile: ShopProfile, settings: FaqSettings): Answer[
       id: 'delivery_time',
       question: '多久會出貨、收到？',
       keywords: ['多久', '幾天', '出貨', '到貨', '寄出', '什麼時候到', '何時到'],
-      answer: '付款完成後，我們會在 2 個工作天內出貨（例假日順延）。宅配通常出貨後 1–2 天送達，超商取貨約 2–3 天到店，到店時會再通知您。',
+      answer:
+        '付款完成後，我們會在 2 個工作天內出貨（例假日順延）。宅配通常出貨後 1–2 天送達，超商取貨約 2–3 天到店，到店時會再通知您。',
     },
     {
       id: 'payment',

@@ -119,7 +119,9 @@ export async function recordUnansweredQuestion(db: Executor, typed: string, now:
   const question = maskQuestion(typed);
   if (question === '') return;
   // Counted together however it was written: 台/臺, Simplified, full-width, punctuation and spaces.
-  const key = foldText(question).replace(/[\p{P}\p{S}\s]+/gu, '').slice(0, 200);
+  const key = foldText(question)
+    .replace(/[\p{P}\p{S}\s]+/gu, '')
+    .slice(0, 200);
   await countUnanswered(db, key || question, question, now);
 }
 

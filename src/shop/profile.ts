@@ -228,7 +228,8 @@ function faqField(v: unknown): FaqEntry[] | undefined {
     const path = `faq[${i}].`;
     const entry = record(item, `faq[${i}]`);
     for (const key of Object.keys(entry)) {
-      if (!['question', 'keywords', 'answer'].includes(key)) throw new ProfileError(`${path}${key}`, 'is not a FAQ field');
+      if (!['question', 'keywords', 'answer'].includes(key))
+        throw new ProfileError(`${path}${key}`, 'is not a FAQ field');
     }
     const question = field(entry, 'question', 40, '', path);
     const answer = field(entry, 'answer', 1000, '', path);

@@ -5,7 +5,14 @@ import type { Executor } from '../db/database';
 export async function countUnanswered(db: Executor, key: string, question: string, now: number): Promise<void> {
   await db
     .insertInto('unanswered_questions')
-    .values({ question_key: key, question, times_asked: 1, first_asked_at: now, last_asked_at: now, dismissed_at: null })
+    .values({
+      question_key: key,
+      question,
+      times_asked: 1,
+      first_asked_at: now,
+      last_asked_at: now,
+      dismissed_at: null,
+    })
     .onConflict((oc) =>
       oc.column('question_key').doUpdateSet((eb) => ({
         times_asked: eb('unanswered_questions.times_asked', '+', 1),

@@ -33,7 +33,10 @@ describe.each(dialects)('talking to customers on %s', (dialect) => {
 
   beforeEach(async () => {
     clock = Date.now();
-    shop = await startTestShop(dialect, { now: () => clock, env: { HANDOFF_IDLE_MINUTES: '30', SHOP_PROFILE: DEMO_SHOP_PROFILE } });
+    shop = await startTestShop(dialect, {
+      now: () => clock,
+      env: { HANDOFF_IDLE_MINUTES: '30', SHOP_PROFILE: DEMO_SHOP_PROFILE },
+    });
     seen = 0;
     shop.sim.addUser(USER, { displayName: '小華' });
   });
@@ -145,7 +148,14 @@ describe.each(dialects)('talking to customers on %s', (dialect) => {
     await type('客服');
     const [help] = await nextAnswer();
     expect(help).toMatchObject({ type: 'flex' });
-    for (const part of ['02-2345-6789', '週一至週五', '運費怎麼算', 'action=faq&id=returns', 'action=person', 'tel:0223456789']) {
+    for (const part of [
+      '02-2345-6789',
+      '週一至週五',
+      '運費怎麼算',
+      'action=faq&id=returns',
+      'action=person',
+      'tel:0223456789',
+    ]) {
       expect(json(help)).toContain(part);
     }
     // A FAQ button answers; a stale FAQ id says so and shows help again.

@@ -100,7 +100,9 @@ export class ChatLog {
 
   /** The merchant opened the chat (and answered): everything the user sent so far is read. */
   markAllRead(userId: string): void {
-    const last = this.timeline(userId).filter((e) => e.from === 'user').pop();
+    const last = this.timeline(userId)
+      .filter((e) => e.from === 'user')
+      .pop();
     if (last) this.markReadUpTo(userId, last.seq);
   }
 
