@@ -19,14 +19,6 @@ export const copy = {
   greeting: (p: ShopGreeting) =>
     `歡迎光臨「${p.name}」${p.emoji}\n${p.greeting ? `${p.greeting}\n` : ''}點下方選單或按鈕開始逛逛，也可以直接輸入「商品」、「購物車」。`,
   welcomeBack: (shop: string) => `歡迎回到「${shop}」！購物車內容都還保留著，繼續逛逛吧。`,
-  help: (p: ShopGreeting) =>
-    [
-      `「${p.name}」使用說明：\n・輸入「商品」或點「瀏覽商品」看分類\n・在商品卡片按「加入購物車」\n・輸入「購物車」查看與結帳\n・輸入「訂單」查詢訂單狀態\n付款支援信用卡與 ATM 轉帳（永豐銀行）。`,
-      p.about,
-      p.contact ? `聯絡我們：${p.contact}` : '',
-    ]
-      .filter((part) => part !== '')
-      .join('\n\n'),
   unknownText:
     '抱歉，我還看不懂這句話 🙏\n可以直接輸入商品名稱找商品，或點下方按鈕；需要真人協助，請輸入「找真人客服」。',
   unknownAction: '這個按鈕已經失效了，請從下方選單重新開始。',
