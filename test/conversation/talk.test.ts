@@ -17,7 +17,7 @@ import {
   pendingMerchantAlerts,
   recordMerchantActivity,
 } from '../../src/shop/people-service';
-import { buy } from '../checkout/helpers';
+import { buy, waitUntil } from '../checkout/helpers';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 
@@ -59,26 +59,32 @@ describe.each(dialects)('talking to customers on %s', (dialect) => {
   }
   const readTokensSent = () =>
     shop.sim.callsTo('/v2/bot/chat/markAsRead').map((c) => (c.body as { markAsReadToken: string }).markAsReadToken);
-  /** Waits until every event of the chat is handled and every outbox row delivered (no sleeps). */
+  /** Waits until every event of the chat is handled and every outbox row settled (no sleeps). */
   async function settled(): Promise<void> {
-    for (;;) {
-      const pendingEvents = await shop.database.db
+    await waitUntil(async () => {
+      const events = await shop.database.db
         .selectFrom('line_events')
         .select('webhook_event_id')
         .where('chat_id', '=', USER)
         .where('status', '=', 'pending')
         .execute();
-      const pendingOut = await shop.database.db
+      const out = await shop.database.db
         .selectFrom('outbox')
         .select('id')
         .where('line_user_id', '=', USER)
         .where('status', '=', 'pending')
         .execute();
-      if (pendingEvents.length === 0 && pendingOut.length === 0) return;
-      await shop.sim.waitForCall(() => true, { timeoutMs: 50 }).catch(() => undefined);
-      await new Promise((r) => setImmediate(r));
-    }
+      return events.length === 0 && out.length === 0;
+    });
   }
+  /** The mark-as-read rows' outcomes. */
+  const readRows = () =>
+    shop.database.db
+      .selectFrom('outbox')
+      .select(['status', 'sent_by', 'attempts', 'last_error'])
+      .where('kind', '=', 'mark_read')
+      .orderBy('id')
+      .execute();
 
   it('a typed word finds products as a carousel and marks the message read', async () => {
     const token = await type('烏龍');
@@ -91,6 +97,26 @@ describe.each(dialects)('talking to customers on %s', (dialect) => {
     await shop.sim.waitForCall((c) => c.path === '/v2/bot/chat/markAsRead');
     expect(readTokensSent()).toEqual([token]);
     expect(shop.sim.readUpTo(USER)).not.toBeNull();
+  });
+
+  it('mark-as-read is retried on 5xx like a push, and given up on a 400', async () => {
+    shop.sim.failNext('/v2/bot/chat/markAsRead', { status: 500 });
+    const token = await type('烏龍');
+    await nextAnswer(2);
+    // The failure recorded (due again a second later), then the clock moves past that backoff.
+    await waitUntil(async () => (await readRows())[0]?.attempts === 1);
+    clock += 2_000;
+    const retried = await shop.sim.waitForCall((c) => c.path === '/v2/bot/chat/markAsRead' && c.status === 200);
+    expect(retried.body).toEqual({ markAsReadToken: token });
+    await waitUntil(async () => (await readRows())[0]?.status === 'sent');
+    expect(await readRows()).toEqual([expect.objectContaining({ status: 'sent', sent_by: 'mark_read', attempts: 2 })]);
+
+    shop.sim.failNext('/v2/bot/chat/markAsRead', { status: 400 });
+    await type('茶具');
+    await nextAnswer();
+    await shop.sim.waitForCall((c) => c.path === '/v2/bot/chat/markAsRead' && c.status === 400);
+    await settled();
+    expect((await readRows()).map((r) => r.status)).toEqual(['sent', 'dead']);
   });
 
   it('one hit shows that product; Simplified and 臺 find it too', async () => {
