@@ -73,7 +73,7 @@ export function defaultFaq(profile: ShopProfile, settings: FaqSettings): Answer[
   return [
     {
       id: 'shipping',
-      question: '運費怎麼算？有哪些配送方式？',
+      question: '運費怎麼算？',
       keywords: ['運費', '免運', '郵資', '配送', '運送', '寄送方式', '宅配', '超商', '取貨', '自取', '面交'],
       answer: shippingAnswer(settings.delivery),
     },

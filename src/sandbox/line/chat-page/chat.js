@@ -12,6 +12,8 @@
     menuOpen: true,
     mode: 'menu',
     loadingTimer: null,
+    /** The last user message shown 已讀 (seq), sent with each poll so a newer one wakes it. */
+    readUpTo: 0,
     pollGeneration: 0,
   };
 
@@ -128,9 +130,8 @@
     const meta = document.createElement('div');
     meta.className = 'meta';
     meta.innerHTML = `<span class="read">已讀</span><span>${timeLabel(entry.at)}</span>`;
-    // 已讀 once the shop marked it read (mark-as-read API, or the merchant answered in the chat).
-    if (entry.type === 'text') row.dataset.readable = '1';
-    else row.classList.add('read');
+    // 已讀 once the shop marked it (or a later message) read: mark-as-read, or the merchant answered.
+    row.dataset.readable = '1';
     line.append(bubble, meta);
     row.appendChild(line);
     return row;
@@ -340,6 +341,7 @@
   }
 
   function updateRead(readUpTo) {
+    state.readUpTo = readUpTo ?? 0;
     for (const row of document.querySelectorAll('#messages .row.user[data-readable]')) {
       row.classList.toggle('read', readUpTo !== null && Number(row.dataset.seq) <= readUpTo);
     }
@@ -351,7 +353,7 @@
     while (generation === state.pollGeneration) {
       try {
         const snapshot = await api(
-          `/sim/api/chat?user=${encodeURIComponent(state.user)}&after=${state.after}&wait=${wait}`,
+          `/sim/api/chat?user=${encodeURIComponent(state.user)}&after=${state.after}&read=${state.readUpTo}&wait=${wait}`,
         );
         if (generation !== state.pollGeneration) return;
         appendEntries(snapshot.entries);
@@ -387,6 +389,7 @@
   async function openUser(userId) {
     state.user = userId;
     state.after = 0;
+    state.readUpTo = 0;
     state.lastEntry = null;
     state.richMenu = null;
     $('messages').innerHTML = '';

@@ -6,7 +6,7 @@ import { isRecord, jsonBody, sendLineError } from './line-errors';
 
 const MAX_WAIT_MS = 25_000;
 
-type ChatQuery = { Querystring: { user?: string; after?: string; wait?: string } };
+type ChatQuery = { Querystring: { user?: string; after?: string; wait?: string; read?: string } };
 
 /**
  * The small JSON API the chat page talks to (not part of LINE): read a user's timeline with a
@@ -61,7 +61,10 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
     if (!userId) return sendLineError(reply, 400, 'user is required');
     const after = Number(request.query.after ?? 0) || 0;
     const waitMs = Math.min(Number(request.query.wait ?? 0) || 0, MAX_WAIT_MS);
-    const hasNews = () => ctx.chat.timeline(userId).some((entry) => entry.seq > after);
+    // `read`: the 已讀 mark the page shows; a newer one is news even without new entries.
+    const shownRead = Number(request.query.read ?? 0) || 0;
+    const hasNews = () =>
+      ctx.chat.timeline(userId).some((entry) => entry.seq > after) || (ctx.chat.readSeq(userId) ?? 0) > shownRead;
     if (waitMs > 0 && !hasNews()) {
       // Long-poll: wake on any change for this user (new entry, loading, rich menu switch).
       await new Promise<void>((resolve) => {
