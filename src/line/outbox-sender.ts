@@ -131,7 +131,10 @@ export class OutboxSender {
   private async recordFailure(row: OutboxRow, e: LineSendError, wasReply: boolean): Promise<void> {
     const attempts = row.attempts + 1;
     const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
-    if (giveUp) {
+    if (giveUp && row.kind === MARK_AS_READ_KIND) {
+      // Nothing the customer misses: the message just stays unread in the merchant's chat.
+      this.logger.warn({ outboxId: row.id, attempts, error: e.message }, 'mark-as-read given up');
+    } else if (giveUp) {
       this.logger.error(
         { outboxId: row.id, kind: row.kind, attempts, error: e.message },
         'DEAD LETTER: message could not be delivered to LINE',
