@@ -90,3 +90,4 @@ describe('unanswered questions keep no personal numbers or addresses', () => {
   ])('masks "%s"', (typed, kept) => {
     expect(maskQuestion(typed)).toBe(kept);
   });
+});
