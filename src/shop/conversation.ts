@@ -35,17 +35,20 @@ export type PostbackHandler = (ctx: ConversationContext, action: PostbackAction)
 /** Handlers another area provides, keyed by postback action (checkout, orders, pay …). */
 export type PostbackHandlers = Partial<Record<PostbackAction['action'], PostbackHandler>>;
 
-const TEXT_COMMANDS: Array<[RegExp, PostbackAction]> = [
-  [/^(商品|選單|菜單|目錄|逛逛|瀏覽商品|menu|shop|products?)$/i, { action: 'browse' }],
-  [/^(購物車|cart)$/i, { action: 'cart' }],
-  [/^(訂單|我的訂單|orders?)$/i, { action: 'orders' }],
-  [/^(說明|幫助|客服|使用說明|help|\?|？)$/i, { action: 'help' }],
-  [/^(結帳|checkout)$/i, { action: 'checkout' }],
+/** Typed commands, compared folded (so 购物车 and ＣＡＲＴ work as 購物車 and cart do). */
+const TEXT_COMMANDS: Array<[string[], PostbackAction]> = [
+  [['商品', '選單', '菜單', '目錄', '逛逛', '瀏覽商品', 'menu', 'shop', 'product', 'products'], { action: 'browse' }],
+  [['購物車', 'cart'], { action: 'cart' }],
+  [['訂單', '我的訂單', 'order', 'orders'], { action: 'orders' }],
+  [['說明', '幫助', '客服', '使用說明', 'help', '?'], { action: 'help' }],
+  [['結帳', 'checkout'], { action: 'checkout' }],
 ];
+const COMMANDS = new Map<string, PostbackAction>(
+  TEXT_COMMANDS.flatMap(([words, action]) => words.map((w): [string, PostbackAction] => [foldText(w), action])),
+);
 
 export function textToAction(input: string): PostbackAction | undefined {
-  const t = input.trim();
-  return TEXT_COMMANDS.find(([re]) => re.test(t))?.[1];
+  return COMMANDS.get(foldText(input));
 }
 
 /** Folded like search (so 您好/你好, 在嗎/在吗 alike); compared against folded typed text. */

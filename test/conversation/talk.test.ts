@@ -168,6 +168,22 @@ describe.each(dialects)('talking to customers on %s', (dialect) => {
     expect(readTokensSent()).toContain(token);
   });
 
+  it.each<[string, string, number]>([
+    // A command, typed in Simplified.
+    ['购物车', '購物車是空的', 1],
+    // 客服 alone opens help; asking for a person (客服人員) hands off.
+    ['客服', '客服中心', 1],
+    ['客服人員', '通知店家', 1],
+    // A FAQ keyword wins over a category or product word in the same sentence.
+    ['茶具的運費', '運費', 1],
+    // A category name opens it; a product word searches.
+    ['茶具', '茶具：商品列表', 1],
+    ['蓋碗', '白瓷蓋碗', 2],
+  ])('routes "%s" in order: command → person → FAQ → category → search', async (typed, expected, count) => {
+    await type(typed);
+    expect(json(await nextAnswer(count))).toContain(expected);
+  });
+
   it('你好 gets a greeting with what the shop can do; 客服 shows contact details, FAQ buttons and 找真人客服', async () => {
     await type('你好！');
     expect(json(await nextAnswer())).toContain('找真人客服');
