@@ -22,17 +22,22 @@ async function type(chat: Page, text: string): Promise<void> {
   await chat.locator('.row.user .bubble', { hasText: text }).last().waitFor();
 }
 
-/** Scrolls to the newest message and waits for the font subsets the page now needs. */
+/** Waits for the font subsets the page now needs, then scrolls to the newest message. */
 async function toBottom(chat: Page): Promise<void> {
-  await chat.locator('#messages').evaluate((box) => {
-    box.scrollTop = box.scrollHeight;
-  });
   // The font comes in unicode-range subsets fetched as glyphs appear; ask for every one on the page.
   await chat.evaluate(async () => {
     const text =
       (document.body.textContent ?? '') + [...document.querySelectorAll('input')].map((i) => i.placeholder).join('');
     await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 16px "Noto Sans TC"`, text)));
     await document.fonts.ready;
+    // Headless Chromium can keep empty boxes in text (buttons above all) laid out before its subset
+    // arrived: lay the page out again.
+    document.body.style.display = 'none';
+    void document.body.offsetHeight;
+    document.body.style.display = '';
+  });
+  await chat.locator('#messages').evaluate((box) => {
+    box.scrollTop = box.scrollHeight;
   });
 }
 
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     await help.locator('.fx-button', { hasText: '找真人客服' }).click();
     await botMessage(chat, '通知店家').waitFor();
     await type(chat, '包裝可以寫卡片嗎？');
+    await chat.click('#merchant-toggle');
     await chat.fill('#merchant-input', '可以喔！請把卡片內容傳給我們，我們手寫附上 😊');
     await chat.click('#merchant-send');
     await botMessage(chat, '手寫附上').waitFor();

@@ -95,6 +95,7 @@ describe('LINE simulator: mark as read and the merchant side', () => {
         const row = chat.locator('.row.user', { hasText: '有人在嗎' });
         await row.waitFor();
         expect(await row.locator('.read').isVisible()).toBe(false);
+        await chat.click('#merchant-toggle');
         await chat.fill('#merchant-input', '您好，我是店長，請說');
         await chat.click('#merchant-send');
         await chat.locator('.merchant-tag').waitFor();
