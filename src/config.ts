@@ -126,6 +126,11 @@ export interface Config {
    * this machine (loopback, not forwarded by a proxy).
    */
   metricsToken: string | undefined;
+  /**
+   * A hand-off to a person ends by itself after this long without merchant activity, and the bot
+   * answers the customer's typed text again (HANDOFF_IDLE_MINUTES, default 60).
+   */
+  handoffIdleMs: number;
   /** /readyz says 503 when the oldest unhandled event is older than this and the backlog is not draining (READY_MAX_EVENT_AGE_SECONDS, default 30). */
   readyMaxEventAgeMs: number;
 }
@@ -465,5 +470,6 @@ export function loadConfig(env: Env): Config {
     logLevel: logLevel(env),
     metricsToken: metricsToken(env),
     readyMaxEventAgeMs: integer(env, 'READY_MAX_EVENT_AGE_SECONDS', 30, 1, 86_400) * 1000,
+    handoffIdleMs: integer(env, 'HANDOFF_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
   };
 }

@@ -256,6 +256,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ job: 'events' }),
     }),
     ownTransaction: STOCK_LOCKING_ACTIONS,
+    faqSettings: {
+      // config.delivery (issue 13) is passed here once it exists; until then the FAQ speaks generally.
+      delivery: undefined,
+      paymentsEnabled: qpay !== undefined,
+      cardPayMinutes: config.payments.cardPayMinutes,
+      atmExpireDays: config.payments.atmExpireDays,
+    },
+    handoffIdleMs: config.handoffIdleMs,
   });
   const eventWorker = new EventWorker({
     db: database.db,
@@ -271,6 +279,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     owner,
     apology: conversation.apology,
     beforeTransaction: () => inbox.whenIdle(),
+    showLoading: (chatId, seconds) => line.showLoading(chatId, seconds),
     // PostgreSQL takes concurrent transactions (and each waits on a network round trip).
     lanes: database.dialect === 'postgres' ? EVENT_LANES_POSTGRES : 1,
   });

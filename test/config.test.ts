@@ -60,6 +60,8 @@ describe('configuration', () => {
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ METRICS_TOKEN: 'has a space in it, long enough' }, 'METRICS_TOKEN'],
     [{ READY_MAX_EVENT_AGE_SECONDS: '0' }, 'READY_MAX_EVENT_AGE_SECONDS'],
+    [{ HANDOFF_IDLE_MINUTES: '0' }, 'HANDOFF_IDLE_MINUTES'],
+    [{ HANDOFF_IDLE_MINUTES: '1.5' }, 'HANDOFF_IDLE_MINUTES'],
   ])('refuses %j naming %s', (env, variable) => {
     const err = errorOf(env as Record<string, string>);
     expect(err.variable).toBe(variable);
@@ -73,6 +75,11 @@ describe('configuration', () => {
     expect(c.metricsToken).toBe('k9-Zq2_x7Lw4-Pm8');
     expect(c.readyMaxEventAgeMs).toBe(120_000);
     expect(errorOf({ METRICS_TOKEN: 'short-secret' }).message).not.toContain('short-secret');
+  });
+
+  it('HANDOFF_IDLE_MINUTES: 60 by default, in minutes', () => {
+    expect(loadConfig({}).handoffIdleMs).toBe(60 * 60_000);
+    expect(loadConfig({ HANDOFF_IDLE_MINUTES: '15' }).handoffIdleMs).toBe(15 * 60_000);
   });
 
   it('never puts a secret value into an error message', () => {

@@ -23,7 +23,9 @@ describe.each(dialects)('delivery guarantees on %s', (dialect) => {
     await shop.close();
   });
 
-  const outbox = () => shop.database.db.selectFrom('outbox').selectAll().orderBy('id').execute();
+  // The messages (a handled text also queues its mark-as-read request, which these tests leave aside).
+  const outbox = () =>
+    shop.database.db.selectFrom('outbox').selectAll().where('kind', '!=', 'mark_read').orderBy('id').execute();
 
   it('does not push a conversational reply again after LINE took it and the answer was lost', async () => {
     shop.sim.dropResponseNext(REPLY);

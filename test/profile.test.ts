@@ -10,6 +10,8 @@ import { chatBarText } from '../richmenu/line-deploy';
 import { RICHMENU_DIR, readDefinition, readManifest } from '../richmenu/menus';
 import { ConfigError, loadConfig } from '../src/config';
 import { copy } from '../src/messages/copy';
+import { helpMessage } from '../src/messages/help-messages';
+import { defaultFaq, matchFaq, shopFaq } from '../src/shop/faq';
 import { GENERIC_PROFILE, ProfileError, parseShopProfile, parseShopProfileJson } from '../src/shop/profile';
 
 const LIVE = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
@@ -103,8 +105,8 @@ describe('the shop speaks as its profile', () => {
     expect(greeting).toContain('歡迎光臨「小步鞋坊」👟');
     expect(greeting).toContain('手工皮鞋與帆布鞋');
     expect(greeting).not.toMatch(/茶/);
-    expect(copy.help(shoes)).toContain('聯絡我們：02-2345-6789');
-    expect(copy.help(GENERIC_PROFILE)).not.toContain('聯絡我們');
+    expect(JSON.stringify(helpMessage(shoes, []))).toContain('02-2345-6789（週一至週五 10:00–18:00）');
+    expect(JSON.stringify(helpMessage(GENERIC_PROFILE, []))).not.toContain('聯絡我們');
   });
 
   it('draws its rich menus with its words and brand colour', () => {
@@ -123,5 +125,67 @@ describe('the shop speaks as its profile', () => {
   it('names the chat bar after the shop within LINE’s 14 characters', () => {
     expect(chatBarText('山嵐茶舖')).toBe('山嵐茶舖 選單');
     expect([...chatBarText('一間名字非常非常非常長的小商店啊')].length).toBeLessThanOrEqual(14);
+  });
+});
+
+describe('contact details and FAQ in the profile', () => {
+  const settings = { delivery: undefined, paymentsEnabled: true, cardPayMinutes: 20, atmExpireDays: 3 };
+
+  it("reads phone, e-mail, hours, address, return policy and the merchant's FAQ, refusing what does not fit", () => {
+    const p = parseShopProfile({
+      ...SHOE_SHOP,
+      phone: '02-2345-6789',
+      email: 'shop@example.com',
+      hours: '週一至週五 10:00–18:00',
+      address: '台北市大安區',
+      faq: [{ question: '有門市嗎？', keywords: ['門市', '實體店'], answer: '有，歡迎來坐坐。' }],
+    });
+    expect(p).toMatchObject({ phone: '02-2345-6789', email: 'shop@example.com', address: '台北市大安區' });
+    expect(p.returnPolicy).toContain('7 天鑑賞期');
+    expect(shopFaq(p, settings)).toEqual([expect.objectContaining({ id: 'q1', question: '有門市嗎？' })]);
+    expect(() => parseShopProfile({ phone: 'call me' })).toThrow(/phone/);
+    expect(() => parseShopProfile({ email: 'nope' })).toThrow(/email/);
+    expect(() => parseShopProfile({ faq: [{ question: 'q', keywords: [], answer: 'a' }] })).toThrow(
+      /faq\[0\]\.keywords/,
+    );
+    expect(() => parseShopProfile({ faq: [{ question: 'q', keywords: ['k'], answer: 'a', extra: 1 }] })).toThrow(
+      /faq\[0\]\.extra/,
+    );
+  });
+
+  it('defaults its FAQ from the real settings: delivery fees, payment methods, the return policy', () => {
+    const faq = defaultFaq(GENERIC_PROFILE, {
+      ...settings,
+      delivery: {
+        homeFee: 120,
+        cvsFee: 60,
+        freeShippingThreshold: 1500,
+        pickup: { address: '台北市文山區指南路', hours: '週六 10:00–16:00' },
+        cvsChains: ['7-ELEVEN', '全家'],
+      },
+    });
+    const answer = (id: string) => faq.find((q) => q.id === id)?.answer ?? '';
+    expect(answer('shipping')).toContain('宅配到府：運費 NT$120');
+    expect(answer('shipping')).toContain('超商取貨（7-ELEVEN、全家）：運費 NT$60');
+    expect(answer('shipping')).toContain('滿 NT$1,500 免運費');
+    expect(answer('shipping')).toContain('到店自取：免運費，地址 台北市文山區指南路');
+    expect(answer('payment')).toContain('3 天內轉入');
+    expect(answer('returns')).toBe(GENERIC_PROFILE.returnPolicy);
+    expect(
+      defaultFaq(GENERIC_PROFILE, { ...settings, paymentsEnabled: false }).find((q) => q.id === 'payment')?.answer,
+    ).toContain('暫停線上付款');
+  });
+
+  it.each<[string, string | undefined]>([
+    ['運費多少', 'shipping'],
+    ['请问运费', 'shipping'],
+    ['可以退貨嗎', 'returns'],
+    ['收到商品破損', 'returns'],
+    ['ＡＴＭ 可以嗎', 'payment'],
+    ['幾天會到貨', 'delivery_time'],
+    ['營業時間', 'contact'],
+    ['烏龍', undefined],
+  ])('matches "%s" to %s', (typed, id) => {
+    expect(matchFaq(defaultFaq(GENERIC_PROFILE, settings), typed)?.id).toBe(id);
   });
 });

@@ -12,6 +12,8 @@ import * as m0006 from './0006_notification_sources';
 import * as m0007 from './0007_health_probe';
 import * as m0008 from './0008_delivery_fulfilment';
 import * as m0020 from './0020_shipments';
+import * as m0050 from './0050_catalog_search';
+import * as m0051 from './0051_conversation_people';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_health_probe': m0007,
   '0008_delivery_fulfilment': m0008,
   '0020_shipments': m0020,
+  '0050_catalog_search': m0050,
+  '0051_conversation_people': m0051,
 };

@@ -304,6 +304,57 @@ export interface ShipmentNotificationTable {
   received_at: number;
 }
 
+/** Folded search text of a product (see src/shop/search-text.ts and migration 0050). */
+export interface ProductSearchTable {
+  product_id: number;
+  name: string;
+  extra: string;
+  description: string;
+  search_all: string;
+}
+
+/** SQLite only: the FTS5 trigram index over product_search.search_all (rowid = product id). */
+export interface ProductSearchFtsTable {
+  rowid: number;
+  search_all: string;
+}
+
+export type HandoffEndedBy = 'merchant' | 'timeout' | 'customer';
+
+/** A customer handed to a person; the bot leaves their typed text alone while it is open. */
+export interface HandoffTable {
+  id: Generated<number>;
+  line_user_id: string;
+  started_at: number;
+  /** The merchant's last action on it in the console (starts as started_at); idle time counts from here. */
+  last_merchant_at: number;
+  ended_at: number | null;
+  ended_by: HandoffEndedBy | null;
+}
+
+export type MerchantAlertKind = 'handoff_started';
+
+/** Something the merchant must be told (by the merchant alert sender, which marks it sent). */
+export interface MerchantAlertRequestTable {
+  id: Generated<number>;
+  kind: MerchantAlertKind;
+  line_user_id: string;
+  handoff_id: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** A typed question nothing answered, counted by its folded text; no user id, digits masked. */
+export interface UnansweredQuestionTable {
+  id: Generated<number>;
+  question_key: string;
+  question: string;
+  times_asked: number;
+  first_asked_at: number;
+  last_asked_at: number;
+  dismissed_at: number | null;
+}
+
 export interface DB {
   categories: CategoryTable;
   products: ProductTable;
@@ -322,6 +373,11 @@ export interface DB {
   health_probe: HealthProbeTable;
   shipments: ShipmentTable;
   shipment_notifications: ShipmentNotificationTable;
+  product_search: ProductSearchTable;
+  product_search_fts: ProductSearchFtsTable;
+  handoffs: HandoffTable;
+  merchant_alert_requests: MerchantAlertRequestTable;
+  unanswered_questions: UnansweredQuestionTable;
 }
 
 export type Category = Selectable<CategoryTable>;

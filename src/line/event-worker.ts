@@ -23,9 +23,11 @@ import {
   recordEventFailure,
   releaseChats,
 } from './inbox-repository';
-import { enqueueMessage } from './outbox-repository';
+import { enqueueMarkAsRead, enqueueMessage } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
-import { checkEvent } from './webhook-schema';
+import { markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';
+
+export { transactionGroups } from './stored-events';
 
 /** A reply token is good for about a minute; leave margin for the send itself. */
 export const REPLY_WINDOW_MS = 50_000;
@@ -50,6 +52,18 @@ export interface EventContext {
   replyToken?: string | undefined;
   /** Until when the reply token may be used (epoch ms). */
   replyUntil?: number | undefined;
+  /**
+   * The handler dealt with this message itself: mark it read in the merchant's chat (LINE's
+   * mark-as-read with the event's token). Messages left unmarked show as unread in the Official
+   * Account app, which is how the merchant sees what still needs a person. No-op for other events.
+   */
+  markAsRead(): void;
+  /**
+   * The answer will take a while (e.g. it waits for the bank): show LINE's loading animation for up
+   * to `seconds` (5–60, a multiple of 5) once this event's transaction has committed. It ends when
+   * the shop's next message arrives.
+   */
+  showLoading(seconds: number): void;
 }
 
 /** Handles one event; returns the messages to answer with (none: no reply). */
@@ -80,76 +94,21 @@ export interface EventWorkerDeps {
   lanes?: number;
   /** Awaited before each transaction (the runtime waits here for pending webhook writes). */
   beforeTransaction?: () => Promise<void>;
+  /**
+   * Starts LINE's loading animation (the runtime's LINE client). Best effort, never retried: an
+   * animation that comes late is worse than none. Absent: handlers' requests are dropped.
+   */
+  showLoading?: (chatId: string, seconds: number) => Promise<void>;
 }
 
 /** What handling one event produced, to act on once its transaction has committed. */
 interface Handled {
   reply?: OutboxRow;
+  /** The mark-as-read request for the message, delivered after the reply (same chat, in order). */
+  markRead?: OutboxRow;
+  /** Seconds of loading animation the handler asked for. */
+  loading?: { chatId: string; seconds: number };
   afterCommit: Array<() => void>;
-}
-
-/** A stored event, parsed and checked against the webhook schema, or why it cannot be handled. */
-type ReadEvent = { ok: true; event: webhook.Event } | { ok: false; reason: string };
-
-/** Each stored event is parsed once, though grouping and handling both read it. */
-const parsedEvents = new WeakMap<LineEventRow, ReadEvent>();
-
-function readEvent(row: LineEventRow): ReadEvent {
-  let read = parsedEvents.get(row);
-  if (!read) {
-    try {
-      read = checkEvent(JSON.parse(row.payload));
-    } catch {
-      read = { ok: false, reason: 'stored payload is not valid JSON' };
-    }
-    parsedEvents.set(row, read);
-  }
-  return read;
-}
-
-function parseEvent(row: LineEventRow): webhook.Event {
-  const read = readEvent(row);
-  if (!read.ok) throw new Error(`unreadable event: ${read.reason}`);
-  return read.event;
-}
-
-/** Whether an event needs a transaction of its own; when the rule itself fails, it goes alone. */
-function goesAlone(row: LineEventRow, needsOwnTransaction?: (event: webhook.Event) => boolean): boolean {
-  if (!needsOwnTransaction) return false;
-  try {
-    return needsOwnTransaction(parseEvent(row));
-  } catch {
-    // Alone, its failure is counted against it (attempts, give-up) when it is handled.
-    return true;
-  }
-}
-
-/**
- * Splits events (in handling order) into transactions: consecutive events, up to `size` to one;
- * an event that needs its own transaction goes alone, the order kept.
- */
-export function transactionGroups(
-  events: LineEventRow[],
-  size: number,
-  needsOwnTransaction?: (event: webhook.Event) => boolean,
-): LineEventRow[][] {
-  const groups: LineEventRow[][] = [];
-  let current: LineEventRow[] = [];
-  for (const row of events) {
-    if (goesAlone(row, needsOwnTransaction)) {
-      if (current.length > 0) groups.push(current);
-      groups.push([row]);
-      current = [];
-      continue;
-    }
-    current.push(row);
-    if (current.length === size) {
-      groups.push(current);
-      current = [];
-    }
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }
 
 /** Batches handled per tick; each batch's replies travel to LINE while the next is handled. */
@@ -267,9 +226,21 @@ export class EventWorker {
 
   private async deliverAndRelease(batch: Batch): Promise<void> {
     try {
-      await this.deps.outbox.deliver(batch.handled.flatMap((h) => (h.reply ? [h.reply] : [])));
+      // A chat's rows in handling order: its reply goes before its mark-as-read.
+      await this.deps.outbox.deliver(
+        batch.handled.flatMap((h) => [h.reply, h.markRead].filter((r): r is OutboxRow => r !== undefined)),
+      );
+      await Promise.all(batch.handled.flatMap((h) => (h.loading ? [this.startLoading(h.loading)] : [])));
     } finally {
       await this.release(batch.chats);
+    }
+  }
+
+  private async startLoading({ chatId, seconds }: { chatId: string; seconds: number }): Promise<void> {
+    try {
+      await this.deps.showLoading?.(chatId, seconds);
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err), seconds }, 'loading animation not shown');
     }
   }
 
@@ -328,6 +299,7 @@ export class EventWorker {
     const event = parseEvent(row);
     const replyToken = (event as { replyToken?: string }).replyToken;
     const handled: Handled = { afterCommit: [] };
+    let markRead = false;
     const ctx: EventContext = {
       trx,
       userId: row.chat_id,
@@ -335,8 +307,17 @@ export class EventWorker {
       afterCommit: (fn) => handled.afterCommit.push(fn),
       replyToken,
       replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
+      markAsRead: () => {
+        markRead = true;
+      },
+      showLoading: (seconds) => {
+        // LINE takes 5–60 in steps of 5; anything else is rounded into that range.
+        const s = Math.min(60, Math.max(5, Math.ceil(seconds / 5) * 5));
+        if (event.source?.type === 'user') handled.loading = { chatId: row.chat_id, seconds: s };
+      },
     };
     const messages = await this.deps.handle(ctx, event);
+    const readToken = markRead ? markAsReadTokenOf(event) : undefined;
     if (messages.length > 0) {
       handled.reply = await enqueueMessage(
         trx,
@@ -348,6 +329,18 @@ export class EventWorker {
           replyToken,
           replyUntil: row.event_timestamp + REPLY_WINDOW_MS,
           // Leased to this worker, which delivers it right after the commit.
+          claimFor: now() + LEASE_MS,
+        },
+        now(),
+      );
+    }
+    if (readToken !== undefined) {
+      handled.markRead = await enqueueMarkAsRead(
+        trx,
+        {
+          lineUserId: row.chat_id,
+          markAsReadToken: readToken,
+          eventId: row.webhook_event_id,
           claimFor: now() + LEASE_MS,
         },
         now(),

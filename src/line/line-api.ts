@@ -38,6 +38,8 @@ export interface LineApi {
   /** A 409 (retry key already accepted) means LINE has it: success. */
   push(to: string, messagesJson: string, retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
+  /** POST /v2/bot/chat/markAsRead with the request body's JSON (`{"markAsReadToken": …}`). */
+  markAsRead(bodyJson: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export function createLineApi(options: LineApiOptions): LineApi {
       ),
     showLoading: (chatId, seconds) =>
       post('/v2/bot/chat/loading/start', JSON.stringify({ chatId, loadingSeconds: seconds })),
+    markAsRead: (bodyJson) => post('/v2/bot/chat/markAsRead', bodyJson),
     close: () => pool.close(),
   };
 }

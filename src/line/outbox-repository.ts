@@ -30,6 +30,39 @@ export function isAtMostOnce(kind: string): boolean {
   return AT_MOST_ONCE_KINDS.has(kind);
 }
 
+/**
+ * Outbox rows of this kind are not messages: they ask LINE to mark a customer's message as read
+ * (POST /v2/bot/chat/markAsRead), and `messages` holds that request's JSON body. They go through
+ * the outbox so they are written with the decision (the event's transaction), travel after the
+ * reply in the chat's order, and are retried like pushes on 5xx, 429 and network errors (marking
+ * read twice is harmless); a 400 (token not valid) gives up at once.
+ */
+export const MARK_AS_READ_KIND = 'mark_read';
+
+export interface NewMarkAsRead {
+  lineUserId: string;
+  markAsReadToken: string;
+  /** The webhook event the token came with: one request per event. */
+  eventId: string;
+  claimFor?: number | undefined;
+}
+
+export async function enqueueMarkAsRead(db: Executor, m: NewMarkAsRead, now: number): Promise<OutboxRow | undefined> {
+  const { rows } = await insertMessage(db, {
+    line_user_id: m.lineUserId,
+    messages: JSON.stringify({ markAsReadToken: m.markAsReadToken }),
+    reply_token: null,
+    reply_until: null,
+    retry_key: retryKeyFor(`read:${m.eventId}`),
+    kind: MARK_AS_READ_KIND,
+    status: 'pending',
+    next_attempt_at: now,
+    locked_until: m.claimFor ?? null,
+    created_at: now,
+  });
+  return rows[0];
+}
+
 export interface NewOutboxMessage {
   lineUserId: string;
   /** LINE message objects, 1–5. */
@@ -106,7 +139,7 @@ export async function claimDueMessages(
 export async function markSent(
   db: Executor,
   ids: number[],
-  via: 'reply' | 'push' | 'unconfirmed',
+  via: 'reply' | 'push' | 'unconfirmed' | 'mark_read',
   now: number,
 ): Promise<void> {
   if (ids.length === 0) return;

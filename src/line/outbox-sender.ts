@@ -13,7 +13,7 @@ import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
 import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
-import { claimDueMessages, isAtMostOnce, markAttemptFailed, markSent } from './outbox-repository';
+import { claimDueMessages, isAtMostOnce, MARK_AS_READ_KIND, markAttemptFailed, markSent } from './outbox-repository';
 
 export interface OutboxSenderOptions {
   maxAttempts: number;
@@ -29,7 +29,7 @@ export const defaultOutboxOptions: OutboxSenderOptions = {
 };
 
 type SendOutcome =
-  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' }
+  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' | 'mark_read' }
   | { ok: false; error: LineSendError; wasReply: boolean };
 
 export class OutboxSender {
@@ -63,7 +63,12 @@ export class OutboxSender {
         for (const r of userRows) outcomes.push([r, await this.send(r)]);
       }),
     );
-    const sent = { reply: [] as number[], push: [] as number[], unconfirmed: [] as number[] };
+    const sent = {
+      reply: [] as number[],
+      push: [] as number[],
+      unconfirmed: [] as number[],
+      mark_read: [] as number[],
+    };
     for (const [row, o] of outcomes) {
       if (o.ok) sent[o.via].push(row.id);
       else await this.recordFailure(row, o.error, o.wasReply);
@@ -72,6 +77,7 @@ export class OutboxSender {
     await markSent(this.db, sent.reply, 'reply', t);
     await markSent(this.db, sent.push, 'push', t);
     await markSent(this.db, sent.unconfirmed, 'unconfirmed', t);
+    await markSent(this.db, sent.mark_read, 'mark_read', t);
   }
 
   /** An at-most-once row whose earlier reply may have arrived: settled without sending again. */
@@ -81,6 +87,15 @@ export class OutboxSender {
   }
 
   private async send(row: OutboxRow): Promise<SendOutcome> {
+    if (row.kind === MARK_AS_READ_KIND) {
+      try {
+        await this.line.markAsRead(row.messages);
+        return { ok: true, via: 'mark_read' };
+      } catch (err) {
+        const error = err instanceof LineSendError ? err : new LineSendError('retryable', undefined, String(err), true);
+        return { ok: false, error, wasReply: false };
+      }
+    }
     const useReply = row.reply_token !== null && row.reply_until !== null && this.now() < row.reply_until;
     const atMostOnceInDoubt = row.in_doubt === 1 && isAtMostOnce(row.kind);
     let wasReply = false;
@@ -116,7 +131,10 @@ export class OutboxSender {
   private async recordFailure(row: OutboxRow, e: LineSendError, wasReply: boolean): Promise<void> {
     const attempts = row.attempts + 1;
     const giveUp = e.kind === 'rejected' || attempts >= this.options.maxAttempts;
-    if (giveUp) {
+    if (giveUp && row.kind === MARK_AS_READ_KIND) {
+      // Nothing the customer misses: the message just stays unread in the merchant's chat.
+      this.logger.warn({ outboxId: row.id, attempts, error: e.message }, 'mark-as-read given up');
+    } else if (giveUp) {
       this.logger.error(
         { outboxId: row.id, kind: row.kind, attempts, error: e.message },
         'DEAD LETTER: message could not be delivered to LINE',

@@ -2,7 +2,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Product } from '../db/types';
 import { absoluteUrl, button, type FlexBubble, flex, type Message, text, theme } from './common';
-import { copy, formatPrice } from './copy';
+import { copy, formatPrice, talkCopy } from './copy';
 
 /** A carousel holds 12 bubbles; one is kept for "more" when a category has more products. */
 export const PRODUCTS_PER_PAGE = 11;
@@ -125,4 +125,32 @@ export function productCarousel(
   const bubbles = products.slice(0, PRODUCTS_PER_PAGE).map((p) => productBubble(p, publicBaseUrl));
   if (hasMore) bubbles.push(moreBubble(category.id, page + 1));
   return flex(copy.productsAlt(category.name), { type: 'carousel', contents: bubbles }, true);
+}
+
+/**
+ * What typed search found: a line saying so, then the products — one as its own bubble, several as
+ * the usual carousel (search results have no "more" page: the customer narrows the words instead).
+ */
+export function searchResultMessages(
+  query: string,
+  products: Product[],
+  hasMore: boolean,
+  publicBaseUrl: string,
+): Message[] {
+  const shown = products.slice(0, PRODUCTS_PER_PAGE);
+  const [only] = shown;
+  if (shown.length === 1 && only) {
+    return [
+      text(talkCopy.foundOne(query)),
+      flex(talkCopy.productAlt(only.name, formatPrice(only.price)), productBubble(only, publicBaseUrl), true),
+    ];
+  }
+  return [
+    text(talkCopy.found(query, shown.length, hasMore)),
+    flex(
+      talkCopy.searchAlt(query, shown.length),
+      { type: 'carousel', contents: shown.map((p) => productBubble(p, publicBaseUrl)) },
+      true,
+    ),
+  ];
 }

@@ -19,15 +19,8 @@ export const copy = {
   greeting: (p: ShopGreeting) =>
     `歡迎光臨「${p.name}」${p.emoji}\n${p.greeting ? `${p.greeting}\n` : ''}點下方選單或按鈕開始逛逛，也可以直接輸入「商品」、「購物車」。`,
   welcomeBack: (shop: string) => `歡迎回到「${shop}」！購物車內容都還保留著，繼續逛逛吧。`,
-  help: (p: ShopGreeting) =>
-    [
-      `「${p.name}」使用說明：\n・輸入「商品」或點「瀏覽商品」看分類\n・在商品卡片按「加入購物車」\n・輸入「購物車」查看與結帳\n・輸入「訂單」查詢訂單狀態\n付款支援信用卡與 ATM 轉帳（永豐銀行）。`,
-      p.about,
-      p.contact ? `聯絡我們：${p.contact}` : '',
-    ]
-      .filter((part) => part !== '')
-      .join('\n\n'),
-  unknownText: '抱歉，我還看不懂這句話 🙏\n請點選下方按鈕，或輸入「商品」、「購物車」、「訂單」、「說明」。',
+  unknownText:
+    '抱歉，我還看不懂這句話 🙏\n可以直接輸入商品名稱找商品，或點下方按鈕；需要真人協助，請輸入「找真人客服」。',
   unknownAction: '這個按鈕已經失效了，請從下方選單重新開始。',
   noCategories: '目前還沒有上架的商品，請稍後再來看看。',
   chooseCategory: '想看哪一類呢？',
@@ -74,6 +67,42 @@ export const copy = {
   qrHelp: '使用說明',
   notFromGroup: '目前只能在與本店的一對一聊天中購物喔！',
   processingFailed: '抱歉，系統忙碌中，剛剛的操作沒有完成，請再試一次。',
+} as const;
+
+/** Typed search, the shop's answers (help, FAQ, greeting) and hand-offs to a person (issue 16). */
+export const talkCopy = {
+  hello: (shop: string, emoji: string) =>
+    `您好！我是「${shop}」的小幫手${emoji ? ` ${emoji}` : ''}\n我可以幫您：\n・找商品：直接輸入名稱，例如「烏龍」\n・看購物車、結帳、查訂單\n・回答運費、付款、退貨等問題\n需要真人服務時，請輸入「找真人客服」。`,
+  found: (query: string, n: number, more: boolean) =>
+    more
+      ? `「${query}」相關的商品很多，先列出最相關的 ${n} 件；輸入更完整的名稱可以縮小範圍。`
+      : `找到 ${n} 件「${query}」相關的商品：`,
+  foundOne: (query: string) => `找到「${query}」：`,
+  searchAlt: (query: string, n: number) => `「${query}」的搜尋結果：${n} 件商品`,
+  productAlt: (name: string, price: string) => `${name} ${price}`,
+  notFound: (query: string) => `找不到「${query}」相關的商品 🙏\n看看我們的分類，或輸入「找真人客服」詢問店家。`,
+  helpTitle: '客服中心',
+  helpAlt: (shop: string) => `${shop} 客服中心：聯絡方式與常見問題`,
+  contactHeading: '聯絡我們',
+  faqHeading: '常見問題',
+  tipsHeading: '購物小提示',
+  tips: '・直接輸入商品名稱就能搜尋\n・輸入「購物車」、「訂單」查看\n・付款支援信用卡與 ATM 轉帳',
+  phoneLabel: '電話',
+  emailLabel: 'E-mail',
+  hoursLabel: '客服時間',
+  addressLabel: '地址',
+  callButton: '撥打電話',
+  personButton: '找真人客服',
+  faqGone: '這個問題的回答已經更新，請重新打開「客服」看看。',
+  handoffStarted: (hours: string) =>
+    `好的，已經通知店家，將由真人客服在這個聊天室回覆您 🙋\n${
+      hours ? `客服時間：${hours}，非客服時間的訊息會在下個客服時間回覆。` : '店家會盡快回覆您。'
+    }\n真人回覆前，小幫手會先暫停回覆您輸入的文字；下方的按鈕仍然可以使用。`,
+  handoffAlready: '已經通知店家了，請稍候，真人客服會在這個聊天室回覆您。',
+  backToBot: '回到小幫手',
+  botBack: '好的，小幫手回來為您服務了！直接輸入商品名稱就能找商品，或點下方按鈕。',
+  botAlreadyBack: '小幫手正在為您服務，直接輸入商品名稱就能找商品。',
+  handoffTimedOut: '真人客服時段已結束，接下來由小幫手為您服務。',
 } as const;
 
 /** NT$1,280 — integer TWD with thousands separators. */

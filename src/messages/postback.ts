@@ -21,6 +21,12 @@ export type PostbackAction =
   | { action: 'cancel'; orderNo: string; confirm?: true }
   | { action: 'rebuy'; orderNo: string }
   | { action: 'help' }
+  /** A FAQ question button in help; `id` names the answer (see src/shop/faq.ts). */
+  | { action: 'faq'; id: string }
+  /** 找真人客服: hand the customer to a person. */
+  | { action: 'person' }
+  /** 回到小幫手: the customer ends the hand-off. */
+  | { action: 'bot' }
   | { action: 'menu'; tab: string };
 
 /** Query-string form (read back with URLSearchParams); a cart reply encodes dozens of these. */
@@ -69,7 +75,13 @@ export function decodePostback(data: unknown): PostbackAction | undefined {
     case 'cart':
     case 'orders':
     case 'help':
+    case 'person':
+    case 'bot':
       return { action };
+    case 'faq': {
+      const id = q.get('id') ?? '';
+      return /^[a-z0-9_]{1,32}$/.test(id) ? { action, id } : undefined;
+    }
     case 'category': {
       const categoryId = positiveInt(q.get('categoryId'));
       return categoryId ? { action, categoryId, page: positiveInt(q.get('page')) ?? 1 } : undefined;

@@ -1,7 +1,11 @@
-/** Catalog reads and the import upsert. Only this file touches the catalog tables. */
+/**
+ * Catalog reads and the import upsert. Only this file (and the search index it keeps in step,
+ * product-search-repository.ts) touches the catalog tables.
+ */
 import type { Executor } from '../db/database';
 import { prepare } from '../db/prepared';
 import type { Category, Product } from '../db/types';
+import { indexProduct } from './product-search-repository';
 
 export interface CategorySummary extends Category {
   /** Active products in the category. */
@@ -114,9 +118,11 @@ export async function upsertProduct(db: Executor, p: ProductUpsert, now: number)
       })
       .where('id', '=', existing.id)
       .execute();
+    // Its words (or category) may have changed: the search index follows in the same transaction.
+    await indexProduct(db, existing.id);
     return 'updated';
   }
-  await db
+  const created = await db
     .insertInto('products')
     .values({
       sku: p.sku,
@@ -129,6 +135,8 @@ export async function upsertProduct(db: Executor, p: ProductUpsert, now: number)
       created_at: now,
       updated_at: now,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await indexProduct(db, created.id);
   return 'created';
 }

@@ -6,13 +6,23 @@
 import type { webhook } from '@line/bot-sdk';
 import type { EventContext } from '../line/event-worker';
 import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
-import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
+import {
+  categoriesMessage,
+  PRODUCTS_PER_PAGE,
+  productCarousel,
+  searchResultMessages,
+} from '../messages/catalog-messages';
 import { type Message, text, withQuickReplyOnLast } from '../messages/common';
-import { copy } from '../messages/copy';
+import { copy, talkCopy } from '../messages/copy';
+import { handoffStartedMessage, helpMessage } from '../messages/help-messages';
 import { decodePostback, type PostbackAction } from '../messages/postback';
 import { addToCart, changeItem, emptyCart, viewCart, viewCartVersioned } from './cart-service';
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
+import { type FaqSettings, matchFaq, shopFaq } from './faq';
+import { endHandoffByCustomer, handoffState, recordUnansweredQuestion, startHandoff } from './people-service';
+import { categoryNamed, searchProducts } from './product-search-repository';
 import type { ShopProfile } from './profile';
+import { foldText, searchTerms } from './search-text';
 
 /** One event as the shop sees it: the transport's context plus who the shop is. */
 export interface ConversationContext extends EventContext {
@@ -25,17 +35,53 @@ export type PostbackHandler = (ctx: ConversationContext, action: PostbackAction)
 /** Handlers another area provides, keyed by postback action (checkout, orders, pay …). */
 export type PostbackHandlers = Partial<Record<PostbackAction['action'], PostbackHandler>>;
 
-const TEXT_COMMANDS: Array<[RegExp, PostbackAction]> = [
-  [/^(商品|選單|菜單|目錄|逛逛|瀏覽商品|menu|shop|products?)$/i, { action: 'browse' }],
-  [/^(購物車|cart)$/i, { action: 'cart' }],
-  [/^(訂單|我的訂單|orders?)$/i, { action: 'orders' }],
-  [/^(說明|幫助|客服|使用說明|help|\?|？)$/i, { action: 'help' }],
-  [/^(結帳|checkout)$/i, { action: 'checkout' }],
+/** Typed commands, compared folded (so 购物车 and ＣＡＲＴ work as 購物車 and cart do). */
+const TEXT_COMMANDS: Array<[string[], PostbackAction]> = [
+  [['商品', '選單', '菜單', '目錄', '逛逛', '瀏覽商品', 'menu', 'shop', 'product', 'products'], { action: 'browse' }],
+  [['購物車', 'cart'], { action: 'cart' }],
+  [['訂單', '我的訂單', 'order', 'orders'], { action: 'orders' }],
+  [['說明', '幫助', '客服', '使用說明', 'help', '?'], { action: 'help' }],
+  [['結帳', 'checkout'], { action: 'checkout' }],
 ];
+const COMMANDS = new Map<string, PostbackAction>(
+  TEXT_COMMANDS.flatMap(([words, action]) => words.map((w): [string, PostbackAction] => [foldText(w), action])),
+);
 
 export function textToAction(input: string): PostbackAction | undefined {
-  const t = input.trim();
-  return TEXT_COMMANDS.find(([re]) => re.test(t))?.[1];
+  return COMMANDS.get(foldText(input));
+}
+
+/** Folded like search (so 您好/你好, 在嗎/在吗 alike); compared against folded typed text. */
+const fold = (words: string[]) => words.map(foldText);
+const GREETINGS = new Set(
+  fold([
+    '你好',
+    '您好',
+    '哈囉',
+    '嗨',
+    '嗨嗨',
+    'hi',
+    'hello',
+    'hey',
+    '安安',
+    '早安',
+    '午安',
+    '晚安',
+    '在嗎',
+    '有人在嗎',
+    '老闆好',
+  ]),
+);
+/** Asking for a person. "客服" alone opens help (a command); these start a hand-off. */
+const PERSON_WORDS = fold(['真人', '客服人員', '人工客服', '專人', '找老闆', '找店長', '轉人工', '找人工', '活人']);
+
+export function isGreeting(typed: string): boolean {
+  return GREETINGS.has(foldText(typed).replace(/[\s!！~～。.,，?？呀啊喔哦唷]+/g, ''));
+}
+
+export function asksForPerson(typed: string): boolean {
+  const t = foldText(typed);
+  return PERSON_WORDS.some((w) => t.includes(w));
 }
 
 async function browse(ctx: ConversationContext): Promise<Message[]> {
@@ -134,19 +180,92 @@ export interface ConversationOptions {
   handlers?: PostbackHandlers;
   /** Actions whose events need a transaction of their own (see below). */
   ownTransaction?: ReadonlySet<string>;
+  /** The settings the default FAQ describes (delivery, payment); default: no payments, no delivery settings. */
+  faqSettings?: FaqSettings;
+  /** HANDOFF_IDLE_MINUTES in ms (default 60 minutes). */
+  handoffIdleMs?: number;
 }
+
+const NO_SETTINGS: FaqSettings = { delivery: undefined, paymentsEnabled: false, cardPayMinutes: 20, atmExpireDays: 3 };
 
 export function createConversation({
   profile,
   publicBaseUrl,
   handlers: extra = {},
   ownTransaction = new Set(),
+  faqSettings = NO_SETTINGS,
+  handoffIdleMs = 60 * 60_000,
 }: ConversationOptions) {
+  const faq = shopFaq(profile, faqSettings);
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => [text(copy.help(profile), true)],
+    help: async () => [helpMessage(profile, faq)],
+    faq: async (_ctx, a) => {
+      const answer = a.action === 'faq' ? faq.find((q) => q.id === a.id) : undefined;
+      return answer ? [text(answer.answer, true)] : [text(talkCopy.faqGone), helpMessage(profile, faq)];
+    },
+    person: async (ctx) => [
+      handoffStartedMessage(profile.hours, (await startHandoff(ctx.trx, ctx.userId, ctx.now)) === 'already'),
+    ],
+    bot: async (ctx) => [
+      text(
+        (await endHandoffByCustomer(ctx.trx, ctx.userId, ctx.now)) ? talkCopy.botBack : talkCopy.botAlreadyBack,
+        true,
+      ),
+    ],
     ...extra,
   };
+
+  /**
+   * Typed text, in this order: a command (商品, 購物車, 客服 …) or a greeting → asking for a person →
+   * a FAQ keyword → a category's name → a product search → unanswered (counted for the merchant).
+   * The message is marked read when the bot answered it; asking for a person and questions nothing
+   * answered stay unread, so the merchant's LINE app shows them as needing a person.
+   */
+  async function answerText(ctx: ConversationContext, typed: string): Promise<Message[]> {
+    const command = textToAction(typed);
+    if (command) {
+      ctx.markAsRead();
+      return act(ctx, command, copy.unknownText);
+    }
+    if (isGreeting(typed)) {
+      ctx.markAsRead();
+      return [text(talkCopy.hello(profile.name, profile.emoji), true)];
+    }
+    if (asksForPerson(typed)) return act(ctx, { action: 'person' }, copy.unknownText);
+    const answer = matchFaq(faq, typed);
+    if (answer) {
+      ctx.markAsRead();
+      return [text(answer.answer, true)];
+    }
+    const category = await categoryNamed(ctx.trx, foldText(typed));
+    if (category) {
+      ctx.markAsRead();
+      return showCategory(ctx, category.id, 1);
+    }
+    const shown = [...typed.trim().replace(/\s+/g, ' ')].slice(0, 20).join('');
+    const terms = searchTerms(typed);
+    if (terms.length > 0) {
+      const found = await searchProducts(ctx.trx, terms, PRODUCTS_PER_PAGE);
+      if (found.products.length > 0) {
+        ctx.markAsRead();
+        return searchResultMessages(shown, found.products, found.hasMore, ctx.publicBaseUrl);
+      }
+    }
+    await recordUnansweredQuestion(ctx.trx, typed, ctx.now);
+    if (terms.length === 0) return [text(copy.unknownText, true)];
+    return [text(talkCopy.notFound(shown)), categoriesMessage(await listCategories(ctx.trx))];
+  }
+
+  /** A customer's message: left to the person while a hand-off is open, else answered. */
+  async function onMessage(ctx: ConversationContext, event: webhook.MessageEvent): Promise<Message[]> {
+    const state = await handoffState(ctx.trx, ctx.userId, ctx.now, handoffIdleMs);
+    if (state.kind === 'open') return [];
+    const m = event.message;
+    const typed = m?.type === 'text' ? (m as webhook.TextMessageContent).text : undefined;
+    const out = typeof typed === 'string' ? await answerText(ctx, typed) : [text(copy.unknownText, true)];
+    return state.kind === 'timed_out' ? [text(talkCopy.handoffTimedOut), ...out] : out;
+  }
 
   async function act(
     ctx: ConversationContext,
@@ -172,7 +291,7 @@ export function createConversation({
         break;
       }
       case 'message':
-        out = await act(ctx, actionOf(event), copy.unknownText);
+        out = await onMessage(ctx, event as webhook.MessageEvent);
         break;
       case 'postback':
         out = await act(ctx, actionOf(event), copy.unknownAction);

@@ -52,6 +52,12 @@ function statusName(order: Order): string {
 }
 
 /** Actions that reserve or release stock (lock product rows): each gets a transaction of its own. */
+/**
+ * Loading animation while a pay link is made: the bank call (QPay) usually answers in 1–3 s and may
+ * be retried; the animation ends as soon as the link arrives, so a generous bound costs nothing.
+ */
+const BANK_WAIT_SECONDS = 20;
+
 export const STOCK_LOCKING_ACTIONS: ReadonlySet<string> = new Set(['checkout', 'cancel']);
 
 export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandlers {
@@ -88,6 +94,8 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
           return [text(orderCopy.choiceStale), choosePayTypeMessage(r.cart, r.version, deps.config.atmExpireDays)];
         case 'created':
           // No reply now: the pay link goes out with this event's reply token once the bank answers.
+          // That round trip takes seconds: LINE's loading animation shows the customer it is coming.
+          ctx.showLoading(BANK_WAIT_SECONDS);
           ctx.afterCommit(deps.wakeSubmitter);
           ctx.afterCommit(() =>
             logOrderEvent(
@@ -147,6 +155,7 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
           return [text(orderCopy.notPayable(order.order_no, orderCopy.status.expired as string), true)];
         case 'makeNewLink':
           await requestNewPayLink(ctx.trx, order, ctx.replyToken, ctx.replyUntil, ctx.now);
+          ctx.showLoading(BANK_WAIT_SECONDS);
           ctx.afterCommit(deps.wakeSubmitter);
           return [];
       }

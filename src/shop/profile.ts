@@ -29,6 +29,15 @@ export interface RichMenuWords {
   markIcon: MenuIcon;
 }
 
+/** A question customers ask, in the merchant's words: typed text containing a keyword gets the answer. */
+export interface FaqEntry {
+  /** Shown as a button in help (at most 40 characters, LINE's button label limit). */
+  question: string;
+  /** Words that bring this answer when typed (folded like search: 臺/台, Traditional/Simplified …). */
+  keywords: string[];
+  answer: string;
+}
+
 export interface ShopProfile {
   /** Shown in greetings, receipts, result pages and the bank's pages. */
   name: string;
@@ -40,12 +49,30 @@ export interface ShopProfile {
   tagline: string;
   /** About the shop, shown with the help text (may be empty). */
   about: string;
-  /** How to reach a person: phone, hours, e-mail (may be empty). */
+  /** How to reach a person, free text shown with help (may be empty). */
   contact: string;
+  /** Phone for customers (may be empty); help offers a 撥打電話 button when set. */
+  phone: string;
+  email: string;
+  /** When a person answers, e.g. 週一至週五 10:00–18:00; told to a customer handed to a person. */
+  hours: string;
+  /** Shop or pick-up address (may be empty). */
+  address: string;
+  /** The return policy customers are told (the 7-day 鑑賞期 text by default; the merchant may edit it). */
+  returnPolicy: string;
+  /**
+   * The merchant's own FAQ; undefined = the defaults built from the shop's settings (src/shop/faq.ts).
+   * An empty list means no FAQ.
+   */
+  faq: FaqEntry[] | undefined;
   /** The brand colour, #RRGGBB: headers of the shop's bubbles and the rich menu. */
   brandColor: string;
   richMenu: RichMenuWords;
 }
+
+/** Taiwan's 消費者保護法 gives distance-selling buyers 7 days to return goods without a reason. */
+export const DEFAULT_RETURN_POLICY =
+  '商品到貨後享 7 天鑑賞期（非試用期），期間內可申請退貨，不需說明理由。退貨時請保持商品完整（含包裝與配件）。商品有瑕疵或寄錯，請拍照傳給我們，我們會負責處理並負擔運費。';
 
 /** A shop that has said nothing about itself yet: neutral words, no product kind assumed. */
 export const GENERIC_PROFILE: Readonly<ShopProfile> = Object.freeze({
@@ -55,6 +82,12 @@ export const GENERIC_PROFILE: Readonly<ShopProfile> = Object.freeze({
   tagline: '本店精選商品',
   about: '',
   contact: '',
+  phone: '',
+  email: '',
+  hours: '',
+  address: '',
+  returnPolicy: DEFAULT_RETURN_POLICY,
+  faq: undefined,
   brandColor: '#2E4A3B',
   richMenu: Object.freeze({
     shopTab: '逛商店',
@@ -80,14 +113,21 @@ export class ProfileError extends Error {
 }
 
 /** Upper bounds keep every text inside what LINE shows without truncation in a bubble or menu. */
-const LIMITS: Record<keyof Omit<ShopProfile, 'richMenu' | 'brandColor'>, number> = {
+const LIMITS: Record<keyof Omit<ShopProfile, 'richMenu' | 'brandColor' | 'faq'>, number> = {
   name: 40,
   emoji: 8,
   greeting: 300,
   tagline: 20,
   about: 500,
   contact: 300,
+  phone: 20,
+  email: 100,
+  hours: 60,
+  address: 100,
+  returnPolicy: 500,
 };
+/** Help shows every question as a button: a bubble holds about ten comfortably. */
+const FAQ_MAX_ENTRIES = 10;
 const MENU_ICON_FIELDS = ['browseIcon', 'firstStepIcon', 'markIcon'] as const;
 const MENU_LIMITS: Record<Exclude<keyof RichMenuWords, (typeof MENU_ICON_FIELDS)[number]>, number> = {
   shopTab: 6,
@@ -118,7 +158,7 @@ function record(v: unknown, path: string): Record<string, unknown> {
  */
 export function parseShopProfile(input: unknown): ShopProfile {
   const raw = record(input, 'profile');
-  const known = new Set([...Object.keys(LIMITS), 'brandColor', 'richMenu', '$comment']);
+  const known = new Set([...Object.keys(LIMITS), 'brandColor', 'richMenu', 'faq', '$comment']);
   for (const key of Object.keys(raw)) if (!known.has(key)) throw new ProfileError(key, 'is not a profile field');
   const menuRaw = record(raw.richMenu, 'richMenu');
   for (const key of Object.keys(menuRaw)) {
@@ -154,9 +194,62 @@ export function parseShopProfile(input: unknown): ShopProfile {
     tagline,
     about: field(raw, 'about', LIMITS.about, GENERIC_PROFILE.about, ''),
     contact: field(raw, 'contact', LIMITS.contact, GENERIC_PROFILE.contact, ''),
+    phone: phoneField(raw),
+    email: emailField(raw),
+    hours: field(raw, 'hours', LIMITS.hours, '', ''),
+    address: field(raw, 'address', LIMITS.address, '', ''),
+    returnPolicy: field(raw, 'returnPolicy', LIMITS.returnPolicy, DEFAULT_RETURN_POLICY, '') || DEFAULT_RETURN_POLICY,
+    faq: faqField(raw.faq),
     brandColor: brandColor.toUpperCase(),
     richMenu,
   };
+}
+
+function phoneField(raw: Record<string, unknown>): string {
+  const v = field(raw, 'phone', LIMITS.phone, '', '');
+  // Digits with the usual separators; a 撥打電話 button dials it (tel: URI).
+  if (v !== '' && !/^\+?[0-9][0-9 ()#-]{5,19}$/.test(v)) {
+    throw new ProfileError('phone', 'must be a phone number like 02-2345-6789 or 0912-345-678');
+  }
+  return v;
+}
+
+function emailField(raw: Record<string, unknown>): string {
+  const v = field(raw, 'email', LIMITS.email, '', '');
+  if (v !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new ProfileError('email', 'must be an e-mail address');
+  return v;
+}
+
+function faqField(v: unknown): FaqEntry[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new ProfileError('faq', 'must be a list of {question, keywords, answer}');
+  if (v.length > FAQ_MAX_ENTRIES) throw new ProfileError('faq', `must have at most ${FAQ_MAX_ENTRIES} entries`);
+  return v.map((item, i) => {
+    const path = `faq[${i}].`;
+    const entry = record(item, `faq[${i}]`);
+    for (const key of Object.keys(entry)) {
+      if (!['question', 'keywords', 'answer'].includes(key))
+        throw new ProfileError(`${path}${key}`, 'is not a FAQ field');
+    }
+    const question = field(entry, 'question', 40, '', path);
+    const answer = field(entry, 'answer', 1000, '', path);
+    if (question === '') throw new ProfileError(`${path}question`, 'must not be empty');
+    if (answer === '') throw new ProfileError(`${path}answer`, 'must not be empty');
+    const keywords = entry.keywords;
+    if (!Array.isArray(keywords) || keywords.length === 0 || keywords.length > 20) {
+      throw new ProfileError(`${path}keywords`, 'must be a list of 1 to 20 words');
+    }
+    return {
+      question,
+      answer,
+      keywords: keywords.map((k, j) => {
+        if (typeof k !== 'string' || k.trim() === '' || [...k.trim()].length > 20) {
+          throw new ProfileError(`${path}keywords[${j}]`, 'must be a word of 1 to 20 characters');
+        }
+        return k.trim();
+      }),
+    };
+  });
 }
 
 /** Reads a profile file's text (a UTF-8 BOM is allowed, as editors on Windows write one). */

@@ -82,6 +82,10 @@ export interface LineSimulator {
   waitForMessages(userId: string, count: number, options?: WaitOptions): Promise<BotChatEntry[]>;
   /** Whether the loading animation is showing for the user. */
   isLoading(userId: string): boolean;
+  /** The seq of the user's last message shown 已讀 (by mark-as-read or the merchant answering); null: none. */
+  readUpTo(userId: string): number | null;
+  /** Answers as the shop in the Official Account's chat (Chat ON): no webhook, the user's messages become read. */
+  merchantSend(userId: string, text: string): void;
 
   addUser(userId?: string, profile?: Partial<Omit<SimulatedUser, 'userId'>>): SimulatedUser;
   users(): SimulatedUser[];
@@ -196,6 +200,8 @@ export async function startLineSimulator(options: LineSimulatorOptions): Promise
     waitForMessages: (userId, count, waitOptions = {}) =>
       ctx.chat.waitForBotMessages(userId, count, waitOptions.timeoutMs ?? DEFAULT_WAIT_MS),
     isLoading: (userId) => ctx.chat.loadingEndsAt(userId, now()) !== null,
+    readUpTo: (userId) => ctx.chat.readSeq(userId),
+    merchantSend: (userId, text) => actions.merchantSend(userId, text),
 
     addUser: (userId, profile) => ctx.users.add(userId, profile),
     users: () => ctx.users.list(),

@@ -12,6 +12,8 @@
     menuOpen: true,
     mode: 'menu',
     loadingTimer: null,
+    /** The last user message shown 已讀 (seq), sent with each poll so a newer one wakes it. */
+    readUpTo: 0,
     pollGeneration: 0,
   };
 
@@ -86,10 +88,17 @@
     if (continuing) avatar.style.visibility = 'hidden';
     const stack = document.createElement('div');
     stack.className = 'bot-stack';
-    if (!continuing) {
+    if (!continuing || entry.via === 'merchant') {
       const name = document.createElement('div');
       name.className = 'sender-name';
       name.textContent = entry.message.sender?.name || state.botName;
+      if (entry.via === 'merchant') {
+        // Only testers see this: in LINE the customer cannot tell a person from the bot.
+        const tag = document.createElement('span');
+        tag.className = 'merchant-tag';
+        tag.textContent = '店家（真人）';
+        name.appendChild(tag);
+      }
       stack.appendChild(name);
     }
     const line = document.createElement('div');
@@ -120,7 +129,9 @@
     bubble.textContent = text;
     const meta = document.createElement('div');
     meta.className = 'meta';
-    meta.innerHTML = `<span>已讀</span><span>${timeLabel(entry.at)}</span>`;
+    meta.innerHTML = `<span class="read">已讀</span><span>${timeLabel(entry.at)}</span>`;
+    // 已讀 once the shop marked it (or a later message) read: mark-as-read, or the merchant answered.
+    row.dataset.readable = '1';
     line.append(bubble, meta);
     row.appendChild(line);
     return row;
@@ -329,16 +340,24 @@
     $('follow-banner').hidden = Boolean(user.following);
   }
 
+  function updateRead(readUpTo) {
+    state.readUpTo = readUpTo ?? 0;
+    for (const row of document.querySelectorAll('#messages .row.user[data-readable]')) {
+      row.classList.toggle('read', readUpTo !== null && Number(row.dataset.seq) <= readUpTo);
+    }
+  }
+
   // ---- long-poll loop ----
   async function poll(generation) {
     let wait = 0;
     while (generation === state.pollGeneration) {
       try {
         const snapshot = await api(
-          `/sim/api/chat?user=${encodeURIComponent(state.user)}&after=${state.after}&wait=${wait}`,
+          `/sim/api/chat?user=${encodeURIComponent(state.user)}&after=${state.after}&read=${state.readUpTo}&wait=${wait}`,
         );
         if (generation !== state.pollGeneration) return;
         appendEntries(snapshot.entries);
+        updateRead(snapshot.readUpTo);
         updateLoading(snapshot.loadingUntil, snapshot.now);
         updateRichMenu(snapshot.richMenu);
         updateFollowBanner(snapshot.user);
@@ -370,6 +389,7 @@
   async function openUser(userId) {
     state.user = userId;
     state.after = 0;
+    state.readUpTo = 0;
     state.lastEntry = null;
     state.richMenu = null;
     $('messages').innerHTML = '';
@@ -409,6 +429,18 @@
     input.value = '';
     hideQuickReplies();
     send({ type: 'text', text });
+  });
+  $('merchant-bar').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input = $('merchant-input');
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    try {
+      await api('/sim/api/merchant', { user: state.user, text });
+    } catch (err) {
+      showLocalNotice(`店家回覆沒有送出：${err.message}`);
+    }
   });
   $('follow').onclick = () => send({ type: 'follow' });
   $('unfollow').onclick = () => send({ type: 'unfollow' });

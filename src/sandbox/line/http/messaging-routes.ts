@@ -127,6 +127,22 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: SimulatorCont
     return reply.code(202).send({});
   });
 
+  app.post('/v2/bot/chat/markAsRead', async (request, reply) => {
+    const parsed = jsonBody(request);
+    if (!parsed.ok || !isRecord(parsed.value)) return sendLineError(reply, 400, INVALID_JSON);
+    const token = parsed.value.markAsReadToken;
+    if (typeof token !== 'string' || token.length === 0) {
+      return sendLineError(
+        reply,
+        400,
+        requestBodyErrors([{ message: 'must be specified', property: 'markAsReadToken' }]),
+      );
+    }
+    // Tokens must be ones this channel's webhooks carried.
+    if (!ctx.chat.markReadByToken(token)) return sendLineError(reply, 400, 'Invalid markAsReadToken');
+    return reply.code(200).send({});
+  });
+
   app.get<{ Params: { userId: string } }>('/v2/bot/profile/:userId', async (request, reply) => {
     const user = ctx.users.get(request.params.userId);
     if (!user) return sendLineError(reply, 404, NOT_FOUND);

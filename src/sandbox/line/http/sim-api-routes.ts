@@ -6,7 +6,7 @@ import { isRecord, jsonBody, sendLineError } from './line-errors';
 
 const MAX_WAIT_MS = 25_000;
 
-type ChatQuery = { Querystring: { user?: string; after?: string; wait?: string } };
+type ChatQuery = { Querystring: { user?: string; after?: string; wait?: string; read?: string } };
 
 /**
  * The small JSON API the chat page talks to (not part of LINE): read a user's timeline with a
@@ -37,6 +37,7 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
       user: user ?? { userId, displayName: userId, following: false },
       entries: ctx.chat.timeline(userId).filter((entry) => entry.seq > after),
       loadingUntil: ctx.chat.loadingEndsAt(userId, ctx.now()),
+      readUpTo: ctx.chat.readSeq(userId),
       richMenu: richMenuView(userId),
       now: ctx.now(),
     };
@@ -60,7 +61,10 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
     if (!userId) return sendLineError(reply, 400, 'user is required');
     const after = Number(request.query.after ?? 0) || 0;
     const waitMs = Math.min(Number(request.query.wait ?? 0) || 0, MAX_WAIT_MS);
-    const hasNews = () => ctx.chat.timeline(userId).some((entry) => entry.seq > after);
+    // `read`: the 已讀 mark the page shows; a newer one is news even without new entries.
+    const shownRead = Number(request.query.read ?? 0) || 0;
+    const hasNews = () =>
+      ctx.chat.timeline(userId).some((entry) => entry.seq > after) || (ctx.chat.readSeq(userId) ?? 0) > shownRead;
     if (waitMs > 0 && !hasNews()) {
       // Long-poll: wake on any change for this user (new entry, loading, rich menu switch).
       await new Promise<void>((resolve) => {
@@ -112,6 +116,18 @@ export function registerSimApiRoutes(app: FastifyInstance, ctx: SimulatorContext
       // The failure is already in the user's timeline as a system notice; tell the page too.
       return sendLineError(reply, 502, (error as Error).message);
     }
+  });
+
+  // The merchant's side: answering as the shop in the Official Account's chat (Chat ON).
+  app.post('/sim/api/merchant', async (request, reply) => {
+    const parsed = jsonBody(request);
+    if (!parsed.ok || !isRecord(parsed.value)) return sendLineError(reply, 400, 'JSON body required');
+    const userId = typeof parsed.value.user === 'string' ? parsed.value.user : '';
+    const text = typeof parsed.value.text === 'string' ? parsed.value.text.trim() : '';
+    if (!userId) return sendLineError(reply, 400, 'user is required');
+    if (text === '' || text.length > 5000) return sendLineError(reply, 400, 'text must be 1 to 5000 characters');
+    actions.merchantSend(userId, text);
+    return reply.send({ ok: true });
   });
 
   app.get<{ Params: { richMenuId: string } }>('/sim/api/richmenu/:richMenuId/image', async (request, reply) => {

@@ -8,7 +8,8 @@ export interface BotChatEntry {
   seq: number;
   at: number;
   from: 'bot';
-  via: 'reply' | 'push';
+  /** `merchant`: typed by a person in the Official Account's chat (Chat ON), not sent by the bot. */
+  via: 'reply' | 'push' | 'merchant';
   message: LineMessage;
 }
 
@@ -20,6 +21,8 @@ export interface UserChatEntry {
   /** What the user's own bubble shows: typed text, or a postback's displayText. */
   text?: string;
   postback?: { data: string; params?: Record<string, string> };
+  /** Text messages: the token the webhook event carried for LINE's mark-as-read API. */
+  markAsReadToken?: string;
 }
 
 /** Shown in the chat page only: API errors the shop caused, webhook failures. */
@@ -44,6 +47,8 @@ type NewEntry = Omit<BotChatEntry, 'seq'> | Omit<UserChatEntry, 'seq'> | Omit<Sy
 export class ChatLog {
   private readonly timelines = new Map<string, TimelineEntry[]>();
   private readonly loadingUntil = new Map<string, number>();
+  /** Per user: the last of their messages the Official Account has read (seq). */
+  private readonly readUpTo = new Map<string, number>();
   readonly events = new EventEmitter();
   private nextSeq = 1;
 
@@ -78,6 +83,40 @@ export class ChatLog {
     return [...this.timelines.keys()];
   }
 
+  /**
+   * LINE's mark-as-read: the message the token came with, and every earlier one of that chat, show
+   * 已讀. Returns the chat's user, or undefined for a token no message carried.
+   */
+  markReadByToken(token: string): string | undefined {
+    for (const [userId, list] of this.timelines) {
+      const entry = list.find((e) => e.from === 'user' && e.markAsReadToken === token);
+      if (entry) {
+        this.markReadUpTo(userId, entry.seq);
+        return userId;
+      }
+    }
+    return undefined;
+  }
+
+  /** The merchant opened the chat (and answered): everything the user sent so far is read. */
+  markAllRead(userId: string): void {
+    const last = this.timeline(userId)
+      .filter((e) => e.from === 'user')
+      .pop();
+    if (last) this.markReadUpTo(userId, last.seq);
+  }
+
+  private markReadUpTo(userId: string, seq: number): void {
+    if ((this.readUpTo.get(userId) ?? 0) >= seq) return;
+    this.readUpTo.set(userId, seq);
+    this.events.emit('change', userId);
+  }
+
+  /** The last seq of the user's messages shown as read (null: none read yet). */
+  readSeq(userId: string): number | null {
+    return this.readUpTo.get(userId) ?? null;
+  }
+
   startLoading(userId: string, until: number): void {
     this.loadingUntil.set(userId, until);
     this.events.emit('change', userId);
@@ -91,6 +130,7 @@ export class ChatLog {
   clear(): void {
     this.timelines.clear();
     this.loadingUntil.clear();
+    this.readUpTo.clear();
   }
 
   waitForBotMessages(userId: string, count: number, timeoutMs: number): Promise<BotChatEntry[]> {

@@ -41,7 +41,7 @@ export class EventBuilder {
     return {
       ...base(this.ctx, 'message', userId),
       replyToken: this.ctx.replyTokens.mint(userId),
-      message: { type: 'text', id: this.ctx.nextMessageId(), text, quoteToken: hex(16) },
+      message: { type: 'text', id: this.ctx.nextMessageId(), text, quoteToken: hex(16), markAsReadToken: hex(24) },
     };
   }
 

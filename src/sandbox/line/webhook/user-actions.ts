@@ -67,8 +67,21 @@ export class UserActions {
 
   sendText(userId: string, text: string): Promise<WebhookResult> {
     this.ctx.users.ensure(userId);
-    this.ctx.chat.append(userId, { at: this.ctx.now(), from: 'user', type: 'text', text });
-    return this.sendFor(userId, this.events.text(userId, text));
+    const event = this.events.text(userId, text);
+    const markAsReadToken = (event.message as { markAsReadToken: string }).markAsReadToken;
+    this.ctx.chat.append(userId, { at: this.ctx.now(), from: 'user', type: 'text', text, markAsReadToken });
+    return this.sendFor(userId, event);
+  }
+
+  /**
+   * A person answers in the Official Account's own chat (Chat ON beside the webhook): the user sees
+   * it as the shop's message; the bot is not told (LINE sends no webhook for it), and opening the
+   * chat to answer reads the user's messages.
+   */
+  merchantSend(userId: string, text: string): void {
+    this.ctx.users.ensure(userId);
+    this.ctx.chat.markAllRead(userId);
+    this.ctx.chat.append(userId, { at: this.ctx.now(), from: 'bot', via: 'merchant', message: { type: 'text', text } });
   }
 
   postback(

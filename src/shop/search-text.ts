@@ -1,0 +1,99 @@
+/**
+ * Text as the catalog search compares it. Customers type Traditional or Simplified Chinese, 台 or
+ * 臺, full-width letters and digits (ＡＢＣ１２３ from a phone's Chinese keyboard), any case; the
+ * catalog is written one way. Both sides are folded the same way before comparing: Unicode NFKC
+ * (full-width → half-width), lower case, then Traditional → Simplified with OpenCC's dictionary
+ * (many Traditional characters map to one Simplified one, so this direction never guesses; it also
+ * folds 臺 into 台). Stored index text and queries use this one function, so they cannot drift.
+ */
+import { Converter } from 'opencc-js/t2cn';
+
+const toSimplified = Converter({ from: 'tw', to: 'cn' });
+
+/** The folded form of any text: what the search index stores and what queries are turned into. */
+export function foldText(input: string): string {
+  return toSimplified(input.normalize('NFKC').toLowerCase()).replace(/[臺]/g, '台').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Words around what a customer looks for in a typed question ("你們有賣咖啡嗎", "請問有沒有烏龍"):
+ * stripped from the start and end so "咖啡" is what is searched. Written in Traditional here and
+ * folded like everything else.
+ */
+const LEADING = [
+  '請問一下',
+  '請問',
+  '你們',
+  '你們家',
+  '妳們',
+  '這裡',
+  '貴店',
+  '有沒有',
+  '有無',
+  '有賣',
+  '有在賣',
+  '賣不賣',
+  '我想買',
+  '我想要',
+  '我要買',
+  '我要',
+  '想買',
+  '想要',
+  '想找',
+  '我想找',
+  '找',
+  '有',
+  '買',
+];
+const TRAILING = ['嗎', '呢', '嘛', '啊', '喔', '哦', '耶', '了', '有嗎', '有沒有', '賣嗎', '還有嗎', '謝謝', '的'];
+
+function pattern(words: string[], where: 'start' | 'end'): RegExp {
+  const folded = [...new Set(words.map(foldText))].sort((a, b) => b.length - a.length);
+  const alternatives = folded.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return where === 'start' ? new RegExp(`^(?:${alternatives})+`) : new RegExp(`(?:${alternatives})+$`);
+}
+const LEADING_RE = pattern(LEADING, 'start');
+const TRAILING_RE = pattern(TRAILING, 'end');
+
+/** Characters that mean something to LIKE or FTS, and punctuation: they split terms. */
+const SEPARATORS = /[\s%_\\"'`*^(){}[\]<>,.;:!?，。、；：！？「」『』（）【】…~～\-—/|+=#@&$]+/u;
+
+export const MAX_QUERY_TERMS = 5;
+const MAX_TERM_CHARS = 40;
+
+/**
+ * The terms a typed text searches for: folded, the question around it stripped, split at spaces
+ * and punctuation. Every term must appear (in any field) for a product to match. Empty when
+ * nothing searchable is left.
+ */
+export function searchTerms(input: string): string[] {
+  const folded = foldText(input);
+  const terms = folded
+    .split(SEPARATORS)
+    .map((t) => t.replace(LEADING_RE, '').replace(TRAILING_RE, ''))
+    .filter((t) => t !== '')
+    .map((t) => [...t].slice(0, MAX_TERM_CHARS).join(''));
+  return [...new Set(terms)].slice(0, MAX_QUERY_TERMS);
+}
+
+/** What the index stores for one product: each field folded, and all of them in one line to match. */
+export interface ProductSearchText {
+  name: string;
+  /** Category and SKU: matched after the name, before the description. */
+  extra: string;
+  description: string;
+  /** Every field, newline-separated (a query never contains a newline, so no match spans two). */
+  all: string;
+}
+
+export function productSearchText(p: {
+  name: string;
+  category: string;
+  sku: string;
+  description: string;
+}): ProductSearchText {
+  const name = foldText(p.name);
+  const extra = `${foldText(p.category)}\n${foldText(p.sku)}`;
+  const description = foldText(p.description);
+  return { name, extra, description, all: `${name}\n${extra}\n${description}` };
+}
