@@ -295,13 +295,19 @@ function delivery(env: Env, ecpay: EcpayLogisticsConfig | undefined): DeliveryCo
   let freeShippingThreshold: number | null = null;
   if (threshold !== undefined && threshold.toLowerCase() !== 'off') {
     if (!/^\d{1,7}$/.test(threshold) || Number(threshold) < 1) {
-      throw new ConfigError('FREE_SHIPPING_THRESHOLD', `must be a whole number of TWD (1 or more) or off, got "${threshold}"`);
+      throw new ConfigError(
+        'FREE_SHIPPING_THRESHOLD',
+        `must be a whole number of TWD (1 or more) or off, got "${threshold}"`,
+      );
     }
     freeShippingThreshold = Number(threshold);
   }
   const pickup = address === undefined ? null : { address, hours: hours ?? '' };
   if (homeFee === null && cvsFee === null && pickup === null) {
-    throw new ConfigError('DELIVERY_HOME_FEE', 'every delivery method is off: keep 宅配, 超商取貨 (with ECPay) or set DELIVERY_PICKUP_ADDRESS');
+    throw new ConfigError(
+      'DELIVERY_HOME_FEE',
+      'every delivery method is off: keep 宅配, 超商取貨 (with ECPay) or set DELIVERY_PICKUP_ADDRESS',
+    );
   }
   return { homeFee, cvsFee, freeShippingThreshold, pickup, cvsChains: cvsChains(env) };
 }

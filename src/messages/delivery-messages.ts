@@ -211,9 +211,5 @@ export function orderDeliveryRows(delivery: OrderDelivery | undefined, shippingF
             storeAddress: delivery.store_address ?? '',
           }
         : { method: 'pickup', name: delivery.recipient_name, phone: delivery.recipient_phone };
-  return [
-    { type: 'separator', margin: 'lg' },
-    ...recipientRows(d, null),
-    row(dc.shipping, feeText(shippingFee)),
-  ];
+  return [{ type: 'separator', margin: 'lg' }, ...recipientRows(d, null), row(dc.shipping, feeText(shippingFee))];
 }

@@ -31,6 +31,7 @@ const TEXT_COMMANDS: Array<[RegExp, PostbackAction]> = [
   [/^(訂單|我的訂單|orders?)$/i, { action: 'orders' }],
   [/^(說明|幫助|客服|使用說明|help|\?|？)$/i, { action: 'help' }],
   [/^(結帳|checkout)$/i, { action: 'checkout' }],
+  [/^(刪除我的收件資料|刪除收件資料)$/, { action: 'forget' }],
 ];
 
 export function textToAction(input: string): PostbackAction | undefined {

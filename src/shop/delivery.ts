@@ -102,7 +102,10 @@ export function fromRow(r: RecipientRow): Delivery | undefined {
 /** A short hash of a delivery: the pay button carries it, so only the delivery shown is charged for. */
 export function deliveryHash(d: Delivery): string {
   const r = toRow(d);
-  return createHash('sha256').update(JSON.stringify(Object.values(r))).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(Object.values(r)))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** Whether the DeliveryConfig in force still offers this delivery (method on, chain enabled). */

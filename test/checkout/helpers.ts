@@ -1,8 +1,6 @@
 /** Shared steps for checkout tests: a customer, a product, and finding things in the chat. */
 import { randomBytes } from 'node:crypto';
-import { encodePostback } from '../../src/messages/postback';
-import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
-import { cartVersion } from '../../src/shop/cart-service';
+import { deliveryToken } from '../support/delivery';
 import type { TestShop } from '../support/shop-harness';
 
 export function newUser(): string {
@@ -76,15 +74,41 @@ export function altText(message: unknown): string {
   return String(m.altText ?? m.text ?? '');
 }
 
+/** The delivery page's form fields for `method` (a valid recipient). */
+export function deliveryForm(method: 'home' | 'cvs' | 'pickup' = 'pickup'): Record<string, string> {
+  const base = { method, name: '王小明', phone: '0912-345-678' };
+  if (method === 'home') return { ...base, city: '臺北市', district: '大安區', address: '和平東路一段12號3樓' };
+  return base;
+}
+
+/** Submits the delivery page (POST /delivery) for the customer's next checkout, as the browser would. */
+export async function submitDelivery(shop: TestShop, userId: string, fields: Record<string, string>) {
+  return shop.runtime.app.inject({
+    method: 'POST',
+    url: '/delivery',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ t: deliveryToken(shop.config.line.channelSecret, userId), ...fields }).toString(),
+  });
+}
+
 /**
- * The postback of the pay-type button the customer would see for their cart right now (as the
- * 選擇付款方式 bubble would carry it), for tests that tap it without reading the bubble.
+ * Goes through the delivery step (門市自取 by default, free) and resolves with the postback of the
+ * order confirmation's pay button — what the customer taps next. The confirmation is a message in
+ * the chat (one more bot message).
  */
-export async function checkoutData(shop: TestShop, userId: string, payType: 'C' | 'A'): Promise<string> {
-  const db = shop.database.db;
-  const cart = await findOpenCart(db, userId);
-  const v = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : 'none';
-  return encodePostback({ action: 'checkout', payType, v });
+export async function checkoutData(
+  shop: TestShop,
+  userId: string,
+  payType: 'C' | 'A',
+  fields: Record<string, string> = deliveryForm(),
+): Promise<string> {
+  const before = shop.sim.botMessages(userId).length;
+  const res = await submitDelivery(shop, userId, fields);
+  if (res.statusCode !== 303) throw new Error(`delivery page answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  const confirmation = await nth(shop, userId, before + 1);
+  const data = postbacks(confirmation).find((d) => d.startsWith(`action=checkout&payType=${payType}&`));
+  if (!data) throw new Error('no pay button in the order confirmation');
+  return data;
 }
 
 /** Waits for the bot's (count)th message and returns it. */
@@ -98,11 +122,12 @@ export async function buy(shop: TestShop, userId: string, productId: number, pay
   const before = shop.sim.botMessages(userId).length;
   for (let i = 0; i < times; i++) await shop.sim.postback(userId, `action=add&productId=${productId}`);
   const afterAdds = before + (await countAfter(shop, userId, before, times));
+  // The order confirmation is one more message.
   await shop.sim.postback(userId, await checkoutData(shop, userId, payType));
-  const payLink = await nth(shop, userId, afterAdds + 1);
+  const payLink = await nth(shop, userId, afterAdds + 2);
   const [order] = (await ordersOf(shop, userId)).slice(-1);
   if (!order) throw new Error('no order');
-  return { payLink, order, messagesBefore: afterAdds };
+  return { payLink, order, messagesBefore: afterAdds + 1 };
 }
 
 async function countAfter(shop: TestShop, userId: string, before: number, adds: number): Promise<number> {
