@@ -93,22 +93,51 @@ export async function submitDelivery(shop: TestShop, userId: string, fields: Rec
 
 /**
  * Goes through the delivery step (門市自取 by default, free) and resolves with the postback of the
- * order confirmation's pay button — what the customer taps next. The confirmation is a message in
- * the chat (one more bot message).
+ * order confirmation's pay button — what the customer taps next. The confirmation is read from the
+ * outbox (it is pushed); with `delivered` (default) this waits until it reached the chat, so
+ * message counts taken afterwards include it. Shops without running jobs pass `delivered: false`.
  */
 export async function checkoutData(
   shop: TestShop,
   userId: string,
   payType: 'C' | 'A',
   fields: Record<string, string> = deliveryForm(),
+  options: { delivered?: boolean } = {},
 ): Promise<string> {
-  const before = shop.sim.botMessages(userId).length;
-  const res = await submitDelivery(shop, userId, fields);
-  if (res.statusCode !== 303) throw new Error(`delivery page answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  const confirmation = await nth(shop, userId, before + 1);
+  return payButtonOf(await confirmationMessage(shop, userId, fields, options), payType);
+}
+
+/** The postback of a pay button (💳 信用卡 / 🏧 ATM 轉帳) of an order confirmation. */
+export function payButtonOf(confirmation: unknown, payType: 'C' | 'A'): string {
   const data = postbacks(confirmation).find((d) => d.startsWith(`action=checkout&payType=${payType}&`));
   if (!data) throw new Error('no pay button in the order confirmation');
   return data;
+}
+
+/** Submits the delivery page and resolves with the order confirmation it queued (see checkoutData). */
+export async function confirmationMessage(
+  shop: TestShop,
+  userId: string,
+  fields: Record<string, string> = deliveryForm(),
+  options: { delivered?: boolean } = {},
+): Promise<unknown> {
+  const res = await submitDelivery(shop, userId, fields);
+  if (res.statusCode !== 303) throw new Error(`delivery page answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  const row = await shop.database.db
+    .selectFrom('outbox')
+    .select(['id', 'messages'])
+    .where('line_user_id', '=', userId)
+    .where('kind', '=', 'delivery_confirmation')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!row) throw new Error('no order confirmation queued');
+  if (options.delivered !== false) {
+    await waitUntil(async () => {
+      const r = await shop.database.db.selectFrom('outbox').select('status').where('id', '=', row.id).executeTakeFirst();
+      return r?.status !== 'pending';
+    });
+  }
+  return (JSON.parse(row.messages) as unknown[])[0];
 }
 
 /** Waits for the bot's (count)th message and returns it. */
@@ -123,7 +152,9 @@ export async function buy(shop: TestShop, userId: string, productId: number, pay
   for (let i = 0; i < times; i++) await shop.sim.postback(userId, `action=add&productId=${productId}`);
   const afterAdds = before + (await countAfter(shop, userId, before, times));
   // The order confirmation is one more message.
-  await shop.sim.postback(userId, await checkoutData(shop, userId, payType));
+  const pay = await checkoutData(shop, userId, payType);
+  await shop.sim.waitForMessages(userId, afterAdds + 1, { timeoutMs: 10_000 });
+  await shop.sim.postback(userId, pay);
   const payLink = await nth(shop, userId, afterAdds + 2);
   const [order] = (await ordersOf(shop, userId)).slice(-1);
   if (!order) throw new Error('no order');
