@@ -1,4 +1,6 @@
 /**
+ * Longer than 400 lines because every variable is validated here, in one place, with its reason.
+ *
  * Configuration: environment variables (and an optional `.env` file) turned into one typed,
  * validated object, once, at start. A bad or missing value stops the process with one line that
  * names the variable. Nothing else in the code reads `process.env`.

@@ -1,4 +1,6 @@
 /**
+ * Longer than 400 lines because the checkout and order bubbles share their header, rows and buttons here.
+ *
  * Pure builders for checkout and orders: pay-type choice, card pay link, ATM transfer details,
  * payment failed / expired notices, the orders list and one order's details.
  */

@@ -82,12 +82,17 @@ export function deliveryForm(method: 'home' | 'cvs' | 'pickup' = 'pickup'): Reco
 }
 
 /** Submits the delivery page (POST /delivery) for the customer's next checkout, as the browser would. */
-export async function submitDelivery(shop: TestShop, userId: string, fields: Record<string, string>) {
+export async function submitDelivery(
+  shop: TestShop,
+  userId: string,
+  fields: Record<string, string>,
+  token = deliveryToken(shop.config.line.channelSecret, userId),
+) {
   return shop.runtime.app.inject({
     method: 'POST',
     url: '/delivery',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ t: deliveryToken(shop.config.line.channelSecret, userId), ...fields }).toString(),
+    payload: new URLSearchParams({ t: token, ...fields }).toString(),
   });
 }
 
@@ -119,9 +124,9 @@ export async function confirmationMessage(
   shop: TestShop,
   userId: string,
   fields: Record<string, string> = deliveryForm(),
-  options: { delivered?: boolean } = {},
+  options: { delivered?: boolean; token?: string } = {},
 ): Promise<unknown> {
-  const res = await submitDelivery(shop, userId, fields);
+  const res = await submitDelivery(shop, userId, fields, options.token);
   if (res.statusCode !== 303) throw new Error(`delivery page answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   const row = await shop.database.db
     .selectFrom('outbox')
@@ -133,7 +138,11 @@ export async function confirmationMessage(
   if (!row) throw new Error('no order confirmation queued');
   if (options.delivered !== false) {
     await waitUntil(async () => {
-      const r = await shop.database.db.selectFrom('outbox').select('status').where('id', '=', row.id).executeTakeFirst();
+      const r = await shop.database.db
+        .selectFrom('outbox')
+        .select('status')
+        .where('id', '=', row.id)
+        .executeTakeFirst();
       return r?.status !== 'pending';
     });
   }

@@ -72,7 +72,7 @@ async function awaitingPaymentByHand(shop: TestShop) {
   const p = await productWithStock(shop, 5);
   await shop.sim.postback(user, `action=add&productId=${p.id}`);
   await shop.runtime.eventWorker.tick();
-  await shop.sim.postback(user, await checkoutData(shop, user, 'A'));
+  await shop.sim.postback(user, await checkoutData(shop, user, 'A', undefined, { delivered: false }));
   await shop.runtime.eventWorker.tick();
   await shop.runtime.orderSubmitter?.tick();
   const [order] = await ordersOf(shop, user);
