@@ -186,10 +186,26 @@ export function orderConfirmationMessage(v: ConfirmationView): Message {
   return flex(dc.confirmAlt(formatPrice(v.total), method), bubble, true);
 }
 
+/**
+ * 小計 and 運費 of a placed order, shown above its 合計 (orders from before the delivery step,
+ * without a method, show none).
+ */
+export function orderChargeRows(order: {
+  total: number;
+  shipping_fee: number;
+  delivery_method: DeliveryMethod | null;
+}) {
+  if (order.delivery_method === null) return [];
+  return [
+    row(dc.subtotal, formatPrice(order.total - order.shipping_fee)),
+    row(dc.shipping, feeText(order.shipping_fee), order.shipping_fee === 0 ? { color: theme.brand, bold: true } : {}),
+  ];
+}
+
 /** The delivery of a placed order as the pay link, receipt and order detail show it (masked). */
-export function orderDeliveryRows(delivery: OrderDelivery | undefined, shippingFee: number): FlexComponent[] {
+export function orderDeliveryRows(delivery: OrderDelivery | undefined): FlexComponent[] {
   if (!delivery) return [];
-  const d: Delivery | undefined =
+  const d: Delivery =
     delivery.method === 'home'
       ? {
           method: 'home',
@@ -211,5 +227,5 @@ export function orderDeliveryRows(delivery: OrderDelivery | undefined, shippingF
             storeAddress: delivery.store_address ?? '',
           }
         : { method: 'pickup', name: delivery.recipient_name, phone: delivery.recipient_phone };
-  return [{ type: 'separator', margin: 'lg' }, ...recipientRows(d, null), row(dc.shipping, feeText(shippingFee))];
+  return [{ type: 'separator', margin: 'lg' }, ...recipientRows(d, null)];
 }

@@ -12,7 +12,7 @@ import type { CustomerAction } from '../shop/order-lifecycle';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
 import { deliveryCopy } from './delivery-copy';
-import { orderDeliveryRows } from './delivery-messages';
+import { orderChargeRows, orderDeliveryRows } from './delivery-messages';
 import { itemRow, labelRow as row, totalRow } from './item-rows';
 import type { PostbackAction } from './postback';
 
@@ -171,8 +171,9 @@ export function cardPayLinkMessage(view: OrderView, payUrl: string, shopName: st
       contents: [
         ...itemRows(items),
         { type: 'separator', margin: 'lg' },
+        ...orderChargeRows(order),
         totalRow(order.total),
-        ...orderDeliveryRows(view.delivery, order.shipping_fee),
+        ...orderDeliveryRows(view.delivery),
         deadlineBox(deadline),
       ],
     },
@@ -230,7 +231,8 @@ export function atmPayMessages(
         { type: 'text', text: orderCopy.atmNote, size: 'xs', color: theme.muted, wrap: true, margin: 'md' },
         { type: 'separator', margin: 'lg' },
         ...itemRows(items),
-        ...orderDeliveryRows(view.delivery, order.shipping_fee),
+        ...orderChargeRows(order),
+        ...orderDeliveryRows(view.delivery),
       ],
     },
     footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: footer },
@@ -385,8 +387,9 @@ export function orderDetailMessage(view: OrderView, actions: readonly CustomerAc
     { type: 'separator', margin: 'lg' },
     ...itemRows(items),
     { type: 'separator', margin: 'lg' },
+    ...orderChargeRows(order),
     totalRow(order.total),
-    ...orderDeliveryRows(view.delivery, order.shipping_fee),
+    ...orderDeliveryRows(view.delivery),
   ];
   if (order.refunded_amount > 0) body.push(row(orderCopy.refundedAmount, formatPrice(order.refunded_amount)));
   if (order.status === 'awaiting_payment' && order.pay_type === 'A' && payment?.atm_pay_no) {
