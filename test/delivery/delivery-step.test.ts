@@ -4,6 +4,9 @@
  * confirmation, the order and the bank's Amount, double submits, the store map's reply (forged and
  * genuine, escaped), the saved recipient in one tap, a stale confirmation and forgetting.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { InjectOptions } from 'fastify';
 import { ECPAY_STAGE_C2C } from '../../src/ecpay/stage';
 import { formatPrice } from '../../src/messages/copy';
@@ -187,6 +190,19 @@ describe.each(dialects)('delivery step on %s', (dialect) => {
     const bankOrder = shop.bank.orders().find((o) => o.orderNo === order?.order_no);
     // QPay amounts are in cents.
     expect(bankOrder?.amount).toBe((subtotal + 100) * 100);
+    // The merchant (and only the merchant) sees the full recipient: `npm run orders -- show`.
+    const { stdout } = await promisify(execFile)(
+      join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'),
+      ['src/cli/orders.ts', 'show', order?.order_no as string],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, DATABASE_URL: shop.database.url, LINE_CHANNEL_SECRET: '', LOG_LEVEL: 'silent' },
+      },
+    );
+    expect(stdout).toContain('shipping NT$100');
+    expect(stdout).toContain('delivery home (宅配到府)');
+    expect(stdout).toContain('recipient 王小明  0912345678');
+    expect(stdout).toContain('address 106 臺北市大安區和平東路一段12號3樓');
   });
 
   it('free shipping at the threshold: 運費 免運, total = subtotal', async () => {
