@@ -7,8 +7,9 @@ import type { webhook } from '@line/bot-sdk';
 import type { EventContext } from '../line/event-worker';
 import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
 import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
-import { type Message, text, withQuickReplyOnLast } from '../messages/common';
+import { type Message, postbackAction, text, withQuickReplyOnLast } from '../messages/common';
 import { copy } from '../messages/copy';
+import { deliveryCopy } from '../messages/delivery-copy';
 import { decodePostback, type PostbackAction } from '../messages/postback';
 import { addToCart, changeItem, emptyCart, viewCart, viewCartVersioned } from './cart-service';
 import { getCategory, listActiveProducts, listCategories } from './catalog-repository';
@@ -145,7 +146,15 @@ export function createConversation({
 }: ConversationOptions) {
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => [text(copy.help(profile), true)],
+    help: async () => {
+      // Help also offers 刪除我的收件資料 (it asks before deleting anything).
+      const m = text(copy.help(profile), true);
+      m.quickReply?.items?.push({
+        type: 'action',
+        action: postbackAction(deliveryCopy.forgetButton, { action: 'forget' }, deliveryCopy.forgetButton),
+      });
+      return [m];
+    },
     ...extra,
   };
 

@@ -293,6 +293,8 @@ describe.each(dialects)('delivery step on %s', (dialect) => {
 
     const list = await next(shop, user, () => shop.sim.postback(user, 'action=orders'));
     expect(postbacks(list)).toContain('action=forget');
+    const help = await next(shop, user, () => shop.sim.postback(user, 'action=help'));
+    expect(postbacks(help)).toContain('action=forget');
     const ask = await next(shop, user, () => shop.sim.postback(user, 'action=forget'));
     expect(postbacks(ask)).toContain('action=forget&confirm=1');
     const saved = () =>
