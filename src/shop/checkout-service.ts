@@ -14,7 +14,7 @@ import { type CartView, cartVersion, summarize } from './cart-service';
 import { type Delivery, deliveryHash, fromRow, stillOffered, toRow } from './delivery';
 import { getDraft, saveRecipient } from './delivery-draft-repository';
 import { insertOrderDelivery } from './delivery-repository';
-import { insertOrder, newOrderNo } from './order-repository';
+import { insertOrder, newOrderNo, recordOrderEvent } from './order-repository';
 import { type Charge, charge } from './shipping-fee';
 import { reserveStock } from './stock-repository';
 
@@ -147,6 +147,15 @@ export async function checkout(
     recipient_name: delivery.name,
     recipient_phone: delivery.phone,
   });
+  // The timeline says how it ships (never who receives it: that stays in order_deliveries).
+  await recordOrderEvent(
+    trx,
+    order.id,
+    'delivery_chosen',
+    'customer',
+    req.now,
+    `${delivery.method}${delivery.method === 'cvs' ? ` ${delivery.subType} ${delivery.storeId}` : ''} fee ${due.fee}`,
+  );
   // The recipient used last is offered first next time.
   await saveRecipient(trx, req.userId, row, req.delivery.hash, req.now);
   return { kind: 'created', order };

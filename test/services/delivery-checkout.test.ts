@@ -25,6 +25,12 @@ describe.each(dialects)('checkout with a delivery on %s', (dialect) => {
       address: '和平東路一段12號3樓',
       store_id: null,
     });
+    const timeline = await shop.database.db
+      .selectFrom('order_events')
+      .select(['event', 'actor', 'detail'])
+      .where('order_id', '=', order.id)
+      .execute();
+    expect(timeline).toContainEqual({ event: 'delivery_chosen', actor: 'customer', detail: 'home fee 100' });
   });
 
   it('free shipping at the threshold; 門市自取 is free', async () => {
