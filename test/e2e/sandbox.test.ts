@@ -137,6 +137,8 @@ describeBrowser('sandbox mode in a real browser', () => {
     const receiptText = (await receipt.textContent()) ?? '';
     expect(receiptText).toContain(orderNo);
     expect(receiptText).toContain('NT$1,560');
+    expect(receiptText).toContain('門市自取');
+    expect(receiptText).toContain('免運');
     expect(receiptText).toContain('阿里山高山烏龍');
     expect(receiptText).toContain('東方美人茶');
     await shot(chat, '6-receipt');
@@ -203,6 +205,8 @@ describeBrowser('sandbox mode in a real browser', () => {
     await receipt.waitFor({ timeout: 20_000 });
     expect((await receipt.textContent()) ?? '').toContain('ATM');
     expect((await receipt.textContent()) ?? '').toContain('NT$60');
+    expect((await receipt.textContent()) ?? '').toContain('超商取貨（7-ELEVEN）');
+    expect((await receipt.textContent()) ?? '').toContain('青松門市');
     await shot(chat, '10-atm-receipt');
     expect(await chat.locator('[data-testid="system-notice"]').count()).toBe(0);
     expect(errors).toEqual([]);
