@@ -1,8 +1,10 @@
 /**
  * Sandbox mode end to end in a real browser: the sandbox is started the way `npm start` starts it
  * (a child process, no LINE credentials), and Chromium acts as the customer — follow, browse from
- * the rich menu, add two products, check out by card, pay on the bank's hosted page, land on the
- * shop's result page, see the receipt in the chat. A second customer pays with the decline card.
+ * the rich menu, add two products, fill in the delivery page (門市自取), check out by card, pay on
+ * the bank's hosted page, land on the shop's result page, see the receipt in the chat. A second
+ * customer pays with the decline card; a third picks a 7-ELEVEN on the logistics simulator's store
+ * map (超商取貨, NT$60) and pays by ATM transfer.
  * Screenshots go to test-artifacts/sandbox-*.png (git-ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
