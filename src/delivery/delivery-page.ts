@@ -157,7 +157,7 @@ ${fieldError(errors, 'phone')}`;
       (c) =>
         `<option value="${e(c.name)}"${findCounty(form.city ?? '')?.name === c.name ? ' selected' : ''}>${e(c.name)}</option>`,
     ).join('');
-    sections.push(`<div id="sec-home"${chosen === 'home' ? '' : ' hidden'}><h2>宅配地址</h2><div class="row2">
+    sections.push(`<div id="sec-home"><h2>宅配地址</h2><div class="row2">
 <div><label class="f" for="city">縣市</label><select id="city" name="city"${bad(errors, 'city')}><option value="">請選擇縣市</option>${countyOptions}</select>${fieldError(errors, 'city')}</div>
 <div><label class="f" for="district">鄉鎮市區</label><select id="district" name="district"${bad(errors, 'district')}>${districtOptions(form.city, form.district ?? '')}</select>${fieldError(errors, 'district')}</div>
 </div>
@@ -175,14 +175,14 @@ ${fieldError(errors, 'address')}</div>`);
       v.store && v.store.subType === current
         ? `<div class="store" id="chosen-store"><b>${e(chainName(v.store.subType))} ${e(v.store.storeName)}</b>${e(v.store.storeAddress)}<br><small>店號 ${e(v.store.storeId)}</small></div>`
         : '';
-    sections.push(`<div id="sec-cvs"${chosen === 'cvs' ? '' : ' hidden'}><h2>超商取貨門市</h2>
+    sections.push(`<div id="sec-cvs"><h2>超商取貨門市</h2>
 <label class="f" for="chain">超商</label><select id="chain" name="chain"${bad(errors, 'chain')}>${chainOptions}</select>${fieldError(errors, 'chain')}
 ${store}${fieldError(errors, 'store')}
 <button class="pick" type="submit" formaction="/delivery/map" formnovalidate>${store ? '重新選擇門市' : '選擇門市'}</button>
 <p class="hint">將前往綠界（ECPay）電子地圖選擇門市，選好後會自動回到這一頁。</p></div>`);
   }
   if (methods.includes('pickup') && config.pickup) {
-    sections.push(`<div id="sec-pickup"${chosen === 'pickup' ? '' : ' hidden'}><h2>門市自取地點</h2>
+    sections.push(`<div id="sec-pickup"><h2>門市自取地點</h2>
 <p>${e(config.pickup.address)}</p>${config.pickup.hours ? `<p class="hint">營業時間：${e(config.pickup.hours)}</p>` : ''}</div>`);
   }
 
