@@ -171,4 +171,14 @@ describeBrowser('delivery step in the sandbox (Chromium, 375 px)', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  test('a forged link gets the 403 page, in zh-TW with 回到 LINE', async () => {
+    const { context, chat } = await newPhone(browser, PHONE_375);
+    const res = await chat.goto(`${sandbox.shopUrl}/delivery?t=Uxxx.AAAAAAAAAAAAAAAA.zzzz.${'A'.repeat(32)}`);
+    expect(res?.status()).toBe(403);
+    await expect(chat.locator('h1').textContent()).resolves.toBe('連結無效');
+    await expect(chat.locator('a.btn').textContent()).resolves.toBe('回到 LINE');
+    await shot(chat, 'forged-link');
+    await context.close();
+  });
 });
