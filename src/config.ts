@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddressList } from './address-list';
 import { ECPAY_STAGE_BASE_URL, ECPAY_STAGE_C2C } from './ecpay/stage';
-import type { EcpayLogisticsConfig } from './ecpay/types';
+import { C2C_SUBTYPES, type CvsSubType, type EcpayLogisticsConfig, isCvsSubType } from './ecpay/types';
 import { cellPhoneProblem, nameProblem, normalizeCellPhone } from './ecpay/validate';
 import { GENERIC_PROFILE, ProfileError, parseShopProfileJson, type ShopProfile } from './shop/profile';
 
@@ -42,6 +42,24 @@ export interface PaymentsConfig {
    * address is refused 403. QPAY_NOTIFY_ALLOW_IPS, default unset (any address may notify).
    */
   notifyAllowIps: string[] | undefined;
+}
+
+/**
+ * What the delivery step offers and charges (issue 13). A fee of null switches the method off. The
+ * merchant console may later store overrides of this in the database, so services take a
+ * DeliveryConfig as a parameter and never read `config.delivery` themselves.
+ */
+export interface DeliveryConfig {
+  /** 宅配到府, integer TWD. DELIVERY_HOME_FEE, default 100; `off` = not offered. */
+  homeFee: number | null;
+  /** 超商取貨, integer TWD. DELIVERY_CVS_FEE, default 60; `off` (or live without ECPay credentials) = not offered. */
+  cvsFee: number | null;
+  /** Subtotal (TWD) at or above which shipping is free. FREE_SHIPPING_THRESHOLD, default off (null). */
+  freeShippingThreshold: number | null;
+  /** 門市自取 (free): DELIVERY_PICKUP_ADDRESS and DELIVERY_PICKUP_HOURS; null = not offered. */
+  pickup: { address: string; hours: string } | null;
+  /** The store chains offered for 超商取貨, as ECPay LogisticsSubTypes. CVS_CHAINS. */
+  cvsChains: CvsSubType[];
 }
 
 /**
@@ -102,6 +120,8 @@ export interface Config {
    */
   ecpayLogistics: EcpayLogisticsConfig | undefined;
   shipping: ShippingConfig;
+  /** Delivery methods, fees and free shipping offered at checkout. */
+  delivery: DeliveryConfig;
   /** Handled webhook events and delivered messages are deleted after this long (RETENTION_DAYS). */
   retentionMs: number;
   /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
@@ -315,6 +335,70 @@ function logisticsOutcome(env: Env): 'pick_up' | 'return' {
   return v;
 }
 
+/** A fee in whole TWD, or `off`. */
+function fee(env: Env, name: string, fallback: number | null): number | null {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  if (v.toLowerCase() === 'off') return null;
+  if (!/^\d{1,5}$/.test(v)) throw new ConfigError(name, `must be a whole number of TWD (0-99999) or off, got "${v}"`);
+  return Number(v);
+}
+
+const DEFAULT_CVS_CHAINS: CvsSubType[] = [...C2C_SUBTYPES];
+
+function cvsChains(env: Env): CvsSubType[] {
+  const v = text(env, 'CVS_CHAINS');
+  if (v === undefined) return [...DEFAULT_CVS_CHAINS];
+  const list = v
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
+  if (list.length === 0) throw new ConfigError('CVS_CHAINS', 'lists no chain (set DELIVERY_CVS_FEE=off instead)');
+  for (const c of list) {
+    if (!isCvsSubType(c)) {
+      throw new ConfigError('CVS_CHAINS', `"${c}" is not an ECPay store subtype (${DEFAULT_CVS_CHAINS.join(', ')} …)`);
+    }
+  }
+  return [...new Set(list)] as CvsSubType[];
+}
+
+function delivery(env: Env, ecpay: EcpayLogisticsConfig | undefined): DeliveryConfig {
+  const address = text(env, 'DELIVERY_PICKUP_ADDRESS');
+  const hours = text(env, 'DELIVERY_PICKUP_HOURS');
+  if (hours !== undefined && address === undefined) {
+    throw new ConfigError('DELIVERY_PICKUP_HOURS', 'needs DELIVERY_PICKUP_ADDRESS (where customers pick up)');
+  }
+  if (address !== undefined && [...address].length > 100) {
+    throw new ConfigError('DELIVERY_PICKUP_ADDRESS', 'must be at most 100 characters');
+  }
+  if (hours !== undefined && [...hours].length > 100) {
+    throw new ConfigError('DELIVERY_PICKUP_HOURS', 'must be at most 100 characters');
+  }
+  const homeFee = fee(env, 'DELIVERY_HOME_FEE', 100);
+  // Store pickup needs ECPay's store map: live without the ECPay variables, it is not offered.
+  const cvsFee = ecpay === undefined ? null : fee(env, 'DELIVERY_CVS_FEE', 60);
+  if (ecpay === undefined) fee(env, 'DELIVERY_CVS_FEE', 60); // still validated
+  const threshold = text(env, 'FREE_SHIPPING_THRESHOLD');
+  let freeShippingThreshold: number | null = null;
+  if (threshold !== undefined && threshold.toLowerCase() !== 'off') {
+    if (!/^\d{1,7}$/.test(threshold) || Number(threshold) < 1) {
+      throw new ConfigError(
+        'FREE_SHIPPING_THRESHOLD',
+        `must be a whole number of TWD (1 or more) or off, got "${threshold}"`,
+      );
+    }
+    freeShippingThreshold = Number(threshold);
+  }
+  const pickup = address === undefined ? null : { address, hours: hours ?? '' };
+  if (homeFee === null && cvsFee === null && pickup === null) {
+    throw new ConfigError(
+      'DELIVERY_HOME_FEE',
+      'every delivery method is off: keep 宅配, 超商取貨 (with ECPay) or set DELIVERY_PICKUP_ADDRESS',
+    );
+  }
+  return { homeFee, cvsFee, freeShippingThreshold, pickup, cvsChains: cvsChains(env) };
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = text(env, name);
   if (v === undefined) return fallback;
@@ -455,6 +539,7 @@ export function loadConfig(env: Env): Config {
     payments: payments(env),
     ecpayLogistics: ecpay,
     shipping: shipping(env, ecpay),
+    delivery: delivery(env, ecpay),
     retentionMs: integer(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
     sandbox: {

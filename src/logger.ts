@@ -38,6 +38,21 @@ export const REDACT_PATHS = [
   '*.b1',
   '*.b2',
   '*.hashId',
+  // Recipients (issue 13): never in a log line, whatever object carries them.
+  'body.name',
+  'body.phone',
+  'body.address',
+  '*.recipient_name',
+  '*.recipient_phone',
+  '*.address',
+  '*.recipientName',
+  '*.recipientPhone',
+  'req.body',
+  '*.CVSAddress',
+  '*.ReceiverName',
+  '*.ReceiverCellPhone',
+  '*.ReceiverAddress',
+  'req.query.t',
 ];
 
 /**

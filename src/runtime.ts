@@ -10,6 +10,7 @@ import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Payment } from './db/types';
+import { deliveryRoutes } from './delivery/delivery-routes';
 import { createEcpayLogisticsClient, type EcpayLogisticsClient } from './ecpay';
 import { Housekeeper } from './jobs/housekeeping';
 import { OrderSubmitter } from './jobs/order-submitter';
@@ -26,6 +27,8 @@ import { createMetrics, instrumentCalls, type ShopMetrics } from './metrics';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
+import { deliveryLinkKey } from './shop/delivery-link';
+import type { DeliverySettings } from './shop/delivery-service';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
@@ -244,6 +247,24 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
   }
   const submitterPoller = paymentPollers[0];
+  // The delivery step (issue 13): page links signed with a key derived from the channel secret.
+  const deliverySettings: DeliverySettings = {
+    delivery: config.delivery,
+    ecpay: config.ecpayLogistics,
+    linkKey: deliveryLinkKey(config.line.channelSecret),
+    publicBaseUrl: config.publicBaseUrl,
+  };
+  plugins.push(
+    deliveryRoutes({
+      db: database.db,
+      settings: deliverySettings,
+      shopName: config.shopName,
+      lineUrl: opts.lineUrl ?? config.backToLineUrl,
+      now,
+      logger: logger.child({ route: 'delivery' }),
+      onMessagesQueued: wakeOutbox,
+    }),
+  );
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
   const conversation = createConversation({
@@ -251,14 +272,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     publicBaseUrl: config.publicBaseUrl,
     handlers: createOrderHandlers({
       config: config.payments,
+      delivery: deliverySettings,
       paymentsEnabled: qpay !== undefined,
       wakeSubmitter: () => submitterPoller?.wake(),
       logger: logger.child({ job: 'events' }),
     }),
     ownTransaction: STOCK_LOCKING_ACTIONS,
     faqSettings: {
-      // config.delivery (issue 13) is passed here once it exists; until then the FAQ speaks generally.
-      delivery: undefined,
+      delivery: config.delivery,
       paymentsEnabled: qpay !== undefined,
       cardPayMinutes: config.payments.cardPayMinutes,
       atmExpireDays: config.payments.atmExpireDays,

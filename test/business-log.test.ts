@@ -114,7 +114,7 @@ describe.each(dialects)('business event log lines on %s', (dialect) => {
     const p = await productWithStock(shop, 5);
     await shop.sim.postback(user, `action=add&productId=${p.id}`);
     await shop.runtime.eventWorker.tick();
-    await shop.sim.postback(user, await checkoutData(shop, user, 'C'));
+    await shop.sim.postback(user, await checkoutData(shop, user, 'C', undefined, { delivered: false }));
     await shop.runtime.eventWorker.tick();
     const [order] = await ordersOf(shop, user);
     if (!order) throw new Error('no order');

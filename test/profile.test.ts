@@ -161,7 +161,7 @@ describe('contact details and FAQ in the profile', () => {
         cvsFee: 60,
         freeShippingThreshold: 1500,
         pickup: { address: '台北市文山區指南路', hours: '週六 10:00–16:00' },
-        cvsChains: ['7-ELEVEN', '全家'],
+        cvsChains: ['UNIMARTC2C', 'FAMIC2C'],
       },
     });
     const answer = (id: string) => faq.find((q) => q.id === id)?.answer ?? '';

@@ -4,10 +4,15 @@
  * `runCheckouts` is also how the payment burst makes its orders.
  */
 import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
 import { encodePostback } from '../../src/messages/postback';
 import type { BankSimulator } from '../../src/sandbox/bank';
 import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
-import { cartVersion } from '../../src/shop/cart-service';
+import { cartVersion, summarize } from '../../src/shop/cart-service';
+import { type Delivery, deliveryHash, toRow } from '../../src/shop/delivery';
+import { confirmDraft, ensureDraft } from '../../src/shop/delivery-draft-repository';
+import { newCheckoutId } from '../../src/shop/delivery-link';
+import { charge } from '../../src/shop/shipping-fee';
 import { BANK_WAIT_MS, startBank } from '../support/bank';
 import { type BenchContext, recordMemory } from '../support/context';
 import { type DbKind, PG_ADMIN, pgReachable } from '../support/databases';
@@ -46,12 +51,29 @@ export async function runCheckouts(ctx: BenchContext, shop: Shop, bank: BankSimu
   // Plenty of stock: this measures the checkout path, not sell-outs.
   await db.updateTable('products').set({ stock: 1_000_000 }).where('id', 'in', shop.db.productIds).execute();
   const units = await prefillCarts(db, userIds, shop.db.productIds);
-  // Each tap carries the version of its cart, as the 選擇付款方式 bubble's button would (read before timing).
+  // Each tap carries the version of its cart and a confirmed 宅配 delivery, as the order
+  // confirmation's 💳 button would (the delivery step is done before timing: it is not measured here).
+  const fees = loadConfig({}).delivery;
+  const home: Delivery = {
+    method: 'home',
+    name: '王小明',
+    phone: '0912345678',
+    postalCode: '106',
+    city: '臺北市',
+    district: '大安區',
+    address: '和平東路一段12號',
+  };
   const taps: Array<{ userId: string; data: string }> = [];
   for (const userId of userIds) {
     const cart = await findOpenCart(db, userId);
-    const v = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : '';
-    taps.push({ userId, data: encodePostback({ action: 'checkout', payType: 'C', v }) });
+    const lines = cart ? await cartItems(db, cart.id) : [];
+    const v = cart ? cartVersion(cart.id, lines) : '';
+    const d = newCheckoutId();
+    const h = deliveryHash(home);
+    await ensureDraft(db, { id: d, userId, linkExpiresAt: Date.now() + 3_600_000 }, Date.now());
+    await confirmDraft(db, d, toRow(home), h, Date.now());
+    const t = charge(fees, 'home', summarize(lines).total)?.total ?? 0;
+    taps.push({ userId, data: encodePostback({ action: 'checkout', payType: 'C', v, d, h, t }) });
   }
   const minted = await mintPostbacks(ctx.sim, taps);
   const payLinks = new MarkedMessages(ctx.sim, userIds, PAY_LINK_MARK);

@@ -11,6 +11,7 @@ import * as m0005 from './0005_event_reason_outbox_doubt';
 import * as m0006 from './0006_notification_sources';
 import * as m0007 from './0007_health_probe';
 import * as m0008 from './0008_delivery_fulfilment';
+import * as m0010 from './0010_delivery_checkout';
 import * as m0020 from './0020_shipments';
 import * as m0050 from './0050_catalog_search';
 import * as m0051 from './0051_conversation_people';
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0020_shipments': m0020,
   '0050_catalog_search': m0050,
   '0051_conversation_people': m0051,
+  '0010_delivery_checkout': m0010,
 };

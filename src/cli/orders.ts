@@ -12,9 +12,11 @@ import { failedEvents } from '../line/inbox-repository';
 import { deadMessages } from '../line/outbox-repository';
 import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
+import { METHOD_LABELS } from '../messages/delivery-copy';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
+import { orderDelivery } from '../shop/delivery-repository';
 import { FULFILMENT_LABELS, readLatePayment } from '../shop/order-lifecycle';
 import { getOrderByNo, listOrders, orderItems } from '../shop/order-repository';
 import {
@@ -148,7 +150,25 @@ async function main(argv: string[]): Promise<number> {
           `  ${pad(i.name, 20)} ${formatPrice(i.unit_price)} × ${i.quantity} = ${formatPrice(i.unit_price * i.quantity)}`,
         );
       }
-      console.log(`total ${formatPrice(o.total)}  refunded ${formatPrice(o.refunded_amount)}`);
+      console.log(
+        `total ${formatPrice(o.total)} (shipping ${formatPrice(o.shipping_fee)})  refunded ${formatPrice(o.refunded_amount)}`,
+      );
+      // The full recipient: the merchant needs it to ship (the chat only ever shows it masked).
+      const d = await orderDelivery(db, o.id);
+      if (d) {
+        console.log(`delivery ${d.method} (${METHOD_LABELS[d.method]})`);
+        if (d.anonymized_at) console.log('  recipient: anonymized');
+        else console.log(`  recipient ${d.recipient_name}  ${d.recipient_phone}`);
+        if (d.method === 'home')
+          console.log(`  address ${d.postal_code ?? ''} ${d.city ?? ''}${d.district ?? ''}${d.address ?? ''}`);
+        if (d.method === 'cvs') {
+          console.log(
+            `  store ${d.cvs_sub_type ?? ''} ${d.store_id ?? ''} ${d.store_name ?? ''}  ${d.store_address ?? ''}`,
+          );
+        }
+      } else if (o.delivery_method === null) {
+        console.log('delivery -  (placed before the delivery step)');
+      }
       if (o.attention) console.log(`ATTENTION: ${attentionNote(o)} [${o.attention}]`);
       const late = readLatePayment(o.attention);
       if (late)

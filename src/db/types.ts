@@ -165,6 +165,48 @@ export interface OrderDeliveryTable {
   anonymized_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** Recipient fields shared by delivery drafts and saved recipients (all optional while typing). */
+interface RecipientColumns {
+  method: DeliveryMethod | null;
+  recipient_name: string | null;
+  /** Normalized mobile number, `09xxxxxxxx`. */
+  recipient_phone: string | null;
+  postal_code: string | null;
+  city: string | null;
+  district: string | null;
+  address: string | null;
+  cvs_sub_type: string | null;
+  store_id: string | null;
+  store_name: string | null;
+  store_address: string | null;
+}
+
+/** One checkout's delivery step (migration 0010): what the page holds, the map session, the confirmation. */
+export interface DeliveryDraftTable extends RecipientColumns {
+  /** The checkout id named by the signed page link. */
+  id: string;
+  line_user_id: string;
+  /** When the page link expires (a map reply re-opens the page with the same link). */
+  link_expires_at: number;
+  /** The MerchantTradeNo of the store-map session the shop issued, and its chain. */
+  map_trade_no: string | null;
+  map_sub_type: string | null;
+  /** Hash of the confirmed delivery (null until 確認); the pay button carries it. */
+  confirmed_hash: string | null;
+  confirmed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A recipient a customer confirmed before, offered at the next checkout. */
+export interface SavedRecipientTable extends RecipientColumns {
+  id: Generated<number>;
+  line_user_id: string;
+  fingerprint: string;
+  last_used_at: number;
+  created_at: number;
+}
+
 /** The order's timeline: every lifecycle move and who or what caused it. */
 export interface OrderEventTable {
   id: Generated<number>;
@@ -367,6 +409,8 @@ export interface DB {
   order_items: OrderItemTable;
   order_deliveries: OrderDeliveryTable;
   order_events: OrderEventTable;
+  delivery_drafts: DeliveryDraftTable;
+  saved_recipients: SavedRecipientTable;
   payments: PaymentTable;
   bank_notifications: BankNotificationTable;
   refunds: RefundTable;
@@ -391,6 +435,8 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type Order = Selectable<OrderTable>;
 export type OrderItem = Selectable<OrderItemTable>;
 export type OrderDelivery = Selectable<OrderDeliveryTable>;
+export type DeliveryDraft = Selectable<DeliveryDraftTable>;
+export type SavedRecipient = Selectable<SavedRecipientTable>;
 export type OrderEventRow = Selectable<OrderEventTable>;
 export type Payment = Selectable<PaymentTable>;
 export type BankNotification = Selectable<BankNotificationTable>;

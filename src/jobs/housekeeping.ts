@@ -3,7 +3,8 @@
  * delivered messages and processed bank notifications (verified or refused) older than the
  * retention period are deleted, a bounded number per round. A forged-token flood leaves refused
  * rows behind; they go the same way. Orders, payments (which keep their PayToken) and refunds are
- * business records and are never deleted here. Undelivered (pending or dead) messages, events not
+ * business records and are never deleted here. Delivery drafts (the delivery page's input; orders
+ * keep their own copy of the recipient) untouched for the retention period go too. Undelivered (pending or dead) messages, events not
  * yet handled and tokens not yet confirmed are kept whatever their age: they are what an operator
  * needs to look at.
  */
@@ -11,6 +12,7 @@ import type { Executor } from '../db/database';
 import { deleteHandledEvents, deleteStaleChatLeases } from '../line/inbox-repository';
 import { deleteSentMessages } from '../line/outbox-repository';
 import { deleteProcessedNotifications } from '../shop/bank-notification-repository';
+import { deleteDraftsBefore } from '../shop/delivery-draft-repository';
 
 const BATCH = 500;
 
@@ -25,6 +27,8 @@ export async function deleteOldRecords(db: Executor, olderThan: number): Promise
   const messages = await deleteSentMessages(db, olderThan, BATCH);
   await deleteStaleChatLeases(db, olderThan);
   const notifications = await deleteProcessedNotifications(db, olderThan, BATCH);
+  // Delivery drafts hold what a customer typed on the delivery page; placed orders keep their own copy.
+  await deleteDraftsBefore(db, olderThan);
   return { events, messages, notifications };
 }
 

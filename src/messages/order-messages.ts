@@ -1,14 +1,18 @@
 /**
+ * Longer than 400 lines because the checkout and order bubbles share their header, rows and buttons here.
+ *
  * Pure builders for checkout and orders: pay-type choice, card pay link, ATM transfer details,
  * payment failed / expired notices, the orders list and one order's details.
  */
 import type { messagingApi } from '@line/bot-sdk';
-import type { Order, OrderItem, Payment } from '../db/types';
+import type { Order, OrderDelivery, OrderItem, Payment } from '../db/types';
 import type { CartView } from '../shop/cart-service';
 import type { CartChange } from '../shop/checkout-service';
 import type { CustomerAction } from '../shop/order-lifecycle';
 import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
+import { deliveryCopy } from './delivery-copy';
+import { orderChargeRows, orderDeliveryRows } from './delivery-messages';
 import { itemRow, labelRow as row, totalRow } from './item-rows';
 import type { PostbackAction } from './postback';
 import { shippingCopy } from './shipping-messages';
@@ -18,6 +22,8 @@ export interface OrderView {
   items: OrderItem[];
   /** The latest bank payment attempt, if any. */
   payment?: Payment | undefined;
+  /** Where it goes (orders placed before the delivery step have none). */
+  delivery?: OrderDelivery | undefined;
 }
 
 type Bubble = messagingApi.FlexBubble;
@@ -163,7 +169,14 @@ export function cardPayLinkMessage(view: OrderView, payUrl: string, shopName: st
     body: {
       type: 'box',
       layout: 'vertical',
-      contents: [...itemRows(items), { type: 'separator', margin: 'lg' }, totalRow(order.total), deadlineBox(deadline)],
+      contents: [
+        ...itemRows(items),
+        { type: 'separator', margin: 'lg' },
+        ...orderChargeRows(order),
+        totalRow(order.total),
+        ...orderDeliveryRows(view.delivery),
+        deadlineBox(deadline),
+      ],
     },
     footer: {
       type: 'box',
@@ -219,6 +232,8 @@ export function atmPayMessages(
         { type: 'text', text: orderCopy.atmNote, size: 'xs', color: theme.muted, wrap: true, margin: 'md' },
         { type: 'separator', margin: 'lg' },
         ...itemRows(items),
+        ...orderChargeRows(order),
+        ...orderDeliveryRows(view.delivery),
       ],
     },
     footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: footer },
@@ -294,9 +309,14 @@ const STATUS_COLOR: Record<string, string> = {
   cancelled: theme.muted,
 };
 
-/** The customer's recent orders; each row opens the order. */
-export function ordersListMessage(orders: Order[]): Message {
-  if (orders.length === 0) return text(orderCopy.ordersNone, true);
+/** The customer's recent orders; each row opens the order. `forget`: offer 刪除我的收件資料. */
+export function ordersListMessage(orders: Order[], forget = false): Message {
+  if (orders.length === 0) {
+    if (!forget) return text(orderCopy.ordersNone, true);
+    return noticeMessage(orderCopy.ordersNone, `📦 ${orderCopy.ordersTitle}`, orderCopy.ordersNone, [
+      button(deliveryCopy.forgetButton, { action: 'forget' }, 'link', deliveryCopy.forgetButton),
+    ]);
+  }
   const rows: FlexComponent[] = [];
   orders.forEach((o, i) => {
     if (i > 0) rows.push({ type: 'separator', margin: 'md' });
@@ -340,6 +360,13 @@ export function ordersListMessage(orders: Order[]): Message {
     header: header(`📦 ${orderCopy.ordersTitle}`, orderCopy.ordersTapHint),
     body: { type: 'box', layout: 'vertical', contents: rows },
   };
+  if (forget) {
+    bubble.footer = {
+      type: 'box',
+      layout: 'vertical',
+      contents: [button(deliveryCopy.forgetButton, { action: 'forget' }, 'link', deliveryCopy.forgetButton)],
+    };
+  }
   return flex(orderCopy.ordersAlt(orders.length), bubble, true);
 }
 
@@ -368,7 +395,9 @@ export function orderDetailMessage(view: OrderView, actions: readonly CustomerAc
     { type: 'separator', margin: 'lg' },
     ...itemRows(items),
     { type: 'separator', margin: 'lg' },
+    ...orderChargeRows(order),
     totalRow(order.total),
+    ...orderDeliveryRows(view.delivery),
   ];
   if (order.refunded_amount > 0) body.push(row(orderCopy.refundedAmount, formatPrice(order.refunded_amount)));
   if (order.status === 'awaiting_payment' && order.pay_type === 'A' && payment?.atm_pay_no) {

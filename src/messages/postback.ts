@@ -12,8 +12,19 @@ export type PostbackAction =
   | { action: 'cart' }
   /** `confirm`: the second tap of 清空購物車; `v`: the cart version the confirmation showed. */
   | { action: 'empty'; confirm?: true; v?: string }
-  /** `v`: the version (cartVersion) of the cart the pay-type choice showed; required with `payType`. */
-  | { action: 'checkout'; payType?: 'C' | 'A'; v?: string }
+  /**
+   * Without `payType`: 前往結帳 (the delivery step). With it: a pay button of the order confirmation —
+   * `v` the cart version, `d` the delivery draft (checkout id), `h` the confirmed delivery's hash and
+   * `t` the total shown; anything else than what is true now is not charged.
+   */
+  | { action: 'checkout'; payType?: 'C' | 'A'; v?: string; d?: string; h?: string; t?: number }
+  /**
+   * The delivery step from the chat: `r` ships to a saved recipient (one tap, for cart version `v`);
+   * `d` (修改收件資料) answers with a fresh link to that checkout's page.
+   */
+  | { action: 'deliver'; r?: number; v?: string; d?: string }
+  /** 刪除我的收件資料; `confirm` is the second tap. */
+  | { action: 'forget'; confirm?: true }
   | { action: 'orders' }
   | { action: 'order'; orderNo: string }
   | { action: 'pay'; orderNo: string }
@@ -46,6 +57,7 @@ function positiveInt(v: string | null): number | undefined {
 
 const ORDER_NO = /^[A-Za-z0-9_-]{1,50}$/;
 const VERSION = /^[A-Za-z0-9_-]{1,32}$/;
+const CHECKOUT_ID = /^[A-Za-z0-9]{16}$/;
 
 /** An optional version: absent → undefined; present but malformed → null (the whole postback is refused). */
 function version(v: string | null): string | undefined | null {
@@ -96,9 +108,31 @@ export function decodePostback(data: unknown): PostbackAction | undefined {
       if (payType === null) return { action };
       const v = version(q.get('v'));
       if (v === null || (payType !== 'C' && payType !== 'A')) return undefined;
+      const out: PostbackAction = { action, payType };
       // A choice without a version (a bubble from before versions existed) is answered as stale.
-      return v === undefined ? { action, payType } : { action, payType, v };
+      if (v !== undefined) out.v = v;
+      const d = q.get('d');
+      const h = version(q.get('h'));
+      const t = q.get('t');
+      if (d !== null) {
+        if (!CHECKOUT_ID.test(d) || !h || t === null || !/^\d{1,9}$/.test(t)) return undefined;
+        out.d = d;
+        out.h = h;
+        out.t = Number(t);
+      }
+      return out;
     }
+    case 'deliver': {
+      const r = positiveInt(q.get('r'));
+      const v = version(q.get('v'));
+      const d = q.get('d');
+      if (v === null) return undefined;
+      if (d !== null) return CHECKOUT_ID.test(d) ? { action, d } : undefined;
+      if (r !== undefined) return v === undefined ? { action, r } : { action, r, v };
+      return q.get('r') === null ? { action } : undefined;
+    }
+    case 'forget':
+      return q.get('confirm') === '1' ? { action, confirm: true } : { action };
     case 'cancel':
       if (!ORDER_NO.test(orderNo)) return undefined;
       return q.get('confirm') === '1' ? { action, orderNo, confirm: true } : { action, orderNo };

@@ -3,6 +3,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { LatePaymentState } from '../shop/order-lifecycle';
 import { button, flex, type Message, text, theme } from './common';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from './copy';
+import { orderChargeRows, orderDeliveryRows } from './delivery-messages';
 import { labelRow as row, totalRow } from './item-rows';
 import { itemRows, noticeMessage, type OrderView } from './order-messages';
 
@@ -40,7 +41,9 @@ export function receiptMessage(view: OrderView, shopName: string): Message {
         { type: 'separator', margin: 'lg' },
         ...itemRows(items),
         { type: 'separator', margin: 'lg' },
+        ...orderChargeRows(order),
         totalRow(order.total),
+        ...orderDeliveryRows(view.delivery),
         { type: 'text', text: orderCopy.receiptThanks, size: 'xs', color: theme.muted, wrap: true, margin: 'lg' },
       ],
     },

@@ -5,13 +5,17 @@
  * later, outside any transaction, by the order submitter.
  */
 
-import type { PaymentsConfig } from '../config';
+import type { DeliveryConfig, PaymentsConfig } from '../config';
 import type { Executor } from '../db/database';
 import type { Order, PayType } from '../db/types';
 import { bankDateEndMs, toBankDate } from '../qpay/time';
 import { type CartItem, cartItems, findOpenCart, setCartStatus, setItemQuantity } from './cart-repository';
 import { type CartView, cartVersion, summarize } from './cart-service';
-import { insertOrder, newOrderNo } from './order-repository';
+import { type Delivery, deliveryHash, fromRow, stillOffered, toRow } from './delivery';
+import { getDraft, saveRecipient } from './delivery-draft-repository';
+import { insertOrderDelivery } from './delivery-repository';
+import { insertOrder, newOrderNo, recordOrderEvent } from './order-repository';
+import { type Charge, charge } from './shipping-fee';
 import { reserveStock } from './stock-repository';
 
 export interface CartChange {
@@ -25,8 +29,15 @@ export interface CartChange {
 export type CheckoutResult =
   | { kind: 'empty' }
   | { kind: 'changed'; changes: CartChange[]; cart: CartView }
-  /** The cart (or a price in it) is not what the pay-type choice showed: nothing reserved. */
-  | { kind: 'stale'; cart: CartView; version: string }
+  /** No confirmed delivery named (an old pay-type button): the delivery step comes first. */
+  | { kind: 'needs_delivery' }
+  /** The delivery named is not the one confirmed (edited since, deleted) or its method is now off. */
+  | { kind: 'delivery_gone' }
+  /**
+   * The cart, a price or the fee is not what the confirmation showed: nothing reserved; the
+   * caller shows the confirmation again with what is true now.
+   */
+  | { kind: 'stale'; cart: CartView; version: string; delivery: Delivery; draftId: string; charge: Charge }
   | { kind: 'created'; order: Order };
 
 export interface CheckoutRequest {
@@ -34,6 +45,8 @@ export interface CheckoutRequest {
   payType: PayType;
   /** cartVersion of the cart the customer saw when choosing; anything else is not checked out. */
   version: string | undefined;
+  /** The confirmed delivery the pay button names: draft (checkout) id, its hash, the total shown. */
+  delivery: { draftId: string; hash: string; total: number } | undefined;
   now: number;
   replyToken: string | undefined;
   replyUntil: number | undefined;
@@ -60,14 +73,41 @@ async function trimCart(trx: Executor, cartId: number, lines: CartItem[], now: n
   return changes;
 }
 
-export async function checkout(trx: Executor, req: CheckoutRequest, config: PaymentsConfig): Promise<CheckoutResult> {
+/**
+ * `deliveryConfig`: the fees in force (the caller's; the console may override config.delivery).
+ * The order's total is subtotal + fee, recomputed here from the lines reserved and the confirmed
+ * delivery; if that is not the total the button showed, nothing is charged (stale).
+ */
+export async function checkout(
+  trx: Executor,
+  req: CheckoutRequest,
+  config: PaymentsConfig,
+  deliveryConfig: DeliveryConfig,
+): Promise<CheckoutResult> {
   const cart = await findOpenCart(trx, req.userId);
   const lines = cart ? await cartItems(trx, cart.id) : [];
   if (!cart || lines.length === 0) return { kind: 'empty' };
+  if (!req.delivery) return { kind: 'needs_delivery' };
+  const draft = await getDraft(trx, req.delivery.draftId);
+  const delivery = draft && draft.line_user_id === req.userId ? fromRow(draft) : undefined;
+  if (
+    !draft ||
+    !delivery ||
+    draft.confirmed_hash !== req.delivery.hash ||
+    deliveryHash(delivery) !== req.delivery.hash ||
+    !stillOffered(deliveryConfig, delivery)
+  ) {
+    return { kind: 'delivery_gone' };
+  }
   // Checked on the very lines that are reserved and copied into the order below, so the order's
   // total is the one the customer chose to pay.
   const version = cartVersion(cart.id, lines);
-  if (req.version !== version) return { kind: 'stale', cart: summarize(lines), version };
+  const subtotal = summarize(lines).total;
+  const due = charge(deliveryConfig, delivery.method, subtotal);
+  if (!due) return { kind: 'delivery_gone' };
+  if (req.version !== version || due.total !== req.delivery.total) {
+    return { kind: 'stale', cart: summarize(lines), version, delivery, draftId: draft.id, charge: due };
+  }
 
   const short = await reserveStock(
     trx,
@@ -89,7 +129,9 @@ export async function checkout(trx: Executor, req: CheckoutRequest, config: Paym
       lineUserId: req.userId,
       cartId: cart.id,
       payType: req.payType,
-      total: summarize(lines).total,
+      total: due.total,
+      deliveryMethod: delivery.method,
+      shippingFee: due.fee,
       expiresAt: paymentDeadline(req.payType, req.now, config),
       replyToken: req.replyToken ?? null,
       replyUntil: req.replyToken ? (req.replyUntil ?? null) : null,
@@ -97,5 +139,24 @@ export async function checkout(trx: Executor, req: CheckoutRequest, config: Paym
     },
     req.now,
   );
+  const row = toRow(delivery);
+  await insertOrderDelivery(trx, {
+    ...row,
+    order_id: order.id,
+    method: delivery.method,
+    recipient_name: delivery.name,
+    recipient_phone: delivery.phone,
+  });
+  // The timeline says how it ships (never who receives it: that stays in order_deliveries).
+  await recordOrderEvent(
+    trx,
+    order.id,
+    'delivery_chosen',
+    'customer',
+    req.now,
+    `${delivery.method}${delivery.method === 'cvs' ? ` ${delivery.subType} ${delivery.storeId}` : ''} fee ${due.fee}`,
+  );
+  // The recipient used last is offered first next time.
+  await saveRecipient(trx, req.userId, row, req.delivery.hash, req.now);
   return { kind: 'created', order };
 }

@@ -12,8 +12,9 @@ import {
   productCarousel,
   searchResultMessages,
 } from '../messages/catalog-messages';
-import { type Message, text, withQuickReplyOnLast } from '../messages/common';
+import { type Message, postbackAction, text, withQuickReplyOnLast } from '../messages/common';
 import { copy, talkCopy } from '../messages/copy';
+import { deliveryCopy } from '../messages/delivery-copy';
 import { handoffStartedMessage, helpMessage } from '../messages/help-messages';
 import { decodePostback, type PostbackAction } from '../messages/postback';
 import { addToCart, changeItem, emptyCart, viewCart, viewCartVersioned } from './cart-service';
@@ -42,6 +43,7 @@ const TEXT_COMMANDS: Array<[string[], PostbackAction]> = [
   [['訂單', '我的訂單', 'order', 'orders'], { action: 'orders' }],
   [['說明', '幫助', '客服', '使用說明', 'help', '?'], { action: 'help' }],
   [['結帳', 'checkout'], { action: 'checkout' }],
+  [['刪除我的收件資料', '刪除收件資料'], { action: 'forget' }],
 ];
 const COMMANDS = new Map<string, PostbackAction>(
   TEXT_COMMANDS.flatMap(([words, action]) => words.map((w): [string, PostbackAction] => [foldText(w), action])),
@@ -199,7 +201,15 @@ export function createConversation({
   const faq = shopFaq(profile, faqSettings);
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => [helpMessage(profile, faq)],
+    help: async () => {
+      // Help also offers 刪除我的收件資料 (it asks before deleting anything).
+      const m = helpMessage(profile, faq);
+      m.quickReply?.items?.push({
+        type: 'action',
+        action: postbackAction(deliveryCopy.forgetButton, { action: 'forget' }, deliveryCopy.forgetButton),
+      });
+      return [m];
+    },
     faq: async (_ctx, a) => {
       const answer = a.action === 'faq' ? faq.find((q) => q.id === a.id) : undefined;
       return answer ? [text(answer.answer, true)] : [text(talkCopy.faqGone), helpMessage(profile, faq)];

@@ -3,7 +3,9 @@
  * settings — delivery methods and fees, payment methods, the return policy) and which answer a
  * typed question gets. Pure: the conversation passes the settings in.
  */
+import type { DeliveryConfig } from '../config';
 import { formatPrice } from '../messages/copy';
+import { chainName } from '../messages/delivery-copy';
 import type { FaqEntry, ShopProfile } from './profile';
 import { foldText } from './search-text';
 
@@ -11,13 +13,8 @@ import { foldText } from './search-text';
  * The delivery settings the FAQ describes. Declared here to the shape of `config.delivery`
  * (issue 13, built alongside); the runtime passes that object, or undefined before it exists.
  */
-export interface DeliverySettings {
-  homeFee: number | null;
-  cvsFee: number | null;
-  freeShippingThreshold: number | null;
-  pickup: { address: string; hours: string } | null;
-  cvsChains: string[];
-}
+/** What the shipping answer is built from: the delivery settings the checkout uses. */
+export type DeliverySettings = DeliveryConfig;
 
 export interface FaqSettings {
   delivery: DeliverySettings | undefined;
@@ -37,7 +34,7 @@ function shippingAnswer(d: DeliverySettings | undefined): string {
   const lines: string[] = [];
   if (d.homeFee !== null) lines.push(`・宅配到府：${d.homeFee === 0 ? '免運費' : `運費 ${formatPrice(d.homeFee)}`}`);
   if (d.cvsFee !== null) {
-    const chains = d.cvsChains.length > 0 ? `（${d.cvsChains.join('、')}）` : '';
+    const chains = d.cvsChains.length > 0 ? `（${d.cvsChains.map(chainName).join('、')}）` : '';
     lines.push(`・超商取貨${chains}：${d.cvsFee === 0 ? '免運費' : `運費 ${formatPrice(d.cvsFee)}`}`);
   }
   if (d.pickup) lines.push(`・到店自取：免運費，地址 ${d.pickup.address}，${d.pickup.hours}`);

@@ -11,6 +11,7 @@ import type { Order } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
 import { type Message, text } from '../messages/common';
 import { orderCopy } from '../messages/copy';
+import { type ConfirmationView, orderConfirmationMessage } from '../messages/delivery-messages';
 import {
   atmPayMessages,
   bankRefusedMessage,
@@ -34,6 +35,7 @@ import {
   shippedMessage,
   storeArrivalMessage,
 } from '../messages/shipping-messages';
+import { orderDelivery } from './delivery-repository';
 import type { LatePaymentState } from './order-lifecycle';
 import { updateOrder } from './order-repository';
 
@@ -83,7 +85,12 @@ export type Notice =
   /** Picked up or delivered: thanks. */
   | { kind: 'completed'; order: Order }
   /** Not collected at the store: the parcel went back to the shop. */
-  | { kind: 'returned'; order: Order; view: ShipmentView };
+  | { kind: 'returned'; order: Order; view: ShipmentView }
+  /**
+   * The delivery page's 確認: the order confirmation (items, subtotal, 運費, total, masked
+   * recipient) with the pay buttons. Before any order exists, so it names the customer itself.
+   */
+  | { kind: 'delivery_confirmation'; lineUserId: string; view: ConfirmationView };
 
 export type NoticeKind = Notice['kind'];
 
@@ -204,12 +211,29 @@ export function noticeOutgoing(notice: Notice): Outgoing {
       };
     case 'returned':
       return { messages: [returnedMessage(notice.view)], kind: 'returned', key: `returned:${notice.order.order_no}` };
+    case 'delivery_confirmation': {
+      const v = notice.view;
+      return {
+        messages: [orderConfirmationMessage(v)],
+        kind: 'delivery_confirmation',
+        key: `delivery:${v.draftId}:${v.hash}:${v.version}:${v.total}`,
+      };
+    }
   }
 }
 
 /** The order a notice is about (whose customer hears it, whose reply token it may use). */
-function orderOf(notice: Notice): Order {
+function orderOf(notice: Notice): Order | undefined {
+  if (notice.kind === 'delivery_confirmation') return undefined;
   return 'order' in notice ? notice.order : notice.view.order;
+}
+
+/** Pay link and receipt show the delivery: read once here, for every service that sends them. */
+async function withDelivery(trx: Executor, notice: Notice): Promise<Notice> {
+  if ((notice.kind === 'pay_link' || notice.kind === 'receipt') && notice.view.delivery === undefined) {
+    return { ...notice, view: { ...notice.view, delivery: await orderDelivery(trx, notice.view.order.id) } };
+  }
+  return notice;
 }
 
 /**
@@ -217,9 +241,20 @@ function orderOf(notice: Notice): Order {
  * it commits. A notice that answers the customer's tap rides on the order's reply token while it
  * is fresh (and spends it: a token is single use); every other notice is a push.
  */
-export async function tellCustomer(trx: Executor, notice: Notice, now: number): Promise<void> {
+export async function tellCustomer(trx: Executor, given: Notice, now: number): Promise<void> {
+  const notice = await withDelivery(trx, given);
   const order = orderOf(notice);
   const out = noticeOutgoing(notice);
+  if (!order) {
+    if (notice.kind === 'delivery_confirmation') {
+      await enqueueMessage(
+        trx,
+        { lineUserId: notice.lineUserId, messages: out.messages, kind: out.kind, logicalKey: out.key },
+        now,
+      );
+    }
+    return;
+  }
   const reply =
     REPLIES_TO_THE_TAP.has(notice.kind) &&
     order.reply_token !== null &&

@@ -3,26 +3,39 @@
  * LINE event's transaction; the bank is called afterwards by the order submitter (woken after
  * commit). Every handler re-reads the order, so an old button answers what is true today.
  */
-import type { PaymentsConfig } from '../config';
+import type { DeliveryConfig, PaymentsConfig } from '../config';
 import type { Order } from '../db/types';
 import { type Logger, logOrderEvent } from '../logger';
 import { cartMessage } from '../messages/cart-messages';
 import { button, type Message, text } from '../messages/common';
 import { orderCopy } from '../messages/copy';
+import { deliveryCopy } from '../messages/delivery-copy';
+import { deliveryStepMessage, orderConfirmationMessage } from '../messages/delivery-messages';
 import {
   atmPayMessages,
   cardPayLinkMessage,
   cartChangedMessages,
-  choosePayTypeMessage,
   confirmCancelMessage,
+  confirmMessage,
   noticeMessage,
   orderDetailMessage,
   ordersListMessage,
 } from '../messages/order-messages';
 import type { PostbackAction } from '../messages/postback';
-import { addToCart, viewCart, viewCartVersioned } from './cart-service';
+import { addToCart, viewCart } from './cart-service';
 import { checkout } from './checkout-service';
 import type { ConversationContext, PostbackHandlers } from './conversation';
+import { orderDelivery } from './delivery-repository';
+import {
+  confirmationFor,
+  countSavedRecipients,
+  type DeliverySettings,
+  deliveryStep,
+  editLink,
+  effectiveConfig,
+  forgetRecipients,
+  useSavedRecipient,
+} from './delivery-service';
 import { cancelAnswer, customerActions, payAnswer } from './order-lifecycle';
 import { getOrderByNo, orderItems, ordersOfUser } from './order-repository';
 import { cancelOrder, requestNewPayLink } from './order-service';
@@ -30,6 +43,12 @@ import { latestPayment } from './payment-repository';
 
 export interface OrderConversationDeps {
   config: PaymentsConfig;
+  /**
+   * The delivery step's settings. `delivery` inside is read on each event through `deliveryConfig`
+   * when given (the console's stored overrides), else taken as it is.
+   */
+  delivery: DeliverySettings;
+  deliveryConfig?: (ctx: ConversationContext) => Promise<DeliveryConfig>;
   /** False when QPay is not configured: checkout explains instead of taking orders. */
   paymentsEnabled: boolean;
   /** Wakes the order submitter (called after the event's transaction commits). */
@@ -44,7 +63,12 @@ async function findOwnOrder(ctx: ConversationContext, orderNo: string): Promise<
 }
 
 async function view(ctx: ConversationContext, order: Order) {
-  return { order, items: await orderItems(ctx.trx, order.id), payment: await latestPayment(ctx.trx, order.id) };
+  return {
+    order,
+    items: await orderItems(ctx.trx, order.id),
+    payment: await latestPayment(ctx.trx, order.id),
+    delivery: await orderDelivery(ctx.trx, order.id),
+  };
 }
 
 function statusName(order: Order): string {
@@ -62,36 +86,53 @@ export const STOCK_LOCKING_ACTIONS: ReadonlySet<string> = new Set(['checkout', '
 
 export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandlers {
   const notFound = (): Message[] => [text(orderCopy.orderNotFound, true)];
+  /** The settings with the DeliveryConfig in force for this event. */
+  async function settings(ctx: ConversationContext): Promise<DeliverySettings> {
+    return deps.deliveryConfig ? { ...deps.delivery, delivery: await deps.deliveryConfig(ctx) } : deps.delivery;
+  }
+  async function step(ctx: ConversationContext, s: DeliverySettings, before: Message[] = []): Promise<Message[]> {
+    const view = await deliveryStep(ctx.trx, s, ctx.userId, ctx.now);
+    if (!view) return [text(orderCopy.cartEmptyAtCheckout, true)];
+    return [...before, deliveryStepMessage(view)];
+  }
 
   return {
     async checkout(ctx, a) {
       if (a.action !== 'checkout') return [];
       if (!deps.paymentsEnabled) return [text(orderCopy.paymentsUnavailable, true)];
-      if (!a.payType) {
-        const cart = await viewCartVersioned(ctx.trx, ctx.userId);
-        if (cart.items.length === 0) return [text(orderCopy.cartEmptyAtCheckout, true)];
-        return [choosePayTypeMessage(cart, cart.version, deps.config.atmExpireDays)];
-      }
+      const s = await settings(ctx);
+      // 前往結帳, or a pay button from before the delivery step: where does it go first?
+      if (!a.payType) return step(ctx, s);
+      if (!a.d) return step(ctx, s, [text(deliveryCopy.needDelivery)]);
       const r = await checkout(
         ctx.trx,
         {
           userId: ctx.userId,
           payType: a.payType,
           version: a.v,
+          delivery: a.h !== undefined && a.t !== undefined ? { draftId: a.d, hash: a.h, total: a.t } : undefined,
           now: ctx.now,
           replyToken: ctx.replyToken,
           replyUntil: ctx.replyUntil,
         },
         deps.config,
+        effectiveConfig(s),
       );
       switch (r.kind) {
         case 'empty':
           return [text(orderCopy.cartEmptyAtCheckout, true)];
         case 'changed':
           return [...cartChangedMessages(r.changes), ...cartMessage(r.cart)].slice(0, 5);
-        case 'stale':
-          // An old pay-type button: show the cart as it is now and let the customer choose again.
-          return [text(orderCopy.choiceStale), choosePayTypeMessage(r.cart, r.version, deps.config.atmExpireDays)];
+        case 'needs_delivery':
+          return step(ctx, s, [text(deliveryCopy.needDelivery)]);
+        case 'delivery_gone':
+          return step(ctx, s, [text(deliveryCopy.deliveryGone)]);
+        case 'stale': {
+          // An old confirmation: show it again with the cart and fee as they are now; nothing charged.
+          const view = await confirmationFor(ctx.trx, s, ctx.userId, r.draftId, r.delivery);
+          if (!view) return [text(orderCopy.cartEmptyAtCheckout, true)];
+          return [text(deliveryCopy.stale), orderConfirmationMessage(view)];
+        }
         case 'created':
           // No reply now: the pay link goes out with this event's reply token once the bank answers.
           // That round trip takes seconds: LINE's loading animation shows the customer it is coming.
@@ -109,8 +150,45 @@ export function createOrderHandlers(deps: OrderConversationDeps): PostbackHandle
       }
     },
 
+    async deliver(ctx, a) {
+      if (a.action !== 'deliver') return [];
+      const s = await settings(ctx);
+      if (a.d) {
+        // 修改收件資料: a fresh link to the same checkout's page.
+        const url = await editLink(ctx.trx, s, ctx.userId, a.d, ctx.now);
+        const view = await deliveryStep(ctx.trx, s, ctx.userId, ctx.now);
+        if (!view) return [text(orderCopy.cartEmptyAtCheckout, true)];
+        return [deliveryStepMessage({ ...view, saved: undefined, pageUrl: url ?? view.pageUrl })];
+      }
+      if (a.r === undefined) return step(ctx, s);
+      const used = await useSavedRecipient(ctx.trx, s, ctx.userId, a.r, a.v, ctx.now);
+      if (used.kind === 'gone') return step(ctx, s, [text(deliveryCopy.deliveryGone)]);
+      if (used.kind === 'empty') return [text(orderCopy.cartEmptyAtCheckout, true)];
+      return [orderConfirmationMessage(used.view)];
+    },
+
+    async forget(ctx, a) {
+      if (a.action !== 'forget') return [];
+      const n = await countSavedRecipients(ctx.trx, ctx.userId);
+      if (n === 0) return [text(deliveryCopy.forgetNone, true)];
+      if (!a.confirm) {
+        return [
+          confirmMessage(
+            deliveryCopy.forgetTitle,
+            `⚠️ ${deliveryCopy.forgetTitle}`,
+            deliveryCopy.forgetAsk(n),
+            { label: deliveryCopy.forgetYes, action: { action: 'forget', confirm: true } },
+            { label: deliveryCopy.keep, action: { action: 'orders' } },
+          ),
+        ];
+      }
+      await forgetRecipients(ctx.trx, ctx.userId);
+      return [text(deliveryCopy.forgetDone, true)];
+    },
+
     async orders(ctx) {
-      return [ordersListMessage(await ordersOfUser(ctx.trx, ctx.userId, 10))];
+      const saved = await countSavedRecipients(ctx.trx, ctx.userId);
+      return [ordersListMessage(await ordersOfUser(ctx.trx, ctx.userId, 10), saved > 0)];
     },
 
     async order(ctx, a) {

@@ -10,6 +10,7 @@ import {
   addOne,
   altText,
   buy,
+  confirmationMessage,
   newUser,
   next,
   nth,
@@ -50,7 +51,7 @@ describe.each(dialects)('choices bound to what was shown, on %s', (dialect) => {
     const a = await productWithStock(shop, 5, 0);
     const b = await productWithStock(shop, 5, 1);
     await addOne(shop, user, a.id);
-    const [chooser] = await answer(shop, user, 'action=checkout', 1);
+    const chooser = await confirmationMessage(shop, user);
     expect(altText(chooser)).toContain(formatPrice(a.price));
     const oldAtm = payButton(chooser, 'A');
     await addOne(shop, user, b.id);
@@ -75,7 +76,7 @@ describe.each(dialects)('choices bound to what was shown, on %s', (dialect) => {
     const a = await productWithStock(shop, 5, 0);
     await addOne(shop, user, a.id);
     await addOne(shop, user, a.id);
-    const [chooser] = await answer(shop, user, 'action=checkout', 1);
+    const chooser = await confirmationMessage(shop, user);
     const link = await next(shop, user, () => shop.sim.postback(user, payButton(chooser, 'C')));
     expect(altText(link)).toContain(formatPrice(a.price * 2));
     const [order] = await ordersOf(shop, user);
@@ -87,7 +88,7 @@ describe.each(dialects)('choices bound to what was shown, on %s', (dialect) => {
     const user = newUser();
     const a = await productWithStock(shop, 5, 0);
     await addOne(shop, user, a.id);
-    const [chooser] = await answer(shop, user, 'action=checkout', 1);
+    const chooser = await confirmationMessage(shop, user);
     await shop.database.db
       .updateTable('products')
       .set({ price: a.price + 100 })
@@ -103,13 +104,14 @@ describe.each(dialects)('choices bound to what was shown, on %s', (dialect) => {
     const user = newUser();
     const a = await productWithStock(shop, 5, 0);
     await addOne(shop, user, a.id);
-    const [chooser] = await answer(shop, user, 'action=checkout', 1);
+    const chooser = await confirmationMessage(shop, user);
     await next(shop, user, () => shop.sim.postback(user, payButton(chooser, 'C')));
     await addOne(shop, user, a.id); // a new cart, same contents
     const [notice] = await answer(shop, user, payButton(chooser, 'C'), 2);
     expect(altText(notice)).toContain('還沒有建立訂單');
     expect(await ordersOf(shop, user)).toHaveLength(1);
     // A pay button without any version (sent before versions existed) is treated as stale too.
+    // (It is answered with the delivery step: the delivery comes before any payment.)
     const [old] = await answer(shop, user, 'action=checkout&payType=A', 2);
     expect(altText(old)).toContain('還沒有建立訂單');
     expect(await ordersOf(shop, user)).toHaveLength(1);

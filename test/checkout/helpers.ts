@@ -1,8 +1,6 @@
 /** Shared steps for checkout tests: a customer, a product, and finding things in the chat. */
 import { randomBytes } from 'node:crypto';
-import { encodePostback } from '../../src/messages/postback';
-import { cartItems, findOpenCart } from '../../src/shop/cart-repository';
-import { cartVersion } from '../../src/shop/cart-service';
+import { deliveryToken } from '../support/delivery';
 import type { TestShop } from '../support/shop-harness';
 
 export function newUser(): string {
@@ -76,15 +74,79 @@ export function altText(message: unknown): string {
   return String(m.altText ?? m.text ?? '');
 }
 
+/** The delivery page's form fields for `method` (a valid recipient). */
+export function deliveryForm(method: 'home' | 'cvs' | 'pickup' = 'pickup'): Record<string, string> {
+  const base = { method, name: '王小明', phone: '0912-345-678' };
+  if (method === 'home') return { ...base, city: '臺北市', district: '大安區', address: '和平東路一段12號3樓' };
+  return base;
+}
+
+/** Submits the delivery page (POST /delivery) for the customer's next checkout, as the browser would. */
+export async function submitDelivery(
+  shop: TestShop,
+  userId: string,
+  fields: Record<string, string>,
+  token = deliveryToken(shop.config.line.channelSecret, userId),
+) {
+  return shop.runtime.app.inject({
+    method: 'POST',
+    url: '/delivery',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ t: token, ...fields }).toString(),
+  });
+}
+
 /**
- * The postback of the pay-type button the customer would see for their cart right now (as the
- * 選擇付款方式 bubble would carry it), for tests that tap it without reading the bubble.
+ * Goes through the delivery step (門市自取 by default, free) and resolves with the postback of the
+ * order confirmation's pay button — what the customer taps next. The confirmation is read from the
+ * outbox (it is pushed); with `delivered` (default) this waits until it reached the chat, so
+ * message counts taken afterwards include it. Shops without running jobs pass `delivered: false`.
  */
-export async function checkoutData(shop: TestShop, userId: string, payType: 'C' | 'A'): Promise<string> {
-  const db = shop.database.db;
-  const cart = await findOpenCart(db, userId);
-  const v = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : 'none';
-  return encodePostback({ action: 'checkout', payType, v });
+export async function checkoutData(
+  shop: TestShop,
+  userId: string,
+  payType: 'C' | 'A',
+  fields: Record<string, string> = deliveryForm(),
+  options: { delivered?: boolean } = {},
+): Promise<string> {
+  return payButtonOf(await confirmationMessage(shop, userId, fields, options), payType);
+}
+
+/** The postback of a pay button (💳 信用卡 / 🏧 ATM 轉帳) of an order confirmation. */
+export function payButtonOf(confirmation: unknown, payType: 'C' | 'A'): string {
+  const data = postbacks(confirmation).find((d) => d.startsWith(`action=checkout&payType=${payType}&`));
+  if (!data) throw new Error('no pay button in the order confirmation');
+  return data;
+}
+
+/** Submits the delivery page and resolves with the order confirmation it queued (see checkoutData). */
+export async function confirmationMessage(
+  shop: TestShop,
+  userId: string,
+  fields: Record<string, string> = deliveryForm(),
+  options: { delivered?: boolean; token?: string } = {},
+): Promise<unknown> {
+  const res = await submitDelivery(shop, userId, fields, options.token);
+  if (res.statusCode !== 303) throw new Error(`delivery page answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  const row = await shop.database.db
+    .selectFrom('outbox')
+    .select(['id', 'messages'])
+    .where('line_user_id', '=', userId)
+    .where('kind', '=', 'delivery_confirmation')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!row) throw new Error('no order confirmation queued');
+  if (options.delivered !== false) {
+    await waitUntil(async () => {
+      const r = await shop.database.db
+        .selectFrom('outbox')
+        .select('status')
+        .where('id', '=', row.id)
+        .executeTakeFirst();
+      return r?.status !== 'pending';
+    });
+  }
+  return (JSON.parse(row.messages) as unknown[])[0];
 }
 
 /** Waits for the bot's (count)th message and returns it. */
@@ -98,11 +160,14 @@ export async function buy(shop: TestShop, userId: string, productId: number, pay
   const before = shop.sim.botMessages(userId).length;
   for (let i = 0; i < times; i++) await shop.sim.postback(userId, `action=add&productId=${productId}`);
   const afterAdds = before + (await countAfter(shop, userId, before, times));
-  await shop.sim.postback(userId, await checkoutData(shop, userId, payType));
-  const payLink = await nth(shop, userId, afterAdds + 1);
+  // The order confirmation is one more message.
+  const pay = await checkoutData(shop, userId, payType);
+  await shop.sim.waitForMessages(userId, afterAdds + 1, { timeoutMs: 10_000 });
+  await shop.sim.postback(userId, pay);
+  const payLink = await nth(shop, userId, afterAdds + 2);
   const [order] = (await ordersOf(shop, userId)).slice(-1);
   if (!order) throw new Error('no order');
-  return { payLink, order, messagesBefore: afterAdds };
+  return { payLink, order, messagesBefore: afterAdds + 1 };
 }
 
 async function countAfter(shop: TestShop, userId: string, before: number, adds: number): Promise<number> {

@@ -11,6 +11,7 @@ import { addToCart, cartVersion } from '../../src/shop/cart-service';
 import { checkout } from '../../src/shop/checkout-service';
 import { DEFAULT_SOURCE_LIMITS } from '../../src/shop/notification-sources';
 import { dialects } from '../support/databases';
+import { confirmedDelivery } from '../support/delivery';
 import { recordingLogger } from '../support/recording-logger';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 import { checkoutData, newUser, orderStatus, ordersOf, productWithStock, waitUntil } from './helpers';
@@ -71,7 +72,7 @@ async function awaitingPaymentByHand(shop: TestShop) {
   const p = await productWithStock(shop, 5);
   await shop.sim.postback(user, `action=add&productId=${p.id}`);
   await shop.runtime.eventWorker.tick();
-  await shop.sim.postback(user, await checkoutData(shop, user, 'A'));
+  await shop.sim.postback(user, await checkoutData(shop, user, 'A', undefined, { delivered: false }));
   await shop.runtime.eventWorker.tick();
   await shop.runtime.orderSubmitter?.tick();
   const [order] = await ordersOf(shop, user);
@@ -92,13 +93,15 @@ async function ordersAwaitingPayment(shop: TestShop, n: number) {
     await addToCart(db, userId, p.id, now);
     const cart = await findOpenCart(db, userId);
     const version = cart ? cartVersion(cart.id, await cartItems(db, cart.id)) : undefined;
+    const delivery = await confirmedDelivery(db, userId, shop.config.delivery);
     const r = await db
       .transaction()
       .execute((trx) =>
         checkout(
           trx,
-          { userId, payType: 'A', version, now, replyToken: undefined, replyUntil: undefined },
+          { userId, payType: 'A', version, delivery, now, replyToken: undefined, replyUntil: undefined },
           shop.config.payments,
+          shop.config.delivery,
         ),
       );
     expect(r.kind).toBe('created');

@@ -26,7 +26,7 @@ describe.each(dialects)('purchase on %s', (dialect) => {
     await shop.close();
   });
 
-  it('card: choose pay type, pay link by reply, bank notification, receipt by push, return page', async () => {
+  it('card: delivery step, confirmation by push, pay link by reply, bank notification, receipt by push, return page', async () => {
     const user = newUser();
     const p = await productWithStock(shop, 5);
     await shop.sim.postback(user, `action=add&productId=${p.id}`);
@@ -34,7 +34,7 @@ describe.each(dialects)('purchase on %s', (dialect) => {
     const n0 = shop.sim.botMessages(user).length;
     await shop.sim.postback(user, 'action=checkout');
     const chooser = await nth(shop, user, n0 + 1);
-    expect(altText(chooser)).toContain('請選擇付款方式');
+    expect(altText(chooser)).toContain('請選擇取貨方式');
     expect(validateMessages([chooser])).toEqual([]);
 
     const { payLink, order } = await buy(shop, user, p.id, 'C', 0);
@@ -42,8 +42,9 @@ describe.each(dialects)('purchase on %s', (dialect) => {
     expect(order.status).toBe('awaiting_payment');
     const [payUrl] = uris(payLink);
     expect(payUrl).toContain('/QPay.WebPaySite/Bridge/PayCard');
-    // The pay link went out as a free reply to the checkout tap.
-    expect(shop.sim.callsTo('/v2/bot/message/push')).toHaveLength(0);
+    // The pay link went out as a free reply to the checkout tap; the only push is the order
+    // confirmation after the delivery page's 確認 (no reply token exists for a web form).
+    expect(shop.sim.callsTo('/v2/bot/message/push')).toHaveLength(1);
     expect(await product(shop, p.id)).toEqual({ stock: 5, reserved: 1 });
 
     const n1 = shop.sim.botMessages(user).length;

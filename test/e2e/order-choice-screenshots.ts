@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { addOne, buy, newUser, nth, postbacks, productWithStock } from '../checkout/helpers';
+import { addOne, buy, confirmationMessage, newUser, nth, postbacks, productWithStock } from '../checkout/helpers';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 import { launchChromium, newPhone } from './support/chat-flow';
 
@@ -43,10 +43,10 @@ async function main(): Promise<void> {
     // An old pay button after the cart changed.
     const u1 = newUser();
     await addOne(shop, u1, a.id);
-    const [chooser] = await tap(shop, u1, 'action=checkout');
+    const chooser = await confirmationMessage(shop, u1);
     await addOne(shop, u1, b.id);
     await tap(shop, u1, postbacks(chooser).find((d) => d.includes('payType=A')) as string, 2);
-    await shoot(chat, shop, u1, '選擇付款方式', 'stale-choice.png');
+    await shoot(chat, shop, u1, '確認訂單', 'stale-choice.png');
     // 清空購物車 asks first.
     await tap(shop, u1, 'action=empty');
     await shoot(chat, shop, u1, '確定清空', 'confirm-empty.png');

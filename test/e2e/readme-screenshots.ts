@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     await foldRichMenu(chat);
     await addToCart(chat, carousel, '阿里山高山烏龍', 1);
     const cart = await addToCart(chat, carousel, '東方美人茶', 2);
-    const { payLink } = await checkoutByCard(chat, cart);
+    const { payLink } = await checkoutByCard(chat, cart, 'home');
     const bank = await openBankPage(context, payLink);
     await fillCard(bank, APPROVED_CARD);
     await bank.screenshot({ path: join(OUT, 'bank-page.png') });

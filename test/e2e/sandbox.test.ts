@@ -1,8 +1,10 @@
 /**
  * Sandbox mode end to end in a real browser: the sandbox is started the way `npm start` starts it
  * (a child process, no LINE credentials), and Chromium acts as the customer — follow, browse from
- * the rich menu, add two products, check out by card, pay on the bank's hosted page, land on the
- * shop's result page, see the receipt in the chat. A second customer pays with the decline card.
+ * the rich menu, add two products, fill in the delivery page (門市自取), check out by card, pay on
+ * the bank's hosted page, land on the shop's result page, see the receipt in the chat. A second
+ * customer pays with the decline card; a third picks a 7-ELEVEN on the logistics simulator's store
+ * map (超商取貨, NT$60) and pays by ATM transfer.
  * Screenshots go to test-artifacts/sandbox-*.png (git-ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import {
   checkoutByCard,
   DECLINED_CARD,
   fillCard,
+  fillDeliveryPage,
   foldRichMenu,
   launchChromium,
   newPhone,
@@ -51,7 +54,13 @@ describeBrowser('sandbox mode in a real browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // ATM transfers are "made" by the bank simulator 2 s after the order (the default is 5 minutes).
     [sandbox, browser] = await Promise.all([
-      startSandboxProcess({ env: { BANK_SIM_ATM_DELAY_SECONDS: '2' } }),
+      startSandboxProcess({
+        env: {
+          BANK_SIM_ATM_DELAY_SECONDS: '2',
+          DELIVERY_PICKUP_ADDRESS: '臺北市大安區茶香路8號',
+          DELIVERY_PICKUP_HOURS: '每日 10:00–19:00',
+        },
+      }),
       launchChromium(),
     ]);
     expect(sandbox.chatUrl).not.toBe('');
@@ -93,8 +102,10 @@ describeBrowser('sandbox mode in a real browser', () => {
    * result page. Returns that tab, on the final result.
    */
   async function payByCard(context: BrowserContext, chat: Page, card: string, shots: boolean): Promise<Page> {
-    const { choice, payLink } = await checkoutByCard(chat, botMessage(chat, '共 2 件'));
+    // 門市自取 is free: the amount is the goods'.
+    const { choice, payLink } = await checkoutByCard(chat, botMessage(chat, '共 2 件'), 'pickup', shots);
     await expect(choice.textContent()).resolves.toContain('NT$1,560');
+    await expect(choice.textContent()).resolves.toContain('門市自取');
     await expect(payLink.textContent()).resolves.toContain('NT$1,560');
     if (shots) await shot(chat, '3-pay-link');
 
@@ -128,6 +139,8 @@ describeBrowser('sandbox mode in a real browser', () => {
     const receiptText = (await receipt.textContent()) ?? '';
     expect(receiptText).toContain(orderNo);
     expect(receiptText).toContain('NT$1,560');
+    expect(receiptText).toContain('門市自取');
+    expect(receiptText).toContain('免運');
     expect(receiptText).toContain('阿里山高山烏龍');
     expect(receiptText).toContain('東方美人茶');
     await shot(chat, '6-receipt');
@@ -164,15 +177,28 @@ describeBrowser('sandbox mode in a real browser', () => {
     const { userId } = (await response.json()) as { userId: string };
     const { context, chat, errors } = await newPhone(browser);
     await fillCart(chat, userId, false);
-    await botMessage(chat, '共 2 件').locator('.fx-button', { hasText: '前往結帳' }).click();
-    const choice = botMessage(chat, '選擇付款方式');
-    await choice.waitFor();
+    // 超商取貨 with the logistics simulator's store map: NT$1,560 + 運費 NT$60.
+    const { page, confirmation: choice } = await fillDeliveryPage(
+      chat,
+      botMessage(chat, '共 2 件'),
+      'cvs',
+      async (p, stage) => {
+        await p.setViewportSize({ width: 375, height: 812 });
+        await p.screenshot({ path: join(ARTIFACTS, `delivery-cvs-${stage}.png`), fullPage: true });
+      },
+    );
+    await page.close();
+    await chat.bringToFront();
+    await choice.scrollIntoViewIfNeeded();
+    await shot(chat, '8-order-confirmation');
+    await expect(choice.textContent()).resolves.toContain('NT$1,620');
     await choice.locator('.fx-button', { hasText: 'ATM' }).click();
     // The virtual account to transfer to: bank code 807 (SinoPac) and a 14-digit account number.
     const account = botMessage(chat, '807');
     await account.waitFor({ timeout: 15_000 });
     const accountText = (await account.textContent()) ?? '';
-    expect(accountText).toContain('NT$1,560');
+    expect(accountText).toContain('NT$1,620');
+    expect(accountText).toContain('超商取貨');
     expect(accountText.replace(/\s|-/g, '')).toMatch(/\d{14}/);
     await account.scrollIntoViewIfNeeded();
     await shot(chat, '9-atm-account');
@@ -180,6 +206,9 @@ describeBrowser('sandbox mode in a real browser', () => {
     const receipt = botMessage(chat, '感謝您的購買');
     await receipt.waitFor({ timeout: 20_000 });
     expect((await receipt.textContent()) ?? '').toContain('ATM');
+    expect((await receipt.textContent()) ?? '').toContain('NT$60');
+    expect((await receipt.textContent()) ?? '').toContain('超商取貨（7-ELEVEN）');
+    expect((await receipt.textContent()) ?? '').toContain('青松門市');
     await shot(chat, '10-atm-receipt');
     expect(await chat.locator('[data-testid="system-notice"]').count()).toBe(0);
     expect(errors).toEqual([]);

@@ -7,7 +7,7 @@
  * Every service and repository function the service tests use is imported here and only here, so
  * a rename or a move in src/ is a change to this one file.
  */
-import { loadConfig, type PaymentsConfig } from '../../src/config';
+import { type DeliveryConfig, loadConfig, type PaymentsConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
 import type { Order, OrderDelivery, Payment, PayType } from '../../src/db/types';
 import { OrderSubmitter } from '../../src/jobs/order-submitter';
@@ -20,7 +20,8 @@ import { addToCart, viewCartVersioned } from '../../src/shop/cart-service';
 import { importCatalog } from '../../src/shop/catalog-import';
 import { getProduct } from '../../src/shop/catalog-repository';
 import { type CheckoutResult, checkout } from '../../src/shop/checkout-service';
-import { insertOrderDelivery } from '../../src/shop/delivery-repository';
+import type { Delivery } from '../../src/shop/delivery';
+import { orderDelivery } from '../../src/shop/delivery-repository';
 import { getOrderByNo, ordersOfUser } from '../../src/shop/order-repository';
 import { cancelOrder } from '../../src/shop/order-service';
 import { paymentsOf, refundsOf } from '../../src/shop/payment-repository';
@@ -29,6 +30,7 @@ import { refundOrder } from '../../src/shop/refund-service';
 import { newUser } from '../checkout/helpers';
 import { startHarness } from '../qpay/helpers';
 import { createTestDatabase, type TestDatabase } from './databases';
+import { confirmedDelivery, PICKUP, PICKUP_ENV } from './delivery';
 
 export { EXPIRY_GRACE_MS } from '../../src/jobs/payment-jobs';
 export { CaptureError } from '../../src/shop/capture-service';
@@ -53,16 +55,35 @@ export interface ServiceShop {
   /** The bank simulator: pay(orderNo), fail(orderNo), expire(orderNo), order(orderNo) … */
   bank: BankSimulator;
   config: PaymentsConfig;
+  /** Fees and methods in force (門市自取 on, 宅配 100, 超商 60 unless options say otherwise). */
+  deliveryConfig: DeliveryConfig;
 
   /** A product with this stock (nothing reserved), imported through the catalog import. */
   product(stock: number, price?: number): Promise<{ id: number; price: number }>;
   addToCart(userId: string, productId: number, count?: number): Promise<void>;
   /** The version a pay-type button shown now would carry. */
   cartVersion(userId: string): Promise<string>;
-  /** Checks out the open cart with `version` (default: the cart as it is now), in one transaction. */
-  checkout(userId: string, payType?: PayType, version?: string): Promise<CheckoutResult>;
-  /** Cart → order awaiting payment: add, check out, submitter tick. */
-  placeOrder(userId: string, productId: number, quantity: number, payType?: PayType): Promise<Order>;
+  /**
+   * Checks out the open cart with `version` (default: the cart as it is now) and a confirmed
+   * `delivery` (default 門市自取, free), in one transaction. `shownTotal`: the total the pay button showed.
+   */
+  checkout(
+    userId: string,
+    payType?: PayType,
+    version?: string,
+    delivery?: Delivery,
+    shownTotal?: number,
+  ): Promise<CheckoutResult>;
+  /** Cart → order awaiting payment: add, check out (with `delivery`, default 門市自取), submitter tick. */
+  placeOrder(
+    userId: string,
+    productId: number,
+    quantity: number,
+    payType?: PayType,
+    delivery?: Delivery,
+  ): Promise<Order>;
+  /** The order's delivery snapshot. */
+  orderDelivery(orderNo: string): ReturnType<typeof orderDelivery>;
   /**
    * A new customer's order of `quantity` of a new product with `stock` units, awaiting payment;
    * with `delivery`, the order carries that delivery method and recipient snapshot.
@@ -124,6 +145,8 @@ export interface ServiceShopOptions {
   payments?: Partial<PaymentsConfig>;
   /** Runs in the payment's transaction when an order becomes paid (payment-service `afterPaid`). */
   afterPaid?: Parameters<typeof createPaymentService>[0]['afterPaid'];
+  /** Delivery variables (DELIVERY_HOME_FEE, FREE_SHIPPING_THRESHOLD …) over PICKUP_ENV. */
+  deliveryEnv?: Record<string, string>;
 }
 
 export async function startServiceShop(dialect: Dialect, options: ServiceShopOptions = {}): Promise<ServiceShop> {
@@ -142,6 +165,7 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
   const now = clock.now;
   // The product's defaults (CARD_PAY_MINUTES 20, auto-capture on …), changed only where a test says.
   const config: PaymentsConfig = { ...loadConfig({}).payments, ...options.payments };
+  const deliveryConfig: DeliveryConfig = loadConfig({ ...PICKUP_ENV, ...options.deliveryEnv }).delivery;
   const quiet = { logger: silentLogger, onMessagesQueued: () => {} };
   const shopName = '測試商店';
   const payments = createPaymentService({ db, qpay, now, shopName, ...quiet, afterPaid: options.afterPaid });
@@ -161,15 +185,24 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
     return (await viewCartVersioned(db, userId)).version;
   }
 
-  async function checkoutNow(userId: string, payType: PayType = 'C', version?: string): Promise<CheckoutResult> {
+  async function checkoutNow(
+    userId: string,
+    payType: PayType = 'C',
+    version?: string,
+    delivery: Delivery = PICKUP,
+    shownTotal?: number,
+  ): Promise<CheckoutResult> {
     const v = version ?? (await cartVersion(userId));
+    const confirmed = await confirmedDelivery(db, userId, deliveryConfig, delivery, now());
+    const d = { ...confirmed, total: shownTotal ?? confirmed.total };
     return db
       .transaction()
       .execute((trx) =>
         checkout(
           trx,
-          { userId, payType, version: v, now: now(), replyToken: undefined, replyUntil: undefined },
+          { userId, payType, version: v, delivery: d, now: now(), replyToken: undefined, replyUntil: undefined },
           config,
+          deliveryConfig,
         ),
       );
   }
@@ -185,6 +218,7 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
     clock,
     bank,
     config,
+    deliveryConfig,
     async product(stock, price = 350) {
       skus += 1;
       const sku = `SVC-${skus}`;
@@ -202,9 +236,9 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
     },
     cartVersion,
     checkout: checkoutNow,
-    async placeOrder(userId, productId, quantity, payType = 'C') {
+    async placeOrder(userId, productId, quantity, payType = 'C', delivery = PICKUP) {
       await shop.addToCart(userId, productId, quantity);
-      const result = await checkoutNow(userId, payType);
+      const result = await checkoutNow(userId, payType, undefined, delivery);
       if (result.kind !== 'created') throw new Error(`checkout: ${result.kind}`);
       await submitter.tick();
       return order(result.order.order_no);
@@ -220,7 +254,8 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
             .set({ delivery_method: delivery.method })
             .where('id', '=', placed.id)
             .execute();
-          await insertOrderDelivery(trx, { ...delivery, order_id: placed.id });
+          // The order went through the delivery step as 門市自取; the test's delivery replaces it.
+          await trx.updateTable('order_deliveries').set(delivery).where('order_id', '=', placed.id).execute();
         });
       }
       return { user, product, order: await order(placed.order_no) };
@@ -264,6 +299,7 @@ export async function startServiceShop(dialect: Dialect, options: ServiceShopOpt
       await voidOrder(db, qpay, orderNo, now);
     },
     order,
+    orderDelivery: async (orderNo) => orderDelivery(db, (await order(orderNo)).id),
     ordersOf: (lineUserId) => ordersOfUser(db, lineUserId, 50),
     payments: async (orderNo) => paymentsOf(db, (await order(orderNo)).id),
     refunds: async (orderNo) => (await refundsOf(db, (await order(orderNo)).id)).map((r) => r.amount),

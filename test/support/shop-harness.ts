@@ -11,6 +11,7 @@ import { type BankSimulator, shopEnvFor, startBankSimulator } from '../../src/sa
 import { type LineSimulator, startLineSimulator } from '../../src/sandbox/line';
 import { seedDemoCatalogIfEmpty } from '../../src/seed';
 import { createTestDatabase, type TestDatabase } from './databases';
+import { PICKUP_ENV } from './delivery';
 import { freePort } from './ports';
 
 export const TEST_SECRET = 'test-channel-secret-0123456789ab';
@@ -59,6 +60,8 @@ export async function startInstance(
     LINE_DATA_API_BASE_URL: sim.url,
     DATABASE_URL: database.url,
     PORT: String(port),
+    // 門市自取 (free) is on, so tests about payments keep their totals; delivery tests set their own.
+    ...PICKUP_ENV,
     ...qpayEnv,
     ...options.env,
   });

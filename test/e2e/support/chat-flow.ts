@@ -81,14 +81,79 @@ export async function addToCart(chat: Page, carousel: Locator, product: string, 
   return cart;
 }
 
+export type DeliveryChoice = 'home' | 'cvs' | 'pickup';
+
+/** The recipient every e2e customer types. */
+export const RECIPIENT = { name: '王小明', phone: '0912-345-678' };
+
 /**
- * From the cart: 前往結帳 → 信用卡 → waits for the pay-link bubble (pushed once the shop has created
- * the order at the bank) and returns it.
+ * From the cart: 前往結帳 → the delivery step's link opens the shop's delivery page in a new tab
+ * (LINE's in-app browser) → choose `method`, fill in the recipient (超商取貨: 選擇門市 on the
+ * logistics simulator's map, the first store of the city 台北市) → 確認 → the done page. Returns
+ * the page (on the done page, for screenshots) and the order confirmation bubble in the chat.
  */
-export async function checkoutByCard(chat: Page, cart: Locator): Promise<{ choice: Locator; payLink: Locator }> {
+export async function fillDeliveryPage(
+  chat: Page,
+  cart: Locator,
+  method: DeliveryChoice,
+  onPage?: (page: Page, stage: 'filled' | 'store' | 'done') => Promise<unknown>,
+): Promise<{ page: Page; confirmation: Locator }> {
   await cart.locator('.fx-button', { hasText: '前往結帳' }).click();
-  const choice = botMessage(chat, '選擇付款方式');
-  await choice.waitFor();
+  const step = botMessage(chat, '填寫收件資料');
+  await step.waitFor();
+  const [page] = await Promise.all([
+    chat.context().waitForEvent('page'),
+    step.locator('.fx-button', { hasText: '填寫' }).last().click(),
+  ]);
+  page.setDefaultTimeout(15_000);
+  await page.waitForSelector('#confirm');
+  await page.locator(`input[name=method][value=${method}]`).check();
+  await page.fill('#name', RECIPIENT.name);
+  await page.fill('#phone', RECIPIENT.phone);
+  if (method === 'home') {
+    await page.selectOption('#city', '臺北市');
+    await page.selectOption('#district', '大安區');
+    await page.fill('#address', '和平東路一段12號3樓');
+  }
+  if (method === 'cvs') {
+    await page.selectOption('#chain', 'UNIMARTC2C');
+    await page.locator('button.pick').click();
+    await page.waitForURL((url) => url.pathname.startsWith('/Express/map'));
+    await page.selectOption('#city', '台北市');
+    await page.locator('#stores li:visible button').first().click();
+    await page.waitForURL((url) => url.pathname === '/delivery');
+    await page.locator('#chosen-store').waitFor();
+    await page.evaluate(() => document.fonts.ready);
+    await onPage?.(page, 'store');
+  }
+  await page.evaluate(() => document.fonts.ready);
+  await onPage?.(page, 'filled');
+  await page.click('#confirm');
+  await page.locator('#back', { hasText: '回到 LINE' }).waitFor();
+  await page.evaluate(() => document.fonts.ready);
+  await onPage?.(page, 'done');
+  const confirmation = botMessage(chat, '確認訂單');
+  await confirmation.waitFor({ timeout: 15_000 });
+  return { page, confirmation };
+}
+
+/**
+ * From the cart: the delivery page (`method`, default 門市自取) → the order confirmation → 信用卡 →
+ * waits for the pay-link bubble (pushed once the shop has created the order at the bank) and returns it.
+ */
+export async function checkoutByCard(
+  chat: Page,
+  cart: Locator,
+  method: DeliveryChoice = 'pickup',
+  shots = false,
+): Promise<{ choice: Locator; payLink: Locator }> {
+  const { page, confirmation: choice } = await fillDeliveryPage(chat, cart, method, async (p, stage) => {
+    if (!shots) return;
+    await p.setViewportSize({ width: 375, height: 812 });
+    await p.screenshot({ path: `test-artifacts/delivery-${method}-${stage}.png`, fullPage: true });
+  });
+  await page.close();
+  await chat.bringToFront();
   await choice.locator('.fx-button', { hasText: '信用卡' }).click();
   const payLink = botMessage(chat, '前往付款');
   await payLink.waitFor({ timeout: 15_000 });
