@@ -11,6 +11,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Payment } from './db/types';
 import { Housekeeper } from './jobs/housekeeping';
+import { LineQuotaRefresher } from './jobs/line-quota-refresher';
 import { OrderSubmitter } from './jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
@@ -26,6 +27,7 @@ import { createConversation } from './shop/conversation';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
+import { createPushBudget } from './shop/push-budget';
 
 export interface RuntimeOptions {
   config: Config;
@@ -55,6 +57,8 @@ export interface Runtime {
   line: LineApi;
   eventWorker: EventWorker;
   outboxSender: OutboxSender;
+  /** Reads LINE's quota figures; lets last month's held notices out. */
+  quotaRefresher: LineQuotaRefresher;
   pollers: Poller[];
   /** Present when QPay is configured. */
   qpay: QpayClient | undefined;
@@ -72,6 +76,9 @@ export interface Runtime {
 
 /** Event batches handled side by side on PostgreSQL (the pool has 10 connections). */
 const EVENT_LANES_POSTGRES = 4;
+
+/** How often the LINE quota job looks whether LINE's figures are due (it reads them every 10 minutes). */
+const QUOTA_POLL_MS = 60_000;
 
 /** How often old inbox and outbox rows are cleared away. */
 const HOUSEKEEPING_MS = 60 * 60_000;
@@ -108,10 +115,23 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     metrics,
     errorKind,
   );
-  const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }));
+  // Pushes cost the merchant's LINE quota: the budget decides which may go (src/shop/push-budget.ts).
+  const pushBudget = createPushBudget({
+    db: database.db,
+    configuredBudget: config.linePushBudget,
+    logger: logger.child({ job: 'push-budget' }),
+  });
+  const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }), pushBudget);
   const pollMs = opts.pollMs ?? 1000;
   const outboxPoller = new Poller('outbox', () => outboxSender.tick(), pollMs, logger);
   const wakeOutbox = () => outboxPoller.wake();
+  const quotaRefresher = new LineQuotaRefresher({
+    db: database.db,
+    line,
+    now,
+    logger: logger.child({ job: 'line-quota' }),
+    onMessagesQueued: wakeOutbox,
+  });
 
   // Payments: only when QPay is configured (in sandbox mode, the bank simulator's credentials).
   const bankClient = opts.qpayClient ?? (config.qpay ? createQpayClient(config.qpay) : undefined);
@@ -223,7 +243,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
+  const quotaPoller = new Poller('line-quota', () => quotaRefresher.tick(), QUOTA_POLL_MS, logger);
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller, quotaPoller];
 
   const app = await buildApp({
     db: database.db,
@@ -244,6 +265,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     line,
     eventWorker,
     outboxSender,
+    quotaRefresher,
     pollers,
     qpay,
     payments,

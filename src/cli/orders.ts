@@ -1,7 +1,8 @@
 /**
  * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`,
  * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false),
- * `dead-letters` (LINE events and messages the shop gave up on).
+ * `dead-letters` (LINE events and messages the shop gave up on), `quota` (the month's LINE pushes
+ * against the budget, and the notices held for the customers' next replies).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
  */
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
@@ -22,11 +23,13 @@ import {
   paymentsOf,
   refundsOf,
 } from '../shop/payment-repository';
+import { heldNotices, pushBudgetStatus } from '../shop/push-budget';
 import { RefundError, refundOrder } from '../shop/refund-service';
 import { attentionNote } from './attention';
+import { quotaReport } from './quota-report';
 
 const USAGE =
-  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters';
+  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | quota';
 
 const AUTHORIZED = 'authorized, not captured';
 
@@ -109,6 +112,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'dead-letters') {
       await printDeadLetters(db);
+      return 0;
+    }
+    if (command === 'quota') {
+      const status = await pushBudgetStatus(db, config.linePushBudget, Date.now());
+      for (const line of quotaReport(status, await heldNotices(db, 50))) console.log(line);
       return 0;
     }
     if (command === 'show' && arg) {

@@ -23,8 +23,9 @@ import {
   recordEventFailure,
   releaseChats,
 } from './inbox-repository';
-import { enqueueMessage } from './outbox-repository';
+import { carryHeld, enqueueMessage, heldMessagesOf } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
+import { MESSAGES_PER_REPLY, ridersThatFit } from './push-gate';
 import { checkEvent } from './webhook-schema';
 
 /** A reply token is good for about a minute; leave margin for the send itself. */
@@ -338,6 +339,11 @@ export class EventWorker {
     };
     const messages = await this.deps.handle(ctx, event);
     if (messages.length > 0) {
+      // Notices held back for the push quota ride on this (free) reply, in front of its answer.
+      const riders =
+        replyToken && messages.length < MESSAGES_PER_REPLY
+          ? ridersThatFit(await heldMessagesOf(trx, row.chat_id, MESSAGES_PER_REPLY), messages.length)
+          : [];
       handled.reply = await enqueueMessage(
         trx,
         {
@@ -352,6 +358,13 @@ export class EventWorker {
         },
         now(),
       );
+      if (handled.reply && riders.length > 0) {
+        await carryHeld(
+          trx,
+          riders.map((r) => r.id),
+          handled.reply.id,
+        );
+      }
     }
     return handled;
   }

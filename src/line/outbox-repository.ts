@@ -4,7 +4,7 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
 import { prepare } from '../db/prepared';
-import type { OutboxRow, OutboxTable } from '../db/types';
+import type { HeldReason, OutboxRow, OutboxTable } from '../db/types';
 
 /**
  * X-Line-Retry-Key must be a UUID; derive it from what is being sent (e.g. "receipt:order 42")
@@ -102,20 +102,142 @@ export async function claimDueMessages(
 /**
  * Records deliveries, many rows in one statement (a burst of replies costs one write).
  * `unconfirmed`: a conversational reply whose earlier attempt may have arrived; not sent again.
+ * Returns the rows this call settled (a row another instance settled first is not among them),
+ * so pushes are counted once.
  */
 export async function markSent(
   db: Executor,
   ids: number[],
   via: 'reply' | 'push' | 'unconfirmed',
   now: number,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+): Promise<Array<{ id: number; kind: string }>> {
+  if (ids.length === 0) return [];
+  return db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sent', sent_at: now, sent_by: via, locked_until: null, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', ids)
     .where('status', '=', 'pending')
+    .returning(['id', 'kind'])
     .execute();
+}
+
+/** Held rows are not due before this (year 9999): the claim's index range skips them. */
+const HELD_NOT_DUE = 253_402_300_799_999;
+
+/**
+ * Holds a push back (the budget is nearly spent, or LINE's monthly limit is reached): the row
+ * stays pending but is not claimed again; it waits for the customer's next reply.
+ */
+export async function holdMessage(
+  db: Executor,
+  id: number,
+  reason: HeldReason,
+  error: string | undefined,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      held_at: now,
+      held_reason: reason,
+      next_attempt_at: HELD_NOT_DUE,
+      locked_until: null,
+      reply_token: null,
+      ...(error === undefined ? {} : { attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) }),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** A user's held messages not already riding on a reply, oldest first. */
+export async function heldMessagesOf(db: Executor, lineUserId: string, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('line_user_id', '=', lineUserId)
+    .where('held_at', 'is not', null)
+    .where('carried_by', 'is', null)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The held rows riding on these replies, oldest first (they are sent before the reply's own messages). */
+export async function ridersOf(db: Executor, carrierIds: number[]): Promise<OutboxRow[]> {
+  if (carrierIds.length === 0) return [];
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('carried_by', 'in', carrierIds)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .execute();
+}
+
+/** These held rows ride on reply row `carrierId` (written in the reply's transaction). */
+export async function carryHeld(db: Executor, ids: number[], carrierId: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ carried_by: carrierId }).where('id', 'in', ids).execute();
+}
+
+/**
+ * The replies `carrierIds` were settled: their riders arrived with them (`delivered`, sent by
+ * `via`) or, when the reply was given up or its outcome is unknown, are held again for the next
+ * reply (a notice is delivered at least once).
+ */
+export async function settleRiders(
+  db: Executor,
+  carrierIds: number[],
+  outcome: { delivered: true; via: 'reply' | 'push' } | { delivered: false },
+  now: number,
+): Promise<void> {
+  if (carrierIds.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set(outcome.delivered ? { status: 'sent', sent_at: now, sent_by: outcome.via } : { carried_by: null })
+    .where('carried_by', 'in', carrierIds)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Held rows of an earlier month go out again as pushes (the new month's budget decides afresh).
+ * Returns how many.
+ */
+export async function releaseHeldBefore(db: Executor, before: number, now: number): Promise<number> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ held_at: null, held_reason: null, next_attempt_at: now })
+    .where('held_at', '<', before)
+    .where('carried_by', 'is', null)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Every held message, oldest first, for the merchant (CLI, console). */
+export async function heldMessages(db: Executor, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'line_user_id', 'kind', 'held_at', 'held_reason', 'carried_by', 'created_at'])
+    .where('held_at', 'is not', null)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** How many messages are held now. */
+export async function countHeld(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('held_at', 'is not', null)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**

@@ -31,6 +31,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     botName: config.shopName,
     // The demo catalog's images come from this machine over plain http.
     allowHttpImages: true,
+    pushQuota: config.sandbox.linePushQuota,
   });
   const credentials = DEMO_QPAY_CREDENTIALS;
   const bank = await startBankSimulator({

@@ -1,0 +1,67 @@
+/**
+ * Reads LINE's own quota figures (GET /v2/bot/message/quota and …/quota/consumption) every
+ * REFRESH_MS and stores the latest, under a lease so one instance asks at a time. Also, once a new
+ * Taiwan month has begun, lets last month's held notices go out again: the new month's budget
+ * decides afresh whether they are pushed or held.
+ */
+import type { Executor } from '../db/database';
+import type { LineApi } from '../line/line-api';
+import { releaseHeldBefore } from '../line/outbox-repository';
+import { claimQuotaRefresh, recordQuotaRefresh } from '../line/push-quota-repository';
+import { taiwanMonth, taiwanMonthStart } from '../line/taiwan-month';
+import type { Logger } from '../logger';
+
+/** How often LINE's figures are read (and how soon after a failed read it is tried again). */
+export const QUOTA_REFRESH_MS = 10 * 60_000;
+const LEASE_MS = 60_000;
+
+export interface LineQuotaRefresherDeps {
+  db: Executor;
+  line: Pick<LineApi, 'getQuota' | 'getQuotaConsumption'>;
+  now: () => number;
+  logger: Logger;
+  /** Held messages were let out: the outbox has work. */
+  onMessagesQueued: () => void;
+}
+
+export class LineQuotaRefresher {
+  constructor(private readonly deps: LineQuotaRefresherDeps) {}
+
+  /** One round; always false (the poller waits its interval: a refresh is never urgent). */
+  async tick(): Promise<boolean> {
+    const { db, now, logger } = this.deps;
+    const released = await releaseHeldBefore(db, taiwanMonthStart(taiwanMonth(now())), now());
+    if (released > 0) {
+      logger.info({ released }, 'a new month: held notices go out again');
+      this.deps.onMessagesQueued();
+    }
+    if (!(await claimQuotaRefresh(db, now(), LEASE_MS))) return false;
+    await this.refresh();
+    return false;
+  }
+
+  /** Asks LINE (no transaction open meanwhile) and stores the answer or the failure. */
+  private async refresh(): Promise<void> {
+    const { db, line, now, logger } = this.deps;
+    try {
+      const [quota, consumption] = await Promise.all([line.getQuota(), line.getQuotaConsumption()]);
+      const t = now();
+      await recordQuotaRefresh(
+        db,
+        {
+          ok: true,
+          type: quota.type,
+          value: quota.type === 'limited' ? (quota.value ?? null) : null,
+          totalUsage: consumption.totalUsage,
+          month: taiwanMonth(t),
+        },
+        t,
+        t + QUOTA_REFRESH_MS,
+      );
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      logger.warn({ error }, "could not read LINE's message quota; will try again");
+      await recordQuotaRefresh(db, { ok: false, error }, now(), now() + QUOTA_REFRESH_MS);
+    }
+  }
+}
