@@ -4,7 +4,8 @@
  *   spent (`budget`) or LINE answered "You have reached your monthly limit." (`monthly_limit`).
  *   A held row stays `pending` but is not due (its `next_attempt_at` is pushed far ahead) until it
  *   rides on the customer's next reply or is released. `carried_by`: the reply row it rides on
- *   while that reply is in flight.
+ *   while that reply is in flight; `has_riders` on the reply (so replies without riders, nearly
+ *   all, cost no lookup).
  * - `push_counts`: pushes LINE accepted, per Taiwan calendar month and outbox kind. Counted apart
  *   from the outbox because housekeeping deletes delivered rows after RETENTION_DAYS.
  * - `line_quota`: LINE's own figures (GET /v2/bot/message/quota and …/consumption), one row,
@@ -18,6 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('outbox').addColumn('held_at', 'bigint').execute();
   await db.schema.alterTable('outbox').addColumn('held_reason', 'text').execute();
   await db.schema.alterTable('outbox').addColumn('carried_by', 'integer').execute();
+  await db.schema
+    .alterTable('outbox')
+    .addColumn('has_riders', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // Every reply looks for its customer's held notices: a small index of held rows only.
   await db.schema
     .createIndex('outbox_held_by_user')
@@ -72,6 +77,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('push_counts').execute();
   await db.schema.dropIndex('outbox_riders').execute();
   await db.schema.dropIndex('outbox_held_by_user').execute();
+  await db.schema.alterTable('outbox').dropColumn('has_riders').execute();
   await db.schema.alterTable('outbox').dropColumn('carried_by').execute();
   await db.schema.alterTable('outbox').dropColumn('held_reason').execute();
   await db.schema.alterTable('outbox').dropColumn('held_at').execute();

@@ -104,6 +104,8 @@ export interface OutboxTable {
   held_reason: ColumnType<HeldReason | null, HeldReason | null | undefined, HeldReason | null>;
   /** The reply row this held message rides on while that reply is in flight. */
   carried_by: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1 on a reply that held messages ride on (see carried_by). */
+  has_riders: ColumnType<number, number | undefined, number>;
 }
 
 /** Why a push was held: the shop's own budget, or LINE's "You have reached your monthly limit." */

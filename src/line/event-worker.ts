@@ -364,6 +364,7 @@ export class EventWorker {
           riders.map((r) => r.id),
           handled.reply.id,
         );
+        handled.reply = { ...handled.reply, has_riders: 1 };
       }
     }
     return handled;

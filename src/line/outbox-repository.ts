@@ -180,6 +180,7 @@ export async function ridersOf(db: Executor, carrierIds: number[]): Promise<Outb
 export async function carryHeld(db: Executor, ids: number[], carrierId: number): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable('outbox').set({ carried_by: carrierId }).where('id', 'in', ids).execute();
+  await db.updateTable('outbox').set({ has_riders: 1 }).where('id', '=', carrierId).execute();
 }
 
 /**

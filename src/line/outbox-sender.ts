@@ -84,7 +84,7 @@ export class OutboxSender {
     const riders = new Map<number, OutboxRow[]>();
     for (const r of await ridersOf(
       this.db,
-      rows.filter((r) => r.reply_token !== null).map((r) => r.id),
+      rows.filter((r) => r.has_riders === 1 && r.reply_token !== null).map((r) => r.id),
     )) {
       const carrier = r.carried_by as number;
       riders.set(carrier, [...(riders.get(carrier) ?? []), r]);
