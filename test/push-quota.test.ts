@@ -164,6 +164,10 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(warns).toHaveLength(1);
     const status = await pushBudgetStatus(db(), 10, clock);
     expect(status).toMatchObject({ used: 10, left: 0, nearlySpent: true, held: 2 });
+    // Visible to monitoring too: held apart from the pending backlog.
+    const metrics = await (await fetch(`${shop.url}/metrics`)).text();
+    expect(metrics).toContain('line_shop_outbox_messages{status="held"} 2');
+    expect(metrics).toContain('line_shop_outbox_messages{status="pending"} 0');
     expect(status.byKind).toEqual([
       { kind: 'receipt', pushes: 9 },
       { kind: 'shipped', pushes: 1 },

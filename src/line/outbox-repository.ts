@@ -285,17 +285,24 @@ export async function countOutbox(
   return out;
 }
 
-/** Messages waiting to go out and those given up on (metrics): reads only those rows, by index. */
-export async function outboxBacklog(db: Executor): Promise<{ pending: number; dead: number }> {
+/**
+ * Messages waiting to go out, held for the customer's next reply (LINE push quota), and given up
+ * on (metrics): reads only those rows, by index.
+ */
+export async function outboxBacklog(db: Executor): Promise<{ pending: number; held: number; dead: number }> {
   const rows = await db
     .selectFrom('outbox')
     .select('status')
+    .select((eb) => eb.case().when('held_at', 'is not', null).then(1).else(0).end().as('held'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', 'in', ['pending', 'dead'])
-    .groupBy('status')
+    .groupBy(['status', 'held'])
     .execute();
-  const out = { pending: 0, dead: 0 };
-  for (const r of rows) if (r.status === 'pending' || r.status === 'dead') out[r.status] = Number(r.n);
+  const out = { pending: 0, held: 0, dead: 0 };
+  for (const r of rows) {
+    if (r.status === 'dead') out.dead += Number(r.n);
+    else if (r.status === 'pending') out[Number(r.held) === 1 ? 'held' : 'pending'] += Number(r.n);
+  }
   return out;
 }
 
