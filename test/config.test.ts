@@ -60,6 +60,10 @@ describe('configuration', () => {
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ METRICS_TOKEN: 'has a space in it, long enough' }, 'METRICS_TOKEN'],
     [{ READY_MAX_EVENT_AGE_SECONDS: '0' }, 'READY_MAX_EVENT_AGE_SECONDS'],
+    [{ LINE_PUSH_BUDGET: '-1' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_PUSH_BUDGET: '200 messages' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_PUSH_BUDGET: '1.5' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_SIM_PUSH_QUOTA: 'none' }, 'LINE_SIM_PUSH_QUOTA'],
   ])('refuses %j naming %s', (env, variable) => {
     const err = errorOf(env as Record<string, string>);
     expect(err.variable).toBe(variable);
@@ -73,6 +77,15 @@ describe('configuration', () => {
     expect(c.metricsToken).toBe('k9-Zq2_x7Lw4-Pm8');
     expect(c.readyMaxEventAgeMs).toBe(120_000);
     expect(errorOf({ METRICS_TOKEN: 'short-secret' }).message).not.toContain('short-secret');
+  });
+
+  it("LINE_PUSH_BUDGET: unset leaves it to LINE's quota; a whole number, 0 included, is the budget", () => {
+    expect(loadConfig({}).linePushBudget).toBeUndefined();
+    expect(loadConfig({ LINE_PUSH_BUDGET: ' ' }).linePushBudget).toBeUndefined();
+    expect(loadConfig({ LINE_PUSH_BUDGET: '180' }).linePushBudget).toBe(180);
+    expect(loadConfig({ LINE_PUSH_BUDGET: '0' }).linePushBudget).toBe(0);
+    expect(loadConfig({}).sandbox.linePushQuota).toBeUndefined();
+    expect(loadConfig({ LINE_SIM_PUSH_QUOTA: '200' }).sandbox.linePushQuota).toBe(200);
   });
 
   it('never puts a secret value into an error message', () => {
