@@ -131,6 +131,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     now,
     logger: logger.child({ job: 'line-quota' }),
     onMessagesQueued: wakeOutbox,
+    onFiguresStored: (t) => pushBudget.afterPushes(t),
   });
 
   // Payments: only when QPay is configured (in sandbox mode, the bank simulator's credentials).

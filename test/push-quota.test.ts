@@ -121,12 +121,19 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     const s = await pushBudgetStatus(db(), undefined, clock);
     expect(s).toMatchObject({ budget: 200, budgetSource: 'LINE quota', used: 150, left: 50, holdFrom: 180 });
     expect(s.nearlySpent).toBe(false);
+    expect(log.entries.filter((e) => e.level === 'warn')).toHaveLength(0);
+    // LINE's own count alone crosses the line (pushes sent by other tools): the merchant is warned.
+    shop.sim.setPushQuota(200, 185);
+    clock += 10 * 60_000;
+    await shop.runtime.quotaRefresher.tick();
+    const warned = log.entries.filter((e) => e.level === 'warn' && /nearly spent/.test(e.msg ?? ''));
+    expect(warned.map((w) => w.obj)).toEqual([expect.objectContaining({ used: 185, budget: 200 })]);
 
     // LINE unreachable: the old figures stay, the failure is kept, and it is tried again later.
     shop.sim.failNext('/v2/bot/message/quota', { status: 500, times: 2 });
     clock += 10 * 60_000;
     await shop.runtime.quotaRefresher.tick();
-    expect(await lineQuota(db())).toMatchObject({ quota_value: 200, total_usage: 150 });
+    expect(await lineQuota(db())).toMatchObject({ quota_value: 200, total_usage: 185 });
     expect((await lineQuota(db()))?.last_error).toContain('500');
   });
 

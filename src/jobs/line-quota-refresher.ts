@@ -22,6 +22,8 @@ export interface LineQuotaRefresherDeps {
   logger: Logger;
   /** Held messages were let out: the outbox has work. */
   onMessagesQueued: () => void;
+  /** LINE's figures were stored (the budget may now be nearly spent by LINE's count: warn). */
+  onFiguresStored?: (now: number) => Promise<void>;
 }
 
 export class LineQuotaRefresher {
@@ -58,6 +60,7 @@ export class LineQuotaRefresher {
         t,
         t + QUOTA_REFRESH_MS,
       );
+      await this.deps.onFiguresStored?.(t);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       logger.warn({ error }, "could not read LINE's message quota; will try again");

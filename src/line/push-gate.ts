@@ -16,7 +16,10 @@ export type PushRank =
 export interface PushGate {
   /** Whether a push of this outbox kind may go now; false: hold it. */
   mayPush(kind: string, now: number): Promise<boolean>;
-  /** Pushes were delivered (and counted): a chance to warn the merchant once a threshold is crossed. */
+  /**
+   * Pushes were delivered and counted (or LINE's figures were read): a chance to warn the merchant
+   * once a threshold is crossed.
+   */
   afterPushes(now: number): Promise<void>;
   /** LINE answered 429 "You have reached your monthly limit.". */
   monthlyLimitReached(now: number): Promise<void>;
