@@ -270,21 +270,28 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(await row('receipt C-1')).toMatchObject({ status: 'sent', sent_by: 'reply' });
   });
 
-  it('lets last month’s held notices go out when a new Taiwan month begins', async () => {
+  it('when a new Taiwan month begins, what LINE refused for the limit goes out again; budget-held notices keep waiting for a reply', async () => {
     clock = LAST_MINUTE_OF_NOVEMBER;
-    await start({ LINE_PUSH_BUDGET: '0' });
+    await start({ LINE_PUSH_BUDGET: '5' });
     const user = newUser();
+    await countPushes(db(), '2026-11', Array(5).fill('receipt'));
+    shop.sim.setPushQuota(5, 5);
     await notice(user, 'shipped', 'shipped in November');
+    await notice(user, 'receipt', 'receipt in November');
     await shop.runtime.outboxSender.tick();
     expect(await row('shipped in November')).toMatchObject({ held_reason: 'budget' });
+    expect(await row('receipt in November')).toMatchObject({ held_reason: 'monthly_limit' });
     await shop.runtime.quotaRefresher.tick();
-    expect(await row('shipped in November')).toMatchObject({ held_reason: 'budget' });
+    expect(await row('receipt in November')).toMatchObject({ held_reason: 'monthly_limit' });
+    // 00:00 on 1 December, Taiwan time: LINE's new month has room.
     clock += 60_000;
     await shop.runtime.quotaRefresher.tick();
-    expect(await row('shipped in November')).toMatchObject({ held_at: null, status: 'pending' });
-    // The new month's budget (0 here) decides again: held again, now as December's.
+    expect(await row('receipt in November')).toMatchObject({ held_at: null, status: 'pending' });
+    expect(await row('shipped in November')).toMatchObject({ held_reason: 'budget' });
     await shop.runtime.outboxSender.tick();
-    expect(await row('shipped in November')).toMatchObject({ held_at: clock, held_reason: 'budget' });
+    expect(await row('receipt in November')).toMatchObject({ status: 'sent', sent_by: 'push' });
+    expect(await pushCountsOf(db(), '2026-12')).toEqual([{ kind: 'receipt', pushes: 1 }]);
+    expect(await row('shipped in November')).toMatchObject({ status: 'pending', held_reason: 'budget' });
   });
 
   it('npm run orders -- quota shows the plan limit, LINE’s consumption, the count by kind, the budget and held notices', async () => {
@@ -317,5 +324,19 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
       new RegExp(`#${id}\\s+shipped\\s+${user.slice(0, 5)}…${user.slice(-4)}\\s+held .* \\(budget\\)`),
     );
     expect(stdout).not.toContain(user);
+
+    // The merchant lets held notices go again (say after a plan upgrade): the budget decides afresh.
+    const release = await promisify(execFile)('npx', ['tsx', 'src/cli/orders.ts', 'quota', 'release'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, DATABASE_URL: shop.database.url, LOG_LEVEL: 'silent' },
+    });
+    expect(release.stdout).toMatch(/^1 held message\(s\) go out again/);
+    expect(await row('shipped E-1')).toMatchObject({ held_at: null, status: 'pending' });
+    shop.sim.setPushQuota(1000);
+    await shop.runtime.quotaRefresher.tick();
+    clock += 10 * 60_000;
+    await shop.runtime.quotaRefresher.tick();
+    await shop.runtime.outboxSender.tick();
+    expect(await row('shipped E-1')).toMatchObject({ status: 'sent', sent_by: 'push' });
   }, 60_000);
 });

@@ -2,14 +2,15 @@
  * Merchant CLI: `npm run orders -- list [status]`, `show <OrderNo>`, `refund <OrderNo> [amount]`,
  * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false),
  * `dead-letters` (LINE events and messages the shop gave up on), `quota` (the month's LINE pushes
- * against the budget, and the notices held for the customers' next replies).
+ * against the budget, and the notices held for the customers' next replies; `quota release` lets
+ * them go out as pushes again, e.g. after a plan upgrade).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
  */
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
 import { failedEvents } from '../line/inbox-repository';
-import { deadMessages } from '../line/outbox-repository';
+import { deadMessages, releaseHeld } from '../line/outbox-repository';
 import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { createQpayClient, QpayError } from '../qpay';
@@ -29,7 +30,7 @@ import { attentionNote } from './attention';
 import { quotaReport } from './quota-report';
 
 const USAGE =
-  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | quota';
+  'usage: npm run orders -- list [status] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | quota [release]';
 
 const AUTHORIZED = 'authorized, not captured';
 
@@ -112,6 +113,13 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'dead-letters') {
       await printDeadLetters(db);
+      return 0;
+    }
+    if (command === 'quota' && arg === 'release') {
+      const released = await releaseHeld(db, Date.now(), undefined);
+      console.log(
+        `${released} held message(s) go out again as pushes when the shop next runs its outbox; the budget decides again (lower-ranked notices stay held while it is nearly spent)`,
+      );
       return 0;
     }
     if (command === 'quota') {

@@ -1,12 +1,14 @@
 /**
  * Reads LINE's own quota figures (GET /v2/bot/message/quota and …/quota/consumption) every
  * REFRESH_MS and stores the latest, under a lease so one instance asks at a time. Also, once a new
- * Taiwan month has begun, lets last month's held notices go out again: the new month's budget
- * decides afresh whether they are pushed or held.
+ * Taiwan month has begun, lets the messages LINE refused for last month's limit go out again (the
+ * new month's budget decides afresh). Those held by the shop's own budget are not pushed later:
+ * they wait for the customer's next reply, where they cost nothing (a stale "shipped" pushed
+ * weeks later would only spend the new month's quota).
  */
 import type { Executor } from '../db/database';
 import type { LineApi } from '../line/line-api';
-import { releaseHeldBefore } from '../line/outbox-repository';
+import { releaseHeld } from '../line/outbox-repository';
 import { claimQuotaRefresh, recordQuotaRefresh } from '../line/push-quota-repository';
 import { taiwanMonth, taiwanMonthStart } from '../line/taiwan-month';
 import type { Logger } from '../logger';
@@ -32,9 +34,12 @@ export class LineQuotaRefresher {
   /** One round; always false (the poller waits its interval: a refresh is never urgent). */
   async tick(): Promise<boolean> {
     const { db, now, logger } = this.deps;
-    const released = await releaseHeldBefore(db, taiwanMonthStart(taiwanMonth(now())), now());
+    const released = await releaseHeld(db, now(), {
+      before: taiwanMonthStart(taiwanMonth(now())),
+      reason: 'monthly_limit',
+    });
     if (released > 0) {
-      logger.info({ released }, 'a new month: held notices go out again');
+      logger.info({ released }, "a new month: messages LINE refused for last month's limit go out again");
       this.deps.onMessagesQueued();
     }
     if (!(await claimQuotaRefresh(db, now(), LEASE_MS))) return false;

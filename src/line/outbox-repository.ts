@@ -204,17 +204,23 @@ export async function settleRiders(
 }
 
 /**
- * Held rows of an earlier month go out again as pushes (the new month's budget decides afresh).
+ * Lets held rows go out again as pushes (the budget decides afresh): those held before `before`
+ * for `reason`, or every held row when neither is given. Rows riding on a reply are left alone.
  * Returns how many.
  */
-export async function releaseHeldBefore(db: Executor, before: number, now: number): Promise<number> {
-  const r = await db
+export async function releaseHeld(
+  db: Executor,
+  now: number,
+  only: { before: number; reason: HeldReason } | undefined,
+): Promise<number> {
+  let q = db
     .updateTable('outbox')
     .set({ held_at: null, held_reason: null, next_attempt_at: now })
-    .where('held_at', '<', before)
+    .where('held_at', 'is not', null)
     .where('carried_by', 'is', null)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
+    .where('status', '=', 'pending');
+  if (only) q = q.where('held_at', '<', only.before).where('held_reason', '=', only.reason);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
