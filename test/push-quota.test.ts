@@ -226,6 +226,23 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(await row('held once')).toMatchObject({ status: 'sent', sent_by: 'reply' });
   });
 
+  it('never turns a held notice into a push: a reply that has to be pushed (token gone stale) leaves its riders held', async () => {
+    clock = Date.now();
+    await start({ LINE_PUSH_BUDGET: '0' });
+    const user = newUser();
+    await notice(user, 'shipped', 'still held');
+    await shop.runtime.outboxSender.tick();
+    await shop.sim.sendText(user, '商品');
+    // The shop got to the event only after the reply token's window.
+    clock += 60_000;
+    await shop.runtime.eventWorker.tick();
+    expect(replies()).toHaveLength(0);
+    expect(pushes().flatMap(texts)).not.toContain('still held');
+    expect(pushes()).toHaveLength(1);
+    expect(await row('still held')).toMatchObject({ status: 'pending', carried_by: null, held_reason: 'budget' });
+    expect((await pushBudgetStatus(db(), 0, clock)).byKind).toEqual([{ kind: 'reply', pushes: 1 }]);
+  });
+
   it('LINE’s 429 "monthly limit" holds the push (no retries); a rate-limit 429 is retried; the held receipt rides on the next reply', async () => {
     clock = Date.now();
     await start();

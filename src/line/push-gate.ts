@@ -3,7 +3,8 @@
  * The transport knows nothing of notices or budgets: the shop plugs a gate in (see
  * src/shop/push-budget.ts). A push the gate refuses, or that LINE refuses with "You have reached
  * your monthly limit.", is held: it stays in the outbox, visible, and rides on the customer's
- * next reply (see EventWorker) or is released when a new month begins.
+ * next reply (see EventWorker); what LINE refused for its limit is also pushed again when a new
+ * month begins (LineQuotaRefresher).
  */
 import type { OutboxRow } from '../db/types';
 
