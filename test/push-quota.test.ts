@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { enqueueMessage, markSent } from '../src/line/outbox-repository';
 import { countPushes, lineQuota, pushCountsOf, pushWarningsOf } from '../src/line/push-quota-repository';
 import { taiwanMonth } from '../src/line/taiwan-month';
-import { pushBudgetStatus } from '../src/shop/push-budget';
+import { createPushBudget, pushBudgetStatus } from '../src/shop/push-budget';
 import { newUser } from './checkout/helpers';
 import { dialects } from './support/databases';
 import { type RecordingLogger, recordingLogger } from './support/recording-logger';
@@ -191,6 +191,27 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(await row('reminder A-3')).toMatchObject({ status: 'sent', sent_by: 'reply' });
     expect(pushes()).toHaveLength(2);
     expect((await pushBudgetStatus(db(), 10, clock)).held).toBe(0);
+  });
+
+  it("tells a warning hook (for the console's LINE alert) once per month and level", async () => {
+    clock = Date.now();
+    await start();
+    const seen: string[] = [];
+    const gate = createPushBudget({
+      db: db(),
+      configuredBudget: 0,
+      logger: log,
+      onWarning: (level, s) => {
+        seen.push(`${level} ${s.used}/${s.budget}`);
+      },
+    });
+    expect(await gate.mayPush('receipt', clock)).toBe(true);
+    expect(seen).toEqual([]);
+    expect(await gate.mayPush('shipped', clock)).toBe(false);
+    expect(await gate.mayPush('pickup_reminder', clock)).toBe(false);
+    await gate.monthlyLimitReached(clock);
+    await gate.monthlyLimitReached(clock);
+    expect(seen).toEqual(['nearly_spent 0/0', 'monthly_limit 0/0']);
   });
 
   it('fits held notices into the 5 messages of a reply, oldest first; the rest wait for the next one', async () => {

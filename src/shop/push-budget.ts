@@ -163,11 +163,16 @@ export interface PushBudgetDeps {
   /** LINE_PUSH_BUDGET (undefined: LINE's quota, else unlimited). */
   configuredBudget: number | undefined;
   logger: Logger;
+  /**
+   * Called once per month and level, right after the warning is stored (for a merchant alert in
+   * LINE, say). A failure here is logged, never blocks a push.
+   */
+  onWarning?: (level: PushWarningLevel, status: PushBudgetStatus) => Promise<void> | void;
 }
 
 /** The gate the outbox asks before each push (see src/line/push-gate.ts). */
 export function createPushBudget(deps: PushBudgetDeps): PushGate {
-  const { db, configuredBudget, logger } = deps;
+  const { db, configuredBudget, logger, onWarning } = deps;
 
   /** Warns once per month and level: a WARN line and the stored warning the console shows. */
   async function warnOnce(level: PushWarningLevel, s: PushBudgetStatus, now: number): Promise<void> {
@@ -183,6 +188,11 @@ export function createPushBudget(deps: PushBudgetDeps): PushGate {
         facts,
         'LINE answered "You have reached your monthly limit.": pushes are held until the customer writes (npm run orders -- quota)',
       );
+    }
+    try {
+      await onWarning?.(level, s);
+    } catch (err) {
+      logger.error({ err, level }, 'push budget warning hook failed');
     }
   }
 
