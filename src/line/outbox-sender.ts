@@ -115,7 +115,12 @@ export class OutboxSender {
     const pushed = await markSent(this.db, sent.push, 'push', t);
     await markSent(this.db, sent.unconfirmed, 'unconfirmed', t);
     // A reply's riders arrived with it; any other outcome holds them again (for the next reply).
-    await settleRiders(this.db, sent.reply, { delivered: true, via: 'reply' }, t);
+    await settleRiders(
+      this.db,
+      sent.reply.filter((id) => riders.has(id)),
+      { delivered: true, via: 'reply' },
+      t,
+    );
     await settleRiders(
       this.db,
       ridersBack.filter((id) => riders.has(id)),
