@@ -187,7 +187,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(got.slice(0, 2)).toEqual(['shipped A-2', 'reminder A-3']);
     expect(got.length).toBeGreaterThan(2);
     expect(got.length).toBeLessThanOrEqual(5);
-    expect(await row('shipped A-2')).toMatchObject({ status: 'sent', sent_by: 'reply' });
+    expect(await row('shipped A-2')).toMatchObject({ status: 'sent', sent_by: 'reply', carried_by: null });
     expect(await row('reminder A-3')).toMatchObject({ status: 'sent', sent_by: 'reply' });
     expect(pushes()).toHaveLength(2);
     expect((await pushBudgetStatus(db(), 10, clock)).held).toBe(0);

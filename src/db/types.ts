@@ -102,7 +102,7 @@ export interface OutboxTable {
    */
   held_at: ColumnType<number | null, number | null | undefined, number | null>;
   held_reason: ColumnType<HeldReason | null, HeldReason | null | undefined, HeldReason | null>;
-  /** The reply row this held message rides on while that reply is in flight. */
+  /** The reply row this held message rides on while that reply is in flight (cleared when it settles). */
   carried_by: ColumnType<number | null, number | null | undefined, number | null>;
   /** 1 on a reply that held messages ride on (see carried_by). */
   has_riders: ColumnType<number, number | undefined, number>;

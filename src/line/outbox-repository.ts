@@ -167,13 +167,9 @@ export async function heldMessagesOf(db: Executor, lineUserId: string, limit: nu
 /** The held rows riding on these replies, oldest first (they are sent before the reply's own messages). */
 export async function ridersOf(db: Executor, carrierIds: number[]): Promise<OutboxRow[]> {
   if (carrierIds.length === 0) return [];
-  return db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('carried_by', 'in', carrierIds)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .execute();
+  // Only riders in flight have `carried_by` (cleared when they settle), so no status condition:
+  // one would steer SQLite to `outbox_due` instead of the small partial index `outbox_riders`.
+  return db.selectFrom('outbox').selectAll().where('carried_by', 'in', carrierIds).orderBy('id').execute();
 }
 
 /** These held rows ride on reply row `carrierId` (written in the reply's transaction). */
@@ -197,9 +193,12 @@ export async function settleRiders(
   if (carrierIds.length === 0) return;
   await db
     .updateTable('outbox')
-    .set(outcome.delivered ? { status: 'sent', sent_at: now, sent_by: outcome.via } : { carried_by: null })
+    .set(
+      outcome.delivered
+        ? { status: 'sent', sent_at: now, sent_by: outcome.via, carried_by: null }
+        : { carried_by: null },
+    )
     .where('carried_by', 'in', carrierIds)
-    .where('status', '=', 'pending')
     .execute();
 }
 
