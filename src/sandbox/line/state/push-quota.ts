@@ -1,6 +1,7 @@
 /**
  * LINE's monthly message quota as the simulator keeps it: pushes LINE accepted per Taiwan month
- * (one per push request, whatever its 1–5 messages: LINE counts per recipient; replies are free;
+ * (one per push request, whatever its 1–5 messages: LINE counts per recipient, as we read its
+ * pricing page; replies are free;
  * a 409 retry-key repeat is not a new send), and an optional monthly limit past which pushes get
  * 429 "You have reached your monthly limit.".
  */
