@@ -247,6 +247,28 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     expect(await row('held once')).toMatchObject({ status: 'sent', sent_by: 'reply' });
   });
 
+  it('a held notice LINE refuses inside a reply becomes a dead letter; the answer still goes', async () => {
+    clock = Date.now();
+    await start({ LINE_PUSH_BUDGET: '0' });
+    const user = newUser();
+    await notice(user, 'shipped', 'refused rider');
+    await shop.runtime.outboxSender.tick();
+    shop.sim.failNext('/v2/bot/message/reply', {
+      status: 400,
+      body: {
+        message: 'A message (messages[0]) in the request body is invalid',
+        details: [{ message: 'invalid property', property: '/text' }],
+      },
+      times: 1,
+    });
+    const reply = await customerWrites(user);
+    expect(replies().map((c) => c.status)).toEqual([400, 200]);
+    expect(texts(reply)).not.toContain('refused rider');
+    expect(await row('refused rider')).toMatchObject({ status: 'dead', carried_by: null });
+    expect((await row('refused rider')).last_error).toContain('refused inside a reply: LINE 400');
+    expect(log.entries.filter((e) => e.msg?.startsWith('DEAD LETTER: held messages'))).toHaveLength(1);
+  });
+
   it('never turns a held notice into a push: a reply that has to be pushed (token gone stale) leaves its riders held', async () => {
     clock = Date.now();
     await start({ LINE_PUSH_BUDGET: '0' });

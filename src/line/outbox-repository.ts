@@ -202,6 +202,22 @@ export async function settleRiders(
     .execute();
 }
 
+/** LINE refused a reply with these riders in it: they are given up (dead) with LINE's answer. Returns their ids. */
+export async function failRiders(db: Executor, carrierId: number, error: string): Promise<number[]> {
+  const rows = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'dead',
+      carried_by: null,
+      last_error: `refused inside a reply: ${error}`.slice(0, 1000),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('carried_by', '=', carrierId)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * Lets held rows go out again as pushes (the budget decides afresh): those held before `before`
  * for `reason`, or every held row when neither is given. Rows riding on a reply are left alone.

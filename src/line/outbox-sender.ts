@@ -21,6 +21,7 @@ import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
 import {
   claimDueMessages,
+  failRiders,
   holdMessage,
   isAtMostOnce,
   markAttemptFailed,
@@ -46,7 +47,12 @@ export const defaultOutboxOptions: OutboxSenderOptions = {
 };
 
 type SendOutcome =
-  | { ok: true; via: 'reply' | 'push' | 'unconfirmed' }
+  | {
+      ok: true;
+      via: 'reply' | 'push' | 'unconfirmed';
+      /** LINE refused the reply with its riders and took it without them: why (the riders are dead letters). */
+      ridersRefused?: string;
+    }
   | { ok: false; error: LineSendError; wasReply: boolean }
   | { ok: false; held: 'budget' | 'monthly_limit'; error?: string };
 
@@ -102,6 +108,7 @@ export class OutboxSender {
     const ridersBack: number[] = [];
     let monthlyLimit = false;
     for (const [row, o] of outcomes) {
+      if (o.ok && o.ridersRefused !== undefined) await this.refuseRiders(row, o.ridersRefused);
       if (o.ok) sent[o.via].push(row.id);
       else if ('held' in o) {
         await this.hold(row, o.held, o.error);
@@ -138,6 +145,15 @@ export class OutboxSender {
     if (monthlyLimit) await this.gate.monthlyLimitReached(t);
   }
 
+  /** LINE refused these riders (as it would have refused them as pushes): dead letters, like any refused message. */
+  private async refuseRiders(carrier: OutboxRow, error: string): Promise<void> {
+    const ids = await failRiders(this.db, carrier.id, error);
+    this.logger.error(
+      { outboxIds: ids, carrierId: carrier.id, error },
+      'DEAD LETTER: held messages LINE refused inside a reply; the reply went without them',
+    );
+  }
+
   /** Holds a push back: it stays in the outbox (visible) and rides on the customer's next reply. */
   private async hold(row: OutboxRow, reason: 'budget' | 'monthly_limit', error: string | undefined): Promise<void> {
     this.logger.info({ outboxId: row.id, kind: row.kind, reason }, "push held for the customer's next reply");
@@ -161,6 +177,12 @@ export class OutboxSender {
           await this.line.reply(row.reply_token as string, withRiders(row, riders));
           return { ok: true, via: 'reply' };
         } catch (err) {
+          // A held notice LINE refuses must not take the answer down with it (nor every later
+          // answer it would ride on): the reply goes alone (a 400 leaves the token unspent).
+          if (riders.length > 0 && err instanceof LineSendError && err.kind === 'rejected') {
+            await this.line.reply(row.reply_token as string, row.messages);
+            return { ok: true, via: 'reply', ridersRefused: err.message };
+          }
           // A spent or expired token: the customer still gets the message, as a push.
           if (!(err instanceof LineSendError && err.kind === 'invalid_reply_token')) throw err;
           // …unless our own earlier reply is what spent it.
