@@ -76,6 +76,8 @@ export interface CartAdjustment {
 /**
  * How each kind of notice travels — the one place to declare it when adding a kind (the type
  * makes a missing entry a compile error; kinds other engineers are adding are declared ahead).
+ * Keyed by notice kind, which the push budget also reads as the outbox kind: a notice whose outbox
+ * kind differs (late_payment_refunded → `refund`) needs that outbox kind declared too.
  *
  * `rank` (see src/shop/push-budget.ts): `always` goes out as a push whatever the month's LINE push
  * budget says; `when_budget_allows` is held once the budget is nearly spent and then rides on the
@@ -104,9 +106,12 @@ export const NOTICE_DELIVERY = {
   order_confirmation: { rank: 'always', answersTap: false },
   /** The parcel is at the store: the pickup deadline runs from now. */
   store_arrival: { rank: 'always', answersTap: false },
+  /** Self-pickup: the order can be collected now. */
+  ready_for_pickup: { rank: 'always', answersTap: false },
   shipped: { rank: 'when_budget_allows', answersTap: false },
   pickup_reminder: { rank: 'when_budget_allows', answersTap: false },
   completed: { rank: 'when_budget_allows', answersTap: false },
+  delivered: { rank: 'when_budget_allows', answersTap: false },
   /** Not collected and sent back; the refund that follows is its own (always) notice. */
   returned: { rank: 'when_budget_allows', answersTap: false },
 } as const satisfies Record<NoticeKind, NoticeDelivery> & Record<string, NoticeDelivery>;
