@@ -1,65 +1,40 @@
 /**
  * The LINE push quota (issue 14), through the whole shop and the LINE simulator over HTTP:
  * pushes counted per Taiwan month and kind, LINE's quota endpoints, the budget holding low-ranked
- * notices until they ride on the customer's next reply, and LINE's 429 monthly limit.
+ * notices until they ride on the customer's next reply, and LINE's 429 monthly limit. How held
+ * notices ride on replies in detail: push-quota-riders.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { enqueueMessage, markSent } from '../src/line/outbox-repository';
+import { markSent } from '../src/line/outbox-repository';
 import { countPushes, lineQuota, pushCountsOf, pushWarningsOf } from '../src/line/push-quota-repository';
 import { taiwanMonth } from '../src/line/taiwan-month';
 import { createPushBudget, pushBudgetStatus } from '../src/shop/push-budget';
 import { newUser } from './checkout/helpers';
 import { dialects } from './support/databases';
-import { type RecordingLogger, recordingLogger } from './support/recording-logger';
-import { startTestShop, type TestShop } from './support/shop-harness';
+import { quotaHelpers, startQuotaShop } from './support/quota-shop';
+import type { RecordingLogger } from './support/recording-logger';
+import type { TestShop } from './support/shop-harness';
 
 /** Taiwan 2026-11-30 23:59:00 (UTC+8): one minute before December begins there. */
 const LAST_MINUTE_OF_NOVEMBER = Date.UTC(2026, 10, 30, 15, 59, 0);
-
-const say = (text: string) => [{ type: 'text', text }];
 
 describe.each(dialects)('LINE push quota on %s', (dialect) => {
   let shop: TestShop;
   let clock: number;
   let log: RecordingLogger;
-  const db = () => shop.database.db;
+  const { db, notice, row, quotaCalls, pushes, replies, texts, customerWrites } = quotaHelpers(
+    () => shop,
+    () => clock,
+  );
 
   async function start(env: Record<string, string> = {}) {
-    log = recordingLogger();
-    shop = await startTestShop(dialect, {
-      seed: true,
-      startJobs: false,
-      now: () => clock,
-      env,
-      runtime: { logger: log },
-    });
+    ({ shop, log } = await startQuotaShop(dialect, () => clock, env));
   }
   afterEach(async () => {
     await shop?.close();
   });
-
-  const notice = (user: string, kind: string, key: string, text = key) =>
-    enqueueMessage(db(), { lineUserId: user, messages: say(text), kind, logicalKey: key }, clock);
-  const row = async (key: string) =>
-    db()
-      .selectFrom('outbox')
-      .selectAll()
-      .where('messages', '=', JSON.stringify(say(key)))
-      .executeTakeFirstOrThrow();
-  const quotaCalls = () =>
-    shop.sim.callsTo('/v2/bot/message/quota', 'GET').filter((c) => c.path === '/v2/bot/message/quota');
-  const pushes = () => shop.sim.callsTo('/v2/bot/message/push');
-  const replies = () => shop.sim.callsTo('/v2/bot/message/reply');
-  const texts = (call: { body?: unknown }) =>
-    ((call.body as { messages: Array<{ type: string; text?: string }> }).messages ?? []).map((m) => m.text ?? m.type);
-  /** The customer writes; the shop answers (events handled and replies delivered by hand). */
-  async function customerWrites(user: string, text = '商品') {
-    await shop.sim.sendText(user, text);
-    await shop.runtime.eventWorker.tick();
-    return replies().at(-1) as { body?: unknown; status?: number };
-  }
 
   it('counts delivered pushes by kind per Taiwan calendar month; replies are free and not counted', async () => {
     clock = LAST_MINUTE_OF_NOVEMBER;
@@ -212,78 +187,6 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
     await gate.monthlyLimitReached(clock);
     await gate.monthlyLimitReached(clock);
     expect(seen).toEqual(['nearly_spent 0/0', 'monthly_limit 0/0']);
-  });
-
-  it('fits held notices into the 5 messages of a reply, oldest first; the rest wait for the next one', async () => {
-    clock = Date.now();
-    await start({ LINE_PUSH_BUDGET: '0' });
-    const user = newUser();
-    for (let i = 1; i <= 6; i++) await notice(user, 'shipped', `held ${i}`);
-    await shop.runtime.outboxSender.tick();
-    expect(pushes()).toHaveLength(0);
-    const first = texts(await customerWrites(user));
-    expect(first).toHaveLength(5);
-    const own = first.filter((t) => !t.startsWith('held '));
-    const carried = first.length - own.length;
-    expect(first.slice(0, carried)).toEqual(Array.from({ length: carried }, (_, i) => `held ${i + 1}`));
-    expect((await pushBudgetStatus(db(), 0, clock)).held).toBe(6 - carried);
-    clock += 60_000;
-    const second = texts(await customerWrites(user));
-    expect(second[0]).toBe(`held ${carried + 1}`);
-  });
-
-  it('a held notice whose reply fails is held again, not lost', async () => {
-    clock = Date.now();
-    await start({ LINE_PUSH_BUDGET: '0' });
-    const user = newUser();
-    await notice(user, 'shipped', 'held once');
-    await shop.runtime.outboxSender.tick();
-    shop.sim.failNext('/v2/bot/message/reply', { status: 500, times: 1 });
-    await customerWrites(user);
-    expect(await row('held once')).toMatchObject({ status: 'pending', carried_by: null, held_reason: 'budget' });
-    clock += 60_000;
-    const next = texts(await customerWrites(user));
-    expect(next[0]).toBe('held once');
-    expect(await row('held once')).toMatchObject({ status: 'sent', sent_by: 'reply' });
-  });
-
-  it('a held notice LINE refuses inside a reply becomes a dead letter; the answer still goes', async () => {
-    clock = Date.now();
-    await start({ LINE_PUSH_BUDGET: '0' });
-    const user = newUser();
-    await notice(user, 'shipped', 'refused rider');
-    await shop.runtime.outboxSender.tick();
-    shop.sim.failNext('/v2/bot/message/reply', {
-      status: 400,
-      body: {
-        message: 'A message (messages[0]) in the request body is invalid',
-        details: [{ message: 'invalid property', property: '/text' }],
-      },
-      times: 1,
-    });
-    const reply = await customerWrites(user);
-    expect(replies().map((c) => c.status)).toEqual([400, 200]);
-    expect(texts(reply)).not.toContain('refused rider');
-    expect(await row('refused rider')).toMatchObject({ status: 'dead', carried_by: null });
-    expect((await row('refused rider')).last_error).toContain('refused inside a reply: LINE 400');
-    expect(log.entries.filter((e) => e.msg?.startsWith('DEAD LETTER: held messages'))).toHaveLength(1);
-  });
-
-  it('never turns a held notice into a push: a reply that has to be pushed (token gone stale) leaves its riders held', async () => {
-    clock = Date.now();
-    await start({ LINE_PUSH_BUDGET: '0' });
-    const user = newUser();
-    await notice(user, 'shipped', 'still held');
-    await shop.runtime.outboxSender.tick();
-    await shop.sim.sendText(user, '商品');
-    // The shop got to the event only after the reply token's window.
-    clock += 60_000;
-    await shop.runtime.eventWorker.tick();
-    expect(replies()).toHaveLength(0);
-    expect(pushes().flatMap(texts)).not.toContain('still held');
-    expect(pushes()).toHaveLength(1);
-    expect(await row('still held')).toMatchObject({ status: 'pending', carried_by: null, held_reason: 'budget' });
-    expect((await pushBudgetStatus(db(), 0, clock)).byKind).toEqual([{ kind: 'reply', pushes: 1 }]);
   });
 
   it('LINE’s 429 "monthly limit" holds the push (no retries); a rate-limit 429 is retried; the held receipt rides on the next reply', async () => {
