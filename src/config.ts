@@ -122,6 +122,12 @@ export interface Config {
   shipping: ShippingConfig;
   /** Delivery methods, fees and free shipping offered at checkout. */
   delivery: DeliveryConfig;
+  /**
+   * Pushes the shop may send per Taiwan calendar month before lower-ranked notices are held for
+   * the customer's next reply (LINE_PUSH_BUDGET). Undefined: LINE's own monthly quota when it
+   * has one, else unlimited. See src/shop/push-budget.ts.
+   */
+  linePushBudget: number | undefined;
   /** Handled webhook events and delivered messages are deleted after this long (RETENTION_DAYS). */
   retentionMs: number;
   /** Where "back to LINE" links point: the shop's LINE Official Account (or the sandbox chat page). */
@@ -139,6 +145,8 @@ export interface Config {
     logisticsOutcome: 'pick_up' | 'return';
     bankAtmDelaySeconds: number;
     bankStateFile: string;
+    /** The LINE simulator's monthly push quota (LINE_SIM_PUSH_QUOTA; unset: no limit). */
+    linePushQuota: number | undefined;
   };
   logLevel: string;
   /**
@@ -408,6 +416,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(v);
 }
 
+/** A whole number in range, or undefined when unset. */
+function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return text(env, name) === undefined ? undefined : integer(env, name, 0, min, max);
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const v = text(env, name)?.toLowerCase();
   if (v === undefined) return fallback;
@@ -540,6 +553,7 @@ export function loadConfig(env: Env): Config {
     ecpayLogistics: ecpay,
     shipping: shipping(env, ecpay),
     delivery: delivery(env, ecpay),
+    linePushBudget: optionalInteger(env, 'LINE_PUSH_BUDGET', 0, 10_000_000),
     retentionMs: integer(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     backToLineUrl: httpUrl(env, 'LINE_OA_URL', 'https://line.me/R/'),
     sandbox: {
@@ -551,6 +565,7 @@ export function loadConfig(env: Env): Config {
       logisticsOutcome: logisticsOutcome(env),
       bankAtmDelaySeconds: integer(env, 'BANK_SIM_ATM_DELAY_SECONDS', 300, 0, 86_400),
       bankStateFile: text(env, 'BANK_SIM_STATE_FILE') ?? 'data/bank-sim.json',
+      linePushQuota: optionalInteger(env, 'LINE_SIM_PUSH_QUOTA', 0, 10_000_000),
     },
     logLevel: logLevel(env),
     metricsToken: metricsToken(env),

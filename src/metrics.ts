@@ -123,12 +123,13 @@ export function createMetrics(deps: { db: Executor; now: () => number }): ShopMe
   });
   new Gauge({
     name: 'line_shop_outbox_messages',
-    help: 'Outbox messages waiting to be sent (pending) and given up on (dead)',
+    help: "Outbox messages waiting to be sent (pending), held for the customer's next reply by the LINE push budget (held), and given up on (dead)",
     labelNames: ['status'],
     registers,
     async collect() {
-      const { pending, dead } = await outboxBacklog(db);
+      const { pending, held, dead } = await outboxBacklog(db);
       this.set({ status: 'pending' }, pending);
+      this.set({ status: 'held' }, held);
       this.set({ status: 'dead' }, dead);
     },
   });

@@ -13,6 +13,7 @@ import type { Payment } from './db/types';
 import { deliveryRoutes } from './delivery/delivery-routes';
 import { createEcpayLogisticsClient, type EcpayLogisticsClient } from './ecpay';
 import { Housekeeper } from './jobs/housekeeping';
+import { LineQuotaRefresher } from './jobs/line-quota-refresher';
 import { OrderSubmitter } from './jobs/order-submitter';
 import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
@@ -32,6 +33,7 @@ import type { DeliverySettings } from './shop/delivery-service';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
+import { createPushBudget } from './shop/push-budget';
 import { queueStoreShipmentOnPayment } from './shop/shipping-service';
 
 export interface RuntimeOptions {
@@ -64,6 +66,8 @@ export interface Runtime {
   line: LineApi;
   eventWorker: EventWorker;
   outboxSender: OutboxSender;
+  /** Reads LINE's quota figures; lets last month's held notices out. */
+  quotaRefresher: LineQuotaRefresher;
   pollers: Poller[];
   /** Present when QPay is configured. */
   qpay: QpayClient | undefined;
@@ -87,6 +91,8 @@ const EVENT_LANES_POSTGRES = 4;
 
 /** How often home deliveries are auto-completed, pickup reminders sent and recipients anonymized. */
 const SHIPPING_TIMERS_MS = 10 * 60_000;
+/** How often the LINE quota job looks whether LINE's figures are due (it reads them every 10 minutes). */
+const QUOTA_POLL_MS = 60_000;
 
 /** How often old inbox and outbox rows are cleared away. */
 const HOUSEKEEPING_MS = 60 * 60_000;
@@ -123,10 +129,24 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     metrics,
     errorKind,
   );
-  const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }));
+  // Pushes cost the merchant's LINE quota: the budget decides which may go (src/shop/push-budget.ts).
+  const pushBudget = createPushBudget({
+    db: database.db,
+    configuredBudget: config.linePushBudget,
+    logger: logger.child({ job: 'push-budget' }),
+  });
+  const outboxSender = new OutboxSender(database.db, line, now, logger.child({ job: 'outbox' }), pushBudget);
   const pollMs = opts.pollMs ?? 1000;
   const outboxPoller = new Poller('outbox', () => outboxSender.tick(), pollMs, logger);
   const wakeOutbox = () => outboxPoller.wake();
+  const quotaRefresher = new LineQuotaRefresher({
+    db: database.db,
+    line,
+    now,
+    logger: logger.child({ job: 'line-quota' }),
+    onMessagesQueued: wakeOutbox,
+    onFiguresStored: (t) => pushBudget.afterPushes(t),
+  });
 
   // Payments: only when QPay is configured (in sandbox mode, the bank simulator's credentials).
   const bankClient = opts.qpayClient ?? (config.qpay ? createQpayClient(config.qpay) : undefined);
@@ -307,7 +327,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers, ...shippingPollers, housekeepingPoller];
+  const quotaPoller = new Poller('line-quota', () => quotaRefresher.tick(), QUOTA_POLL_MS, logger);
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers, ...shippingPollers, housekeepingPoller, quotaPoller];
 
   const app = await buildApp({
     db: database.db,
@@ -328,6 +349,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     line,
     eventWorker,
     outboxSender,
+    quotaRefresher,
     pollers,
     qpay,
     payments,

@@ -62,6 +62,10 @@ describe('configuration', () => {
     [{ READY_MAX_EVENT_AGE_SECONDS: '0' }, 'READY_MAX_EVENT_AGE_SECONDS'],
     [{ HANDOFF_IDLE_MINUTES: '0' }, 'HANDOFF_IDLE_MINUTES'],
     [{ HANDOFF_IDLE_MINUTES: '1.5' }, 'HANDOFF_IDLE_MINUTES'],
+    [{ LINE_PUSH_BUDGET: '-1' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_PUSH_BUDGET: '200 messages' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_PUSH_BUDGET: '1.5' }, 'LINE_PUSH_BUDGET'],
+    [{ LINE_SIM_PUSH_QUOTA: 'none' }, 'LINE_SIM_PUSH_QUOTA'],
   ])('refuses %j naming %s', (env, variable) => {
     const err = errorOf(env as Record<string, string>);
     expect(err.variable).toBe(variable);
@@ -80,6 +84,15 @@ describe('configuration', () => {
   it('HANDOFF_IDLE_MINUTES: 60 by default, in minutes', () => {
     expect(loadConfig({}).handoffIdleMs).toBe(60 * 60_000);
     expect(loadConfig({ HANDOFF_IDLE_MINUTES: '15' }).handoffIdleMs).toBe(15 * 60_000);
+  });
+
+  it("LINE_PUSH_BUDGET: unset leaves it to LINE's quota; a whole number, 0 included, is the budget", () => {
+    expect(loadConfig({}).linePushBudget).toBeUndefined();
+    expect(loadConfig({ LINE_PUSH_BUDGET: ' ' }).linePushBudget).toBeUndefined();
+    expect(loadConfig({ LINE_PUSH_BUDGET: '180' }).linePushBudget).toBe(180);
+    expect(loadConfig({ LINE_PUSH_BUDGET: '0' }).linePushBudget).toBe(0);
+    expect(loadConfig({}).sandbox.linePushQuota).toBeUndefined();
+    expect(loadConfig({ LINE_SIM_PUSH_QUOTA: '200' }).sandbox.linePushQuota).toBe(200);
   });
 
   it('never puts a secret value into an error message', () => {

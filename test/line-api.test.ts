@@ -55,6 +55,38 @@ describe('LINE client', () => {
     });
   });
 
+  it('tells LINE\'s monthly limit (429 "You have reached your monthly limit.") from its rate limit (other 429s)', async () => {
+    const user = sim.addUser().userId;
+    sim.setPushQuota(1, 0);
+    await api.push(user, hello, crypto.randomUUID());
+    const limit = await failureOf(api.push(user, hello, crypto.randomUUID()));
+    expect(limit).toMatchObject({ kind: 'monthly_limit', status: 429, mayHaveBeenDelivered: false });
+    expect(limit.message).toContain('You have reached your monthly limit.');
+    // Only the push LINE accepted counts.
+    expect(sim.pushesThisMonth()).toBe(1);
+    sim.setPushQuota(undefined);
+    sim.failNext('/v2/bot/message/push', { status: 429, times: 1 });
+    expect(await failureOf(api.push(user, hello, crypto.randomUUID()))).toMatchObject({
+      kind: 'retryable',
+      status: 429,
+    });
+  });
+
+  it("reads LINE's quota and consumption, and refuses an answer that does not fit LINE's schema", async () => {
+    sim.setPushQuota(undefined, 0);
+    expect(await api.getQuota()).toEqual({ type: 'none' });
+    sim.setPushQuota(500, 12);
+    expect(await api.getQuota()).toEqual({ type: 'limited', value: 500 });
+    expect(await api.getQuotaConsumption()).toEqual({ totalUsage: 12 });
+    sim.failNext('/v2/bot/message/quota', { status: 200, body: { type: 'limited' }, times: 1 });
+    expect(await failureOf(api.getQuota())).toMatchObject({ kind: 'rejected' });
+    sim.failNext('/v2/bot/message/quota/consumption', { status: 200, body: { totalUsage: -1 }, times: 1 });
+    expect(await failureOf(api.getQuotaConsumption())).toMatchObject({ kind: 'rejected' });
+    sim.failNext('/v2/bot/message/quota', { status: 500, times: 1 });
+    expect(await failureOf(api.getQuota())).toMatchObject({ kind: 'retryable', status: 500 });
+    sim.setPushQuota(undefined, 0);
+  });
+
   it('treats a LINE that does not answer in time, or cannot be reached, as worth another try', async () => {
     const user = sim.addUser().userId;
     sim.setLatency(2_000, '/v2/bot/message/push');

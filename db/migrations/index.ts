@@ -13,6 +13,7 @@ import * as m0007 from './0007_health_probe';
 import * as m0008 from './0008_delivery_fulfilment';
 import * as m0010 from './0010_delivery_checkout';
 import * as m0020 from './0020_shipments';
+import * as m0030 from './0030_push_quota';
 import * as m0050 from './0050_catalog_search';
 import * as m0051 from './0051_conversation_people';
 
@@ -25,8 +26,9 @@ export const migrations: Record<string, Migration> = {
   '0006_notification_sources': m0006,
   '0007_health_probe': m0007,
   '0008_delivery_fulfilment': m0008,
+  '0010_delivery_checkout': m0010,
   '0020_shipments': m0020,
+  '0030_push_quota': m0030,
   '0050_catalog_search': m0050,
   '0051_conversation_people': m0051,
-  '0010_delivery_checkout': m0010,
 };

@@ -2,14 +2,16 @@
  * Merchant CLI: `npm run orders -- list [status|--to-ship|--shipped|--at-store|--completed|--returned]`,
  * `show <OrderNo>`, the shipping commands of orders-shipping.ts, `refund <OrderNo> [amount]`,
  * `capture <OrderNo>` and `void <OrderNo>` (card payments authorized with CARD_AUTO_CAPTURE=false),
- * `dead-letters` (LINE events and messages the shop gave up on).
+ * `dead-letters` (LINE events and messages the shop gave up on), `quota` (the month's LINE pushes
+ * against the budget, and the notices held for the customers' next replies; `quota release` lets
+ * them go out as pushes again, e.g. after a plan upgrade).
  * Uses the same DATABASE_URL and QPAY_* settings as the shop (in sandbox mode: the bank simulator).
  */
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
 import { failedEvents } from '../line/inbox-repository';
-import { deadMessages } from '../line/outbox-repository';
+import { deadMessages, releaseHeld } from '../line/outbox-repository';
 import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { METHOD_LABELS } from '../messages/delivery-copy';
@@ -25,12 +27,14 @@ import {
   paymentsOf,
   refundsOf,
 } from '../shop/payment-repository';
+import { heldNotices, pushBudgetStatus } from '../shop/push-budget';
 import { RefundError, refundOrder } from '../shop/refund-service';
 import { ShippingError } from '../shop/shipping-service';
 import { attentionNote } from './attention';
 import { LIST_FILTERS, printShipping, runShippingCommand, SHIPPING_USAGE } from './orders-shipping';
+import { quotaReport } from './quota-report';
 
-const USAGE = `usage: npm run orders -- list [status|--to-ship|--shipped|--at-store|--completed|--returned] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | ${SHIPPING_USAGE}`;
+const USAGE = `usage: npm run orders -- list [status|--to-ship|--shipped|--at-store|--completed|--returned] | show <OrderNo> | refund <OrderNo> [amount] | capture <OrderNo> | void <OrderNo> | dead-letters | quota [release] | ${SHIPPING_USAGE}`;
 
 const AUTHORIZED = 'authorized, not captured';
 
@@ -130,6 +134,18 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'dead-letters') {
       await printDeadLetters(db);
+      return 0;
+    }
+    if (command === 'quota' && arg === 'release') {
+      const released = await releaseHeld(db, Date.now(), undefined);
+      console.log(
+        `${released} held message(s) go out again as pushes when the shop next runs its outbox; the budget decides again (lower-ranked notices stay held while it is nearly spent)`,
+      );
+      return 0;
+    }
+    if (command === 'quota') {
+      const status = await pushBudgetStatus(db, config.linePushBudget, Date.now());
+      for (const line of quotaReport(status, await heldNotices(db, 50))) console.log(line);
       return 0;
     }
     if (command === 'show' && arg) {

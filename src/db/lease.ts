@@ -22,7 +22,7 @@ import { type Executor, isPostgres } from './database';
 import type { DB } from './types';
 
 /** Tables whose rows jobs work on under a lease (they have `status` and `locked_until`). */
-export type LeasedTable = 'outbox' | 'payments' | 'orders' | 'bank_notifications' | 'shipments';
+export type LeasedTable = 'outbox' | 'payments' | 'orders' | 'bank_notifications' | 'shipments' | 'line_quota';
 
 export interface LeaseClaim<T extends LeasedTable> {
   table: T;

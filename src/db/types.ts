@@ -96,6 +96,54 @@ export interface OutboxTable {
   sent_by: string | null;
   /** 1 when an earlier reply attempt may have reached LINE (outcome unknown). */
   in_doubt: ColumnType<number, number | undefined, number>;
+  /**
+   * Set while the push is held back (the month's push budget nearly spent, or LINE's monthly
+   * limit reached): the row waits to ride on the customer's next reply. See src/line/push-gate.ts.
+   */
+  held_at: ColumnType<number | null, number | null | undefined, number | null>;
+  held_reason: ColumnType<HeldReason | null, HeldReason | null | undefined, HeldReason | null>;
+  /** The reply row this held message rides on while that reply is in flight (cleared when it settles). */
+  carried_by: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1 on a reply that held messages ride on (see carried_by). */
+  has_riders: ColumnType<number, number | undefined, number>;
+}
+
+/** Why a push was held: the shop's own budget, or LINE's "You have reached your monthly limit." */
+export type HeldReason = 'budget' | 'monthly_limit';
+
+/** Pushes LINE accepted, per Taiwan calendar month (`2026-11`) and outbox kind. */
+export interface PushCountTable {
+  month: string;
+  kind: string;
+  pushes: number;
+}
+
+/** LINE's own quota figures, one row (id 1), refreshed by a leased job (src/jobs/line-quota-refresher.ts). */
+export interface LineQuotaTable {
+  id: number;
+  status: 'active';
+  /** `limited`: LINE has a monthly target (`quota_value`); `none`: no limit set. Null until first read. */
+  quota_type: 'none' | 'limited' | null;
+  quota_value: number | null;
+  /** Messages sent this month according to LINE (totalUsage). */
+  total_usage: number | null;
+  /** The Taiwan month the figures were read in. */
+  month: string | null;
+  fetched_at: number | null;
+  last_error: string | null;
+  next_fetch_at: number;
+  locked_until: number | null;
+}
+
+export type PushWarningLevel = 'nearly_spent' | 'monthly_limit';
+
+/** The merchant was warned (once per month and level). */
+export interface PushBudgetWarningTable {
+  month: string;
+  level: PushWarningLevel;
+  used: number;
+  budget: number | null;
+  at: number;
 }
 
 export type OrderStatus = 'pending' | 'awaiting_payment' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded';
@@ -422,6 +470,9 @@ export interface DB {
   handoffs: HandoffTable;
   merchant_alert_requests: MerchantAlertRequestTable;
   unanswered_questions: UnansweredQuestionTable;
+  push_counts: PushCountTable;
+  line_quota: LineQuotaTable;
+  push_budget_warnings: PushBudgetWarningTable;
 }
 
 export type Category = Selectable<CategoryTable>;
@@ -432,6 +483,8 @@ export type Cart = Selectable<CartTable>;
 export type CartItem = Selectable<CartItemTable>;
 export type LineEventRow = Selectable<LineEventTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type LineQuotaRow = Selectable<LineQuotaTable>;
+export type PushBudgetWarning = Selectable<PushBudgetWarningTable>;
 export type Order = Selectable<OrderTable>;
 export type OrderItem = Selectable<OrderItemTable>;
 export type OrderDelivery = Selectable<OrderDeliveryTable>;

@@ -23,8 +23,9 @@ import {
   recordEventFailure,
   releaseChats,
 } from './inbox-repository';
-import { enqueueMarkAsRead, enqueueMessage } from './outbox-repository';
+import { carryHeld, enqueueMarkAsRead, enqueueMessage, heldMessagesOf } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
+import { MESSAGES_PER_REPLY, ridersThatFit } from './push-gate';
 import { markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';
 
 export { transactionGroups } from './stored-events';
@@ -319,6 +320,11 @@ export class EventWorker {
     const messages = await this.deps.handle(ctx, event);
     const readToken = markRead ? markAsReadTokenOf(event) : undefined;
     if (messages.length > 0) {
+      // Notices held back for the push quota ride on this (free) reply, in front of its answer.
+      const riders =
+        replyToken && messages.length < MESSAGES_PER_REPLY && now() < row.event_timestamp + REPLY_WINDOW_MS
+          ? ridersThatFit(await heldMessagesOf(trx, row.chat_id, MESSAGES_PER_REPLY), messages.length)
+          : [];
       handled.reply = await enqueueMessage(
         trx,
         {
@@ -333,6 +339,14 @@ export class EventWorker {
         },
         now(),
       );
+      if (handled.reply && riders.length > 0) {
+        await carryHeld(
+          trx,
+          riders.map((r) => r.id),
+          handled.reply.id,
+        );
+        handled.reply = { ...handled.reply, has_riders: 1 };
+      }
     }
     if (readToken !== undefined) {
       handled.markRead = await enqueueMarkAsRead(

@@ -10,7 +10,12 @@
  */
 import { Pool } from 'undici';
 
-export type LineFailureKind = 'retryable' | 'invalid_reply_token' | 'rejected';
+/**
+ * `monthly_limit`: 429 "You have reached your monthly limit." — the month's message quota is used
+ * up; retrying cannot help until LINE's quota changes (a new month, a bigger plan). Any other 429
+ * is LINE's rate limit (`retryable`).
+ */
+export type LineFailureKind = 'retryable' | 'invalid_reply_token' | 'rejected' | 'monthly_limit';
 
 export class LineSendError extends Error {
   constructor(
@@ -40,6 +45,10 @@ export interface LineApi {
   showLoading(chatId: string, seconds: number): Promise<void>;
   /** POST /v2/bot/chat/markAsRead with the request body's JSON (`{"markAsReadToken": …}`). */
   markAsRead(bodyJson: string): Promise<void>;
+  /** GET /v2/bot/message/quota: LINE's monthly target (`limited` with `value`, or `none`). */
+  getQuota(): Promise<{ type: 'none' | 'limited'; value?: number | undefined }>;
+  /** GET /v2/bot/message/quota/consumption: messages sent this month (`totalUsage`). */
+  getQuotaConsumption(): Promise<{ totalUsage: number }>;
   close(): Promise<void>;
 }
 
@@ -55,6 +64,9 @@ export interface LineApiOptions {
 function classifyStatus(status: number, body: string): LineSendError {
   const text = body.slice(0, 500);
   if (status >= 500) return new LineSendError('retryable', status, `LINE ${status}: ${text}`, true);
+  if (status === 429 && /monthly limit/i.test(text)) {
+    return new LineSendError('monthly_limit', status, `LINE ${status}: ${text}`);
+  }
   if (status === 429) return new LineSendError('retryable', status, `LINE ${status}: ${text}`);
   if (status === 400 && /invalid reply token/i.test(text)) {
     return new LineSendError('invalid_reply_token', 400, `LINE 400: ${text}`);
@@ -130,7 +142,51 @@ export function createLineApi(options: LineApiOptions): LineApi {
     throw classifyStatus(res.statusCode, answer);
   }
 
+  /** GETs a JSON answer; throws like `post` on failures. */
+  async function getJson(path: string): Promise<unknown> {
+    let res: Awaited<ReturnType<Pool['request']>>;
+    try {
+      res = await pool.request({
+        method: 'GET',
+        path: prefix + path,
+        headers: { authorization: auth, 'user-agent': 'line-shop' },
+      });
+    } catch (err) {
+      throw networkError(err);
+    }
+    let answer: string;
+    try {
+      answer = await res.body.text();
+    } catch (err) {
+      throw networkError(err);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) throw classifyStatus(res.statusCode, answer);
+    try {
+      return JSON.parse(answer);
+    } catch {
+      throw new LineSendError('retryable', res.statusCode, `LINE ${res.statusCode}: not JSON: ${answer.slice(0, 200)}`);
+    }
+  }
+
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  const malformed = (path: string, v: unknown) =>
+    new LineSendError('rejected', 200, `LINE ${path}: unexpected answer ${JSON.stringify(v).slice(0, 200)}`);
+
   return {
+    getQuota: async () => {
+      const v = await getJson('/v2/bot/message/quota');
+      if (!isRecord(v) || (v.type !== 'none' && v.type !== 'limited')) throw malformed('quota', v);
+      if (v.type === 'none') return { type: 'none' };
+      if (typeof v.value !== 'number' || !Number.isSafeInteger(v.value) || v.value < 0) throw malformed('quota', v);
+      return { type: 'limited', value: v.value };
+    },
+    getQuotaConsumption: async () => {
+      const v = await getJson('/v2/bot/message/quota/consumption');
+      if (!isRecord(v) || typeof v.totalUsage !== 'number' || !Number.isSafeInteger(v.totalUsage) || v.totalUsage < 0) {
+        throw malformed('quota/consumption', v);
+      }
+      return { totalUsage: v.totalUsage };
+    },
     reply: (replyToken, messagesJson) =>
       post('/v2/bot/message/reply', `{"replyToken":${JSON.stringify(replyToken)},"messages":${messagesJson}}`),
     push: (to, messagesJson, retryKey) =>

@@ -31,6 +31,7 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
     botName: config.shopName,
     // The demo catalog's images come from this machine over plain http.
     allowHttpImages: true,
+    pushQuota: config.sandbox.linePushQuota,
   });
   const credentials = DEMO_QPAY_CREDENTIALS;
   const bank = await startBankSimulator({
@@ -73,6 +74,11 @@ export async function startSandbox(config: Config, logger: Logger): Promise<Sand
       `  bank sim:  ${bank.url}/sim  (QPay simulator admin: orders, payments, notifications)`,
       `  logistics: ${logistics.url}/sim  (ECPay simulator: store map, shipments, notifications)`,
       `  test cards: ${TEST_CARDS.map((c) => `${c.number} ${c.label}`).join(' · ')}`,
+      ...(config.sandbox.linePushQuota === undefined
+        ? []
+        : [
+            `  LINE quota: ${config.sandbox.linePushQuota} pushes a month (LINE_SIM_PUSH_QUOTA); see npm run orders -- quota`,
+          ]),
       '  go live:   set LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN and QPAY_* (see README)',
     ],
     close: async () => {

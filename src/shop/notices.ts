@@ -9,6 +9,7 @@
 import type { Executor } from '../db/database';
 import type { Order } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
+import type { PushRank } from '../line/push-gate';
 import { type Message, text } from '../messages/common';
 import { orderCopy } from '../messages/copy';
 import { type ConfirmationView, orderConfirmationMessage } from '../messages/delivery-messages';
@@ -102,11 +103,57 @@ export interface CartAdjustment {
 }
 
 /**
- * Whether a notice may use the order's reply token (set by the tap that caused it, e.g. checkout)
- * while it is fresh — replies are free, pushes count against the merchant's LINE quota. Only
- * notices that answer that tap soon after it qualify; the rest arrive later and are pushed.
+ * How each kind of notice travels — the one place to declare it when adding a kind (the type
+ * makes a missing entry a compile error; kinds other engineers are adding are declared ahead).
+ * Keyed by notice kind, which the push budget also reads as the outbox kind: a notice whose outbox
+ * kind differs (late_payment_refunded → `refund`) needs that outbox kind declared too.
+ *
+ * `rank` (see src/shop/push-budget.ts): `always` goes out as a push whatever the month's LINE push
+ * budget says; `when_budget_allows` is held once the budget is nearly spent and then rides on the
+ * customer's next reply. The rule: money and anything the customer must act on now (pay, collect
+ * the parcel) always goes; progress news they cannot act on waits.
+ *
+ * `answersTap`: the notice is caused by the customer's own tap (checkout, "new pay link"), so it
+ * rides on the order's reply token while that is fresh — replies are free — and spends it.
  */
-const REPLIES_TO_THE_TAP: ReadonlySet<NoticeKind> = new Set(['pay_link', 'order_failed', 'pay_link_failed']);
+export const NOTICE_DELIVERY = {
+  // The way to pay, or why there is none: the customer is waiting for it.
+  pay_link: { rank: 'always', answersTap: true },
+  order_failed: { rank: 'always', answersTap: true },
+  pay_link_failed: { rank: 'always', answersTap: true },
+  // Money: proof of payment, a declined card, refunds, cancelled authorizations.
+  receipt: { rank: 'always', answersTap: false },
+  payment_failed: { rank: 'always', answersTap: false },
+  paid_late: { rank: 'always', answersTap: false },
+  refund: { rank: 'always', answersTap: false },
+  late_payment_refunded: { rank: 'always', answersTap: false },
+  authorization_voided: { rank: 'always', answersTap: false },
+  // The order closed unpaid: nothing is owed and nothing to do; the old pay button says so too.
+  expired: { rank: 'when_budget_allows', answersTap: false },
+  // The delivery step (issue 13): the order summary with its pay buttons, pushed after the web
+  // page's 確認 — the customer's only way to pay.
+  delivery_confirmation: { rank: 'always', answersTap: false },
+  // Shipping (issue 14).
+  /** The parcel is at the store: the pickup deadline runs from now. */
+  store_arrival: { rank: 'always', answersTap: false },
+  /** Self-pickup: the order can be collected now. */
+  pickup_ready: { rank: 'always', answersTap: false },
+  shipped: { rank: 'when_budget_allows', answersTap: false },
+  pickup_reminder: { rank: 'when_budget_allows', answersTap: false },
+  /** Picked up or delivered: thanks. */
+  completed: { rank: 'when_budget_allows', answersTap: false },
+  /** Not collected and sent back; the refund that follows is its own (always) notice. */
+  returned: { rank: 'when_budget_allows', answersTap: false },
+} as const satisfies Record<NoticeKind, NoticeDelivery> & Record<string, NoticeDelivery>;
+
+export interface NoticeDelivery {
+  rank: PushRank;
+  answersTap: boolean;
+}
+
+function deliveryOf(kind: NoticeKind): NoticeDelivery {
+  return (NOTICE_DELIVERY as Record<string, NoticeDelivery>)[kind] as NoticeDelivery;
+}
 
 interface Outgoing {
   messages: Message[];
@@ -239,7 +286,9 @@ async function withDelivery(trx: Executor, notice: Notice): Promise<Notice> {
 /**
  * Queues a notice in the caller's transaction, so it is sent exactly when the change that caused
  * it commits. A notice that answers the customer's tap rides on the order's reply token while it
- * is fresh (and spends it: a token is single use); every other notice is a push.
+ * is fresh (and spends it: a token is single use); every other notice is a push, which the outbox
+ * holds for the customer's next reply when its rank says so and the month's LINE push budget is
+ * nearly spent (see NOTICE_DELIVERY).
  */
 export async function tellCustomer(trx: Executor, given: Notice, now: number): Promise<void> {
   const notice = await withDelivery(trx, given);
@@ -255,11 +304,8 @@ export async function tellCustomer(trx: Executor, given: Notice, now: number): P
     }
     return;
   }
-  const reply =
-    REPLIES_TO_THE_TAP.has(notice.kind) &&
-    order.reply_token !== null &&
-    order.reply_until !== null &&
-    order.reply_until > now;
+  const answersTap = deliveryOf(notice.kind).answersTap;
+  const reply = answersTap && order.reply_token !== null && order.reply_until !== null && order.reply_until > now;
   await enqueueMessage(
     trx,
     {
@@ -272,7 +318,7 @@ export async function tellCustomer(trx: Executor, given: Notice, now: number): P
     },
     now,
   );
-  if (REPLIES_TO_THE_TAP.has(notice.kind) && order.reply_token !== null) {
+  if (answersTap && order.reply_token !== null) {
     await updateOrder(trx, order.id, { reply_token: null, reply_until: null }, now);
   }
 }

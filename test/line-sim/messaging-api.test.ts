@@ -282,4 +282,41 @@ describe('LINE simulator: Messaging API', () => {
       await other.close();
     }
   });
+
+  test('message quota: the SDK reads type none, then limited with value and consumption; past it a push gets 429 monthly limit', async () => {
+    const user = newUserId();
+    expect(await client.getMessageQuota()).toEqual({ type: 'none' });
+    expect(await client.getMessageQuotaConsumption()).toEqual({ totalUsage: 0 });
+    sim.setPushQuota(2);
+    expect(await client.getMessageQuota()).toEqual({ type: 'limited', value: 2 });
+    // Two pushes count (however many messages each); a 409 repeat and a reply do not.
+    const key = randomUUID();
+    await client.pushMessage(
+      {
+        to: user,
+        messages: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+      key,
+    );
+    await errorOf(client.pushMessage({ to: user, messages: [{ type: 'text', text: 'a' }] }, key));
+    await sim.sendText(user, 'hi');
+    await client.replyMessage({ replyToken: replyTokens[0]!, messages: [{ type: 'text', text: 'free' }] });
+    await client.pushMessage({ to: user, messages: [{ type: 'text', text: 'c' }] });
+    expect(await client.getMessageQuotaConsumption()).toEqual({ totalUsage: 2 });
+    const refused = await errorOf(client.pushMessage({ to: user, messages: [{ type: 'text', text: 'd' }] }));
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toEqual({ message: 'You have reached your monthly limit.' });
+    expect(sim.botMessages(user).map((m) => m.text)).toEqual(['a', 'b', 'free', 'c']);
+    // Replies still work past the limit.
+    await sim.sendText(user, 'again');
+    await client.replyMessage({ replyToken: replyTokens[1]!, messages: [{ type: 'text', text: 'still free' }] });
+    // A new month (Taiwan time) starts from zero.
+    clock = Date.parse('2025-01-31T16:00:00Z');
+    expect(await client.getMessageQuotaConsumption()).toEqual({ totalUsage: 0 });
+    await client.pushMessage({ to: user, messages: [{ type: 'text', text: 'february' }] });
+    expect(sim.pushesThisMonth()).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 import type { CallLog } from './state/call-log';
 import type { ChatLog } from './state/chat-log';
 import type { FaultInjector } from './state/faults';
+import type { PushQuota } from './state/push-quota';
 import type { ReplyTokenStore } from './state/reply-tokens';
 import type { RetryKeyStore } from './state/retry-keys';
 import type { RichMenuStore } from './state/rich-menu-store';
@@ -23,5 +24,7 @@ export interface SimulatorContext {
   faults: FaultInjector;
   users: UserDirectory;
   richMenus: RichMenuStore;
+  /** Monthly push quota and pushes counted (GET /v2/bot/message/quota…). */
+  pushQuota: PushQuota;
   nextMessageId: () => string;
 }

@@ -10,6 +10,7 @@ import { hex } from './ids';
 import { CallLog, type RecordedCall } from './state/call-log';
 import { type BotChatEntry, type ChatEntry, ChatLog, type LineMessage, type TimelineEntry } from './state/chat-log';
 import { FaultInjector, type FaultSpec } from './state/faults';
+import { PushQuota } from './state/push-quota';
 import { ReplyTokenStore } from './state/reply-tokens';
 import { RetryKeyStore } from './state/retry-keys';
 import { RichMenuStore, type StoredRichMenu } from './state/rich-menu-store';
@@ -47,6 +48,11 @@ export interface LineSimulatorOptions {
   allowHttpImages?: boolean;
   /** Serve the chat page (`/`, `/chat`) and its JSON API (`/sim/api/...`); default true. */
   chatPage?: boolean;
+  /**
+   * Monthly push quota (LINE_SIM_PUSH_QUOTA in the sandbox): past it pushes get 429 "You have
+   * reached your monthly limit."; GET /v2/bot/message/quota says `limited`. Default: no limit.
+   */
+  pushQuota?: number;
   /** Extra routes on the same server (the chat page registers itself through this). */
   extraRoutes?: (app: FastifyInstance, sim: LineSimulator) => void | Promise<void>;
 }
@@ -125,6 +131,11 @@ export interface LineSimulator {
   dropResponseNext(pathPrefix: string, times?: number): void;
   clearFaults(): void;
 
+  /** Test hook: the monthly push quota (undefined: none) and, optionally, pushes already used this month. */
+  setPushQuota(limit: number | undefined, used?: number): void;
+  /** Pushes LINE has counted this (Taiwan) month: what GET …/quota/consumption answers. */
+  pushesThisMonth(): number;
+
   close(): Promise<void>;
 }
 
@@ -146,6 +157,7 @@ export async function startLineSimulator(options: LineSimulatorOptions): Promise
     faults: new FaultInjector(),
     users: new UserDirectory(),
     richMenus: new RichMenuStore(),
+    pushQuota: new PushQuota(now, options.pushQuota),
     nextMessageId: () => String(messageIdBase + BigInt(++messageCounter)),
   };
   const sender = new WebhookSender(ctx, options.webhookUrl);
@@ -227,6 +239,12 @@ export async function startLineSimulator(options: LineSimulatorOptions): Promise
     setLatency: (ms, pathPrefix) => ctx.faults.setLatency(ms, pathPrefix),
     dropResponseNext: (pathPrefix, times) => ctx.faults.dropResponseNext(pathPrefix, times),
     clearFaults: () => ctx.faults.clear(),
+
+    setPushQuota: (limit, used) => {
+      ctx.pushQuota.limit = limit;
+      if (used !== undefined) ctx.pushQuota.setUsed(used);
+    },
+    pushesThisMonth: () => ctx.pushQuota.usedThisMonth(),
 
     close: () => app.close(),
   };

@@ -3,6 +3,7 @@ import type { SimulatorContext } from '../context';
 import { newRequestId, UUID_PATTERN } from '../ids';
 import { lineErrorBodyFor, validateMessages } from '../message-validator';
 import type { LineMessage } from '../state/chat-log';
+import { MONTHLY_LIMIT_MESSAGE } from '../state/push-quota';
 import { isRecord, jsonBody, type LineError, NOT_FOUND, requestBodyErrors, sendLineError } from './line-errors';
 
 const INVALID_JSON = 'The request body could not be parsed as JSON';
@@ -100,6 +101,9 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: SimulatorCont
     }
     const issues = validateMessages(body.messages, validationOptions);
     if (issues.length > 0) return rejectFor(ctx, reply, to, 400, lineErrorBodyFor(issues), endpoint);
+    // The month's messages are used up: LINE answers 429 with this message (its rate limit's 429 says otherwise).
+    if (!ctx.pushQuota.hasRoom()) return rejectFor(ctx, reply, to, 429, { message: MONTHLY_LIMIT_MESSAGE }, endpoint);
+    ctx.pushQuota.count();
     const sentMessages = deliver(ctx, to, body.messages as LineMessage[], 'push');
     if (retryKey) {
       const requestId = String(reply.getHeader('x-line-request-id') ?? newRequestId());
@@ -107,6 +111,15 @@ export function registerMessagingRoutes(app: FastifyInstance, ctx: SimulatorCont
     }
     return reply.code(200).send({ sentMessages });
   });
+
+  app.get('/v2/bot/message/quota', async (_request, reply) => {
+    const limit = ctx.pushQuota.limit;
+    return reply.send(limit === undefined ? { type: 'none' } : { type: 'limited', value: limit });
+  });
+
+  app.get('/v2/bot/message/quota/consumption', async (_request, reply) =>
+    reply.send({ totalUsage: ctx.pushQuota.usedThisMonth() }),
+  );
 
   app.post('/v2/bot/chat/loading/start', async (request, reply) => {
     const parsed = jsonBody(request);
