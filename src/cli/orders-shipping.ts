@@ -141,24 +141,12 @@ function usage(): number {
 }
 
 /** The shipping part of `orders -- show`: where it goes (masked), the shipment, the timeline. */
+/** The goods' state, the shipment and the timeline (`show` prints the delivery and recipient above it). */
 export async function printShipping(db: Kysely<DB>, o: Order): Promise<void> {
-  const d = await orderDelivery(db, o.id);
   const goods = o.fulfilment
     ? `${o.fulfilment} (${FULFILMENT_LABELS[o.fulfilment]}) since ${formatTaiwanDateTime(o.fulfilment_at ?? o.updated_at)}`
     : '-';
-  console.log(`delivery ${o.delivery_method ?? '-'}  shipping fee ${o.shipping_fee}  goods ${goods}`);
-  if (d) {
-    const who = d.anonymized_at
-      ? `(anonymized ${formatTaiwanDateTime(d.anonymized_at)})`
-      : `${maskName(d.recipient_name)} ${maskPhone(d.recipient_phone)}`;
-    const where =
-      d.method === 'cvs'
-        ? `${d.cvs_sub_type} store ${d.store_id} ${d.store_name ?? ''}`
-        : d.method === 'home'
-          ? `${d.city ?? ''}${d.district ?? ''}…`
-          : 'self-pickup';
-    console.log(`  recipient ${who}  ${where}`);
-  }
+  console.log(`goods ${goods}`);
   const s = await shipmentOfOrder(db, o.id);
   if (s?.kind === 'ecpay') {
     console.log(

@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines because every table of both databases is declared here, in one place, as
+ * kysely's DB type needs them together.
+ *
  * Table types for kysely. Times are milliseconds since the epoch (UTC) in integer columns;
  * money is integer TWD; flags are 0/1 integers so both databases agree.
  */

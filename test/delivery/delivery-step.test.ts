@@ -36,6 +36,8 @@ const ENV = {
   ECPAY_LOGISTICS_HASH_KEY: ECPAY_STAGE_C2C.hashKey,
   ECPAY_LOGISTICS_HASH_IV: ECPAY_STAGE_C2C.hashIv,
   ECPAY_LOGISTICS_BASE_URL: 'http://127.0.0.1:9',
+  ECPAY_LOGISTICS_SENDER_NAME: '林小茶',
+  ECPAY_LOGISTICS_SENDER_CELLPHONE: '0912345678',
 };
 
 function form(token: string, fields: Record<string, string>) {

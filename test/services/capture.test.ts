@@ -46,6 +46,7 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
     await shop.refund(order.order_no, 100);
     const timeline = await orderTimeline(shop.database.db, order.id);
     expect(timeline.map((e) => [e.event, e.actor])).toEqual([
+      ['delivery_chosen', 'customer'],
       ['bankOrderCreated', 'bank'],
       ['paymentVerified', 'bank'],
       ['shipped', 'merchant:owner'],

@@ -55,8 +55,9 @@ describe('orders CLI: shipping', () => {
     expect((await run(env, 'list', '--shipped')).out).toContain(no);
 
     const show = await run(env, 'show', no);
-    expect(show.out).toContain('陳*麗 0912-***-678');
-    expect(show.out).not.toContain('0912345678');
+    // The merchant's desk shows the recipient in full: it is who the parcel is addressed to.
+    expect(show.out).toContain('recipient 陳美麗  0912345678');
+    expect(show.out).toContain('goods shipped (已出貨)');
     expect(show.out).toContain('carrier tcat tracking 903221488720');
     expect(show.out).toMatch(/shipped {2}by merchant:cli {2}tcat 903221488720/);
 

@@ -7,7 +7,6 @@
  */
 import { silentLogger } from '../../src/logger';
 import { type LogisticsSimulator, startLogisticsSimulator } from '../../src/sandbox/logistics';
-import { insertOrderDelivery } from '../../src/shop/delivery-repository';
 import { altText, buy, newUser, productWithStock, waitUntil } from '../checkout/helpers';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
@@ -41,7 +40,8 @@ describe.each(dialects)('store pickup through the running shop (%s)', (dialect) 
     const db = shop.database.db;
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('orders').set({ delivery_method: 'cvs' }).where('id', '=', order.id).execute();
-      await insertOrderDelivery(trx, { ...SEVEN, order_id: order.id });
+      // Bought through the delivery step as 門市自取 (the harness's default); sent to a store instead.
+      await trx.updateTable('order_deliveries').set(SEVEN).where('order_id', '=', order.id).execute();
     });
     const before = shop.sim.botMessages(user).length;
     await shop.bank.pay(order.order_no);
