@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AddressList } from './address-list';
+import { consolePlugin } from './admin/console-plugin';
+import type { ConsoleDeps } from './admin/context';
 import { buildApp } from './app';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -64,6 +66,8 @@ export interface Runtime {
   reconciler: Reconciler | undefined;
   /** Per-source limits on bank callbacks; present when QPay is configured. */
   notificationSources: NotificationSources | undefined;
+  /** Every merchant console route (method, URL, whether it is public), as registered. */
+  adminRoutes: NonNullable<ConsoleDeps['routeRegistry']>;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -225,6 +229,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
   const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
 
+  const adminRoutes: Runtime['adminRoutes'] = [];
+  plugins.push(
+    consolePlugin({
+      db: database.db,
+      now,
+      config,
+      qpay,
+      wakeOutbox,
+      logger: logger.child({ route: 'admin' }),
+      routeRegistry: adminRoutes,
+    }),
+  );
   const app = await buildApp({
     db: database.db,
     channelSecret: config.line.channelSecret,
@@ -248,6 +264,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     qpay,
     payments,
     orderSubmitter,
+    adminRoutes,
     expirySweeper,
     reconciler,
     notificationSources,

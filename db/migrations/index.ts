@@ -11,6 +11,7 @@ import * as m0005 from './0005_event_reason_outbox_doubt';
 import * as m0006 from './0006_notification_sources';
 import * as m0007 from './0007_health_probe';
 import * as m0008 from './0008_delivery_fulfilment';
+import * as m0040 from './0040_merchant_console';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_notification_sources': m0006,
   '0007_health_probe': m0007,
   '0008_delivery_fulfilment': m0008,
+  '0040_merchant_console': m0040,
 };

@@ -22,6 +22,8 @@ export interface ProductTable {
   stock: number;
   reserved: ColumnType<number, number | undefined, number>;
   active: ColumnType<number, number | undefined, number>;
+  /** Alert the merchant when stock − reserved falls to this (null: never). */
+  low_stock_threshold: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -249,7 +251,76 @@ export interface HealthProbeTable {
   checked_at: number;
 }
 
+export type AdminRole = 'owner' | 'staff';
+
+/** A merchant console login (issue 15). */
+export interface AdminAccountTable {
+  id: Generated<number>;
+  email: string;
+  role: AdminRole;
+  /** `scrypt$N$r$p$salt$hash` (see src/admin/password.ts). */
+  password_hash: string;
+  /** 1 until the one-time password printed by `npm run admin -- create-user` is changed. */
+  must_change_password: ColumnType<number, number | undefined, number>;
+  disabled_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionTable {
+  /** SHA-256 (hex) of the cookie's token. */
+  token_hash: string;
+  account_id: number;
+  created_at: number;
+  last_seen_at: number;
+  ip: string | null;
+}
+
+/** One failed login, keyed `ip:<address>` or `account:<email>`. */
+export interface AdminLoginFailureTable {
+  id: Generated<number>;
+  key: string;
+  at: number;
+}
+
+/** Who did what to money, stock, products, settings or accounts, when and from where. */
+export interface AdminAuditTable {
+  id: Generated<number>;
+  account_id: number | null;
+  /** The account's e-mail at the time (kept when the account is gone). */
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+  at: number;
+}
+
+export interface StockAdjustmentTable {
+  id: Generated<number>;
+  product_id: number;
+  delta: number;
+  stock_after: number;
+  reason: string;
+  actor: string;
+  at: number;
+}
+
+/** Settings the console edits (`profile`, `delivery` …), JSON; they win over the environment. */
+export interface ShopSettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
 export interface DB {
+  admin_accounts: AdminAccountTable;
+  admin_sessions: AdminSessionTable;
+  admin_login_failures: AdminLoginFailureTable;
+  admin_audit: AdminAuditTable;
+  stock_adjustments: StockAdjustmentTable;
+  shop_settings: ShopSettingTable;
   categories: CategoryTable;
   products: ProductTable;
   carts: CartTable;
@@ -281,3 +352,7 @@ export type OrderDelivery = Selectable<OrderDeliveryTable>;
 export type OrderEventRow = Selectable<OrderEventTable>;
 export type Payment = Selectable<PaymentTable>;
 export type BankNotification = Selectable<BankNotificationTable>;
+export type AdminAccount = Selectable<AdminAccountTable>;
+export type AdminSession = Selectable<AdminSessionTable>;
+export type AdminAuditRow = Selectable<AdminAuditTable>;
+export type StockAdjustment = Selectable<StockAdjustmentTable>;

@@ -54,6 +54,7 @@ export async function startInstance(
     : {};
   const base = loadConfig({
     LINE_CHANNEL_SECRET: TEST_SECRET,
+    ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
     LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
     LINE_API_BASE_URL: sim.url,
     LINE_DATA_API_BASE_URL: sim.url,

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConsoleContext } from './context';
+
+export async function productRoutes(_app: FastifyInstance, _ctx: ConsoleContext): Promise<void> {}
