@@ -145,6 +145,7 @@ export function consolePlugin(deps: ConsoleDeps): (app: FastifyInstance) => Prom
               shopName: deps.config.profile.name,
               csrf: reply.generateCsrf(),
               nonce: reply.cspNonce.style,
+              scriptNonce: reply.cspNonce.script,
             });
             return reply.type('text/html; charset=utf-8').send(html);
           },

@@ -116,3 +116,16 @@ export function eventLabel(event: string): string {
     )[event] ?? event
   );
 }
+
+/** 需處理 — the same rule as the list's SQL in console-repository.ts. */
+export function needsAttention(o: Pick<Order, 'attention' | 'fulfilment'>): boolean {
+  return (o.attention !== null && !o.attention.startsWith('refunded:')) || o.fulfilment === 'returned';
+}
+
+/** A whole number of TWD typed by the merchant ("1,200", "NT$300"), or undefined. */
+export function parseAmount(raw: unknown): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const s = raw.replace(/[\s,]/g, '').replace(/^NT\$/i, '');
+  if (!/^\d{1,9}$/.test(s)) return undefined;
+  return Number(s);
+}

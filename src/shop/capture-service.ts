@@ -10,8 +10,8 @@ import type { DB, Order, Payment } from '../db/types';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { type QpayClient, QpayRefusedError } from '../qpay';
 import { tellCustomer } from './notices';
-import { merchantMayCaptureOrVoid } from './order-lifecycle';
-import { getOrder, getOrderByNo, moveOrder, orderItems } from './order-repository';
+import { merchantMayCaptureOrVoid, type OrderActor } from './order-lifecycle';
+import { getOrder, getOrderByNo, moveOrder, orderItems, recordOrderEvent } from './order-repository';
 import { markCaptured, markVoided, paymentsOf } from './payment-repository';
 import { restockSold } from './stock-repository';
 
@@ -65,11 +65,17 @@ export async function captureOrder(
   qpay: QpayClient,
   orderNo: string,
   now: () => number,
+  actor: OrderActor = 'merchant:cli',
 ): Promise<{ order: Order; payment: Payment; description: string }> {
   const [order, paid] = await authorizedPayment(db, orderNo, 'capture');
   const description = await maintain(qpay, paid, 'P');
   const t = now();
-  if (!(await markCaptured(db, paid.id, t))) {
+  const captured = await db.transaction().execute(async (trx) => {
+    if (!(await markCaptured(trx, paid.id, t))) return false;
+    await recordOrderEvent(trx, order.id, 'captured', actor, t);
+    return true;
+  });
+  if (!captured) {
     throw new CaptureError(
       `the bank captured ${paid.bank_order_no}, but the payment changed meanwhile; check it with show`,
     );
@@ -86,12 +92,13 @@ export async function voidOrder(
   qpay: QpayClient,
   orderNo: string,
   now: () => number,
+  actor: OrderActor = 'merchant:cli',
 ): Promise<{ order: Order; description: string }> {
   const [order, paid] = await authorizedPayment(db, orderNo, 'void');
   const description = await maintain(qpay, paid, 'C');
   await db.transaction().execute(async (trx) => {
     const t = now();
-    const moved = await moveOrder(trx, order.id, 'authorizationVoided', t, { closed_at: t });
+    const moved = await moveOrder(trx, order.id, 'authorizationVoided', t, { closed_at: t }, actor);
     if (!moved || !(await markVoided(trx, paid.id, description, t))) {
       throw new CaptureError(
         `the bank cancelled the authorization of ${paid.bank_order_no}, but the order changed meanwhile; check it with show`,

@@ -61,7 +61,9 @@ export type Notice =
   | { kind: 'refund'; order: Order; amount: number; part: 'full' | 'rest' | 'partial'; n: number }
   | { kind: 'late_payment_refunded'; order: Order; state: LatePaymentState }
   /** The merchant cancelled a card authorization that was never captured: nothing is charged. */
-  | { kind: 'authorization_voided'; order: Order };
+  | { kind: 'authorization_voided'; order: Order }
+  /** The merchant cancelled an unpaid order in the console. */
+  | { kind: 'cancelled_by_shop'; order: Order };
 
 export type NoticeKind = Notice['kind'];
 
@@ -153,6 +155,12 @@ export function noticeOutgoing(notice: Notice): Outgoing {
         messages: [authorizationVoidedMessage(notice.order.order_no, notice.order.total)],
         kind: 'authorization_voided',
         key: `void:${notice.order.order_no}`,
+      };
+    case 'cancelled_by_shop':
+      return {
+        messages: [text(orderCopy.cancelledByShop(notice.order.order_no), true)],
+        kind: 'cancelled_by_shop',
+        key: `cancelled-by-shop:${notice.order.order_no}`,
       };
   }
 }

@@ -9,7 +9,7 @@ import type { Order, Payment } from '../db/types';
 import type { OrderCreated } from '../qpay';
 import { reopenCart, setCartStatus } from './cart-repository';
 import { tellCustomer } from './notices';
-import { awaitsPayment, canHappen } from './order-lifecycle';
+import { awaitsPayment, canHappen, type OrderActor } from './order-lifecycle';
 import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { insertPaymentAttempt, paymentsOf, transitionPayment } from './payment-repository';
 import { releaseStock } from './stock-repository';
@@ -111,6 +111,19 @@ export async function expireOrder(trx: Executor, order: Order, now: number): Pro
 export async function cancelOrder(trx: Executor, order: Order, now: number): Promise<boolean> {
   if (!(await moveOrder(trx, order.id, 'customerCancelled', now, { closed_at: now }))) return false;
   await release(trx, order, now);
+  return true;
+}
+
+/** The merchant cancels an unpaid order (console): stock released, customer told. False when no longer unpaid. */
+export async function merchantCancelOrder(
+  trx: Executor,
+  order: Order,
+  now: number,
+  actor: OrderActor,
+): Promise<boolean> {
+  if (!(await moveOrder(trx, order.id, 'merchantCancelled', now, { closed_at: now }, actor))) return false;
+  await release(trx, order, now);
+  await tellCustomer(trx, { kind: 'cancelled_by_shop', order }, now);
   return true;
 }
 

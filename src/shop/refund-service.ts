@@ -9,8 +9,8 @@ import { silentLogger } from '../logger';
 import type { QpayClient } from '../qpay';
 import { refundLatePayment } from './late-payment';
 import { tellCustomer } from './notices';
-import { merchantMayRefund, readLatePayment } from './order-lifecycle';
-import { addRefundedAmount, getOrder, getOrderByNo } from './order-repository';
+import { merchantMayRefund, type OrderActor, readLatePayment } from './order-lifecycle';
+import { addRefundedAmount, getOrder, getOrderByNo, recordOrderEvent } from './order-repository';
 import { isAuthorizedNotCaptured, paymentsOf, recordRefund, refundsOf } from './payment-repository';
 
 export class RefundError extends Error {}
@@ -21,6 +21,8 @@ export async function refundOrder(
   orderNo: string,
   amount: number | undefined,
   now: () => number,
+  /** Who asked, for the order's timeline (the console passes `merchant:<email>`). */
+  actor: OrderActor = 'merchant:cli',
 ): Promise<{ order: Order; refunded: number; description: string }> {
   const order = await getOrderByNo(db, orderNo);
   if (!order) throw new RefundError(`no order ${orderNo}`);
@@ -73,6 +75,7 @@ export async function refundOrder(
     }
     const n = (await refundsOf(trx, order.id)).length;
     const part = value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest';
+    await recordOrderEvent(trx, order.id, value === left ? 'refundedInFull' : 'refund', actor, t, String(value));
     await tellCustomer(trx, { kind: 'refund', order, amount: value, part, n }, t);
   });
   return { order: (await getOrder(db, order.id)) as Order, refunded: value, description: result.description };

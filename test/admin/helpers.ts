@@ -3,7 +3,10 @@
 import { setPassword } from '../../src/admin/account-repository';
 import { createAccount } from '../../src/admin/account-service';
 import { hashPassword } from '../../src/admin/password';
-import type { AdminRole } from '../../src/db/types';
+import type { AdminRole, Order } from '../../src/db/types';
+import { insertOrderDelivery } from '../../src/shop/delivery-repository';
+import { getOrderByNo } from '../../src/shop/order-repository';
+import { buy, newUser, next, orderStatus, productWithStock, waitUntil } from '../checkout/helpers';
 import type { TestShop } from '../support/shop-harness';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -76,4 +79,52 @@ export class ConsoleClient {
   async login(email: string, password = PASSWORD): Promise<Response> {
     return this.post('/admin/login', { email, password });
   }
+}
+
+/** A card order bought in the chat and paid at the bank simulator, with a recipient snapshot. */
+export async function paidOrder(
+  shop: TestShop,
+  recipient: { name: string; phone: string } = { name: '王小明', phone: '0912345678' },
+  quantity = 2,
+): Promise<Order> {
+  const user = newUser();
+  const p = await productWithStock(shop, 20);
+  const { order } = await buy(shop, user, p.id, 'C', quantity);
+  await insertOrderDelivery(shop.database.db, {
+    order_id: order.id,
+    method: 'home',
+    recipient_name: recipient.name,
+    recipient_phone: recipient.phone,
+    postal_code: '100',
+    city: '臺北市',
+    district: '中正區',
+    address: '重慶南路一段 122 號',
+    cvs_sub_type: null,
+    store_id: null,
+    store_name: null,
+    store_address: null,
+  });
+  await next(shop, user, () => shop.bank.pay(order.order_no));
+  await waitUntil(async () => (await orderStatus(shop, order.order_no)) === 'paid');
+  return (await getOrderByNo(shop.database.db, order.order_no)) as Order;
+}
+
+/** An order awaiting payment (bought, not paid). */
+export async function unpaidOrder(shop: TestShop): Promise<Order> {
+  const user = newUser();
+  const p = await productWithStock(shop, 20, 1);
+  const { order } = await buy(shop, user, p.id, 'C', 1);
+  await waitUntil(async () => (await orderStatus(shop, order.order_no)) === 'awaiting_payment');
+  return (await getOrderByNo(shop.database.db, order.order_no)) as Order;
+}
+
+/** Outbox kinds queued for the order's customer. */
+export async function noticeKinds(shop: TestShop, order: Order): Promise<string[]> {
+  const rows = await shop.database.db
+    .selectFrom('outbox')
+    .select('kind')
+    .where('line_user_id', '=', order.line_user_id)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.kind);
 }
