@@ -3,6 +3,7 @@
  * background jobs. server.ts runs one; tests build several against one database.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AddressList } from './address-list';
@@ -229,6 +230,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
   const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
 
+  // Made before the media route resolves it (a missing folder would serve nothing).
+  await mkdir(config.admin.uploadDir, { recursive: true });
   const adminRoutes: Runtime['adminRoutes'] = [];
   plugins.push(
     consolePlugin({
@@ -250,6 +253,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger: opts.httpLogger,
     trustProxy: config.trustProxy,
     mediaDir: MEDIA_DIR,
+    uploadDir: config.admin.uploadDir,
     plugins,
     ops: { metrics, metricsToken: config.metricsToken, readyMaxEventAgeMs: config.readyMaxEventAgeMs },
   });

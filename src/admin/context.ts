@@ -1,8 +1,8 @@
 /** What the console's route modules share: its dependencies, the page renderer, the audit log. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config';
-import type { Executor } from '../db/database';
-import type { AdminRole } from '../db/types';
+import type { AdminRole, DB } from '../db/types';
 import type { Logger } from '../logger';
 import type { QpayClient } from '../qpay';
 import type { ConsoleUser } from './account-service';
@@ -24,7 +24,7 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'admin_session';
 
 export interface ConsoleDeps {
-  db: Executor;
+  db: Kysely<DB>;
   now: () => number;
   config: Pick<Config, 'admin' | 'publicBaseUrl' | 'profile' | 'line' | 'shopName' | 'mode'>;
   /** Present when QPay is configured: refunds, capture and void. */

@@ -2,6 +2,8 @@
  * A whole shop for tests: a real database (SQLite file or PostgreSQL), the real app listening on
  * an ephemeral port, its background jobs, and the LINE simulator sending it signed webhooks.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
@@ -60,6 +62,7 @@ export async function startInstance(
     LINE_DATA_API_BASE_URL: sim.url,
     DATABASE_URL: database.url,
     PORT: String(port),
+    MEDIA_UPLOAD_DIR: join(tmpdir(), `line-shop-uploads-${process.pid}`),
     ...qpayEnv,
     ...options.env,
   });
