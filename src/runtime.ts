@@ -29,6 +29,7 @@ import { createConversation } from './shop/conversation';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
+import { NO_DELIVERY, ShopSettings } from './shop/shop-settings';
 
 export interface RuntimeOptions {
   config: Config;
@@ -67,6 +68,8 @@ export interface Runtime {
   reconciler: Reconciler | undefined;
   /** Per-source limits on bank callbacks; present when QPay is configured. */
   notificationSources: NotificationSources | undefined;
+  /** The shop's effective profile and delivery settings (console over environment), for checkout and the chat. */
+  settings: ShopSettings;
   /** Every merchant console route (method, URL, whether it is public), as registered. */
   adminRoutes: NonNullable<ConsoleDeps['routeRegistry']>;
   /** Starts the background jobs (the app is listened on by the caller). */
@@ -197,8 +200,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const submitterPoller = paymentPollers[0];
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
+  // The console's settings win over the environment's (README: "Merchant console"); NO_DELIVERY
+  // stands in for the delivery issue's config.delivery until the two branches meet.
+  const settings = new ShopSettings(database.db, { profile: config.profile, delivery: NO_DELIVERY });
   const conversation = createConversation({
-    profile: config.profile,
+    profile: async () => (await settings.get()).profile,
     publicBaseUrl: config.publicBaseUrl,
     handlers: createOrderHandlers({
       config: config.payments,
@@ -240,6 +246,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       config,
       qpay,
       wakeOutbox,
+      settings,
       logger: logger.child({ route: 'admin' }),
       routeRegistry: adminRoutes,
     }),
@@ -269,6 +276,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     payments,
     orderSubmitter,
     adminRoutes,
+    settings,
     expirySweeper,
     reconciler,
     notificationSources,

@@ -158,3 +158,9 @@ export async function recentAudit(db: Executor, limit: number, target?: string):
   if (target !== undefined) q = q.where('target', '=', target);
   return q.execute();
 }
+
+/** Disables an account (kept for the audit log's sake) and ends its sessions. */
+export async function disableAccount(db: Executor, id: number, now: number): Promise<void> {
+  await db.updateTable('admin_accounts').set({ disabled_at: now, updated_at: now }).where('id', '=', id).execute();
+  await db.deleteFrom('admin_sessions').where('account_id', '=', id).execute();
+}

@@ -142,7 +142,7 @@ export function consolePlugin(deps: ConsoleDeps): (app: FastifyInstance) => Prom
               ...data,
               user: req.consoleUser,
               nav: NAV,
-              shopName: deps.config.profile.name,
+              shopName: (await deps.settings.get()).profile.name,
               csrf: reply.generateCsrf(),
               nonce: reply.cspNonce.style,
               scriptNonce: reply.cspNonce.script,

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { AdminRole, DB } from '../db/types';
 import type { Logger } from '../logger';
 import type { QpayClient } from '../qpay';
+import type { ShopSettings } from '../shop/shop-settings';
 import type { ConsoleUser } from './account-service';
 
 declare module 'fastify' {
@@ -32,6 +33,8 @@ export interface ConsoleDeps {
   /** Sends the customer notices an action queued (refund, void …) without waiting for the poll. */
   wakeOutbox: () => void;
   logger: Logger;
+  /** The effective profile and delivery settings; invalidated after a save. */
+  settings: ShopSettings;
   /** Every console route as registered (method + URL), for the anonymous-access test. */
   routeRegistry?: Array<{ method: string; url: string; public: boolean }>;
 }

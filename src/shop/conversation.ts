@@ -127,7 +127,8 @@ function actionOf(event: webhook.Event): PostbackAction | undefined {
  * several customers would take product locks in no common order and could deadlock on PostgreSQL.
  */
 export interface ConversationOptions {
-  profile: ShopProfile;
+  /** The shop's profile, or where to read the current one (the console's settings win; see shop-settings.ts). */
+  profile: ShopProfile | (() => Promise<ShopProfile>);
   /** Where product pictures are served from (the shop's public origin). */
   publicBaseUrl: string;
   /** Handlers another area provides (checkout, orders …). */
@@ -142,9 +143,10 @@ export function createConversation({
   handlers: extra = {},
   ownTransaction = new Set(),
 }: ConversationOptions) {
+  const currentProfile = typeof profile === 'function' ? profile : async () => profile;
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => [text(copy.help(profile), true)],
+    help: async () => [text(copy.help(await currentProfile()), true)],
     ...extra,
   };
 
@@ -168,7 +170,8 @@ export function createConversation({
       case 'follow': {
         const cart = await viewCart(ctx.trx, ctx.userId);
         const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.items.length > 0;
-        out = [text(again ? copy.welcomeBack(profile.name) : copy.greeting(profile)), ...(await browse(ctx))];
+        const shop = await currentProfile();
+        out = [text(again ? copy.welcomeBack(shop.name) : copy.greeting(shop)), ...(await browse(ctx))];
         break;
       }
       case 'message':
@@ -185,8 +188,8 @@ export function createConversation({
 
   return {
     /** The event handler the transport (src/line's event worker) runs for each event. */
-    handle: (ctx: EventContext, event: webhook.Event) =>
-      handleEvent({ ...ctx, shopName: profile.name, publicBaseUrl }, event),
+    handle: async (ctx: EventContext, event: webhook.Event) =>
+      handleEvent({ ...ctx, shopName: (await currentProfile()).name, publicBaseUrl }, event),
     /** What a customer is told when their event could not be handled after repeated tries. */
     apology: [text(copy.processingFailed, true)],
     needsOwnTransaction: (event: webhook.Event): boolean => {
