@@ -204,7 +204,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // stands in for the delivery issue's config.delivery until the two branches meet.
   const settings = new ShopSettings(database.db, { profile: config.profile, delivery: NO_DELIVERY });
   const conversation = createConversation({
-    profile: async () => (await settings.get()).profile,
+    profile: async (trx) => (await settings.get(trx)).profile,
     publicBaseUrl: config.publicBaseUrl,
     handlers: createOrderHandlers({
       config: config.payments,

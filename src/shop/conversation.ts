@@ -4,6 +4,7 @@
  * Handlers for other areas (checkout, orders) plug in through `extraPostbacks`.
  */
 import type { webhook } from '@line/bot-sdk';
+import type { Executor } from '../db/database';
 import type { EventContext } from '../line/event-worker';
 import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
 import { categoriesMessage, PRODUCTS_PER_PAGE, productCarousel } from '../messages/catalog-messages';
@@ -128,7 +129,7 @@ function actionOf(event: webhook.Event): PostbackAction | undefined {
  */
 export interface ConversationOptions {
   /** The shop's profile, or where to read the current one (the console's settings win; see shop-settings.ts). */
-  profile: ShopProfile | (() => Promise<ShopProfile>);
+  profile: ShopProfile | ((trx: Executor) => Promise<ShopProfile>);
   /** Where product pictures are served from (the shop's public origin). */
   publicBaseUrl: string;
   /** Handlers another area provides (checkout, orders …). */
@@ -143,10 +144,10 @@ export function createConversation({
   handlers: extra = {},
   ownTransaction = new Set(),
 }: ConversationOptions) {
-  const currentProfile = typeof profile === 'function' ? profile : async () => profile;
+  const currentProfile = typeof profile === 'function' ? profile : async (_trx: Executor) => profile;
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => [text(copy.help(await currentProfile()), true)],
+    help: async (ctx) => [text(copy.help(await currentProfile(ctx.trx)), true)],
     ...extra,
   };
 
@@ -170,7 +171,7 @@ export function createConversation({
       case 'follow': {
         const cart = await viewCart(ctx.trx, ctx.userId);
         const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.items.length > 0;
-        const shop = await currentProfile();
+        const shop = await currentProfile(ctx.trx);
         out = [text(again ? copy.welcomeBack(shop.name) : copy.greeting(shop)), ...(await browse(ctx))];
         break;
       }
@@ -189,7 +190,7 @@ export function createConversation({
   return {
     /** The event handler the transport (src/line's event worker) runs for each event. */
     handle: async (ctx: EventContext, event: webhook.Event) =>
-      handleEvent({ ...ctx, shopName: (await currentProfile()).name, publicBaseUrl }, event),
+      handleEvent({ ...ctx, shopName: (await currentProfile(ctx.trx)).name, publicBaseUrl }, event),
     /** What a customer is told when their event could not be handled after repeated tries. */
     apology: [text(copy.processingFailed, true)],
     needsOwnTransaction: (event: webhook.Event): boolean => {

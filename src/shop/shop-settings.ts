@@ -113,7 +113,6 @@ export function mergeProfile(base: ShopProfile, override: unknown): ShopProfile 
 
 export class ShopSettings {
   private cached: { at: number; value: EffectiveSettings } | undefined;
-  private loading: Promise<EffectiveSettings> | undefined;
 
   constructor(
     private readonly db: Executor,
@@ -122,14 +121,15 @@ export class ShopSettings {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** The effective settings (DB override ?? environment), at most SETTINGS_CACHE_MS old. */
-  async get(): Promise<EffectiveSettings> {
+  /**
+   * The effective settings (DB override ?? environment), at most SETTINGS_CACHE_MS old. Code inside
+   * a transaction passes it: on SQLite (one connection) a read outside it would wait for it forever.
+   * Loads are not shared between callers for the same reason (one may hold the connection).
+   */
+  async get(executor: Executor = this.db): Promise<EffectiveSettings> {
     const c = this.cached;
     if (c && this.clock() - c.at < SETTINGS_CACHE_MS) return c.value;
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
+    return this.load(executor);
   }
 
   /** Forgets the cached value (after this instance saved a change). */
@@ -137,8 +137,8 @@ export class ShopSettings {
     this.cached = undefined;
   }
 
-  private async load(): Promise<EffectiveSettings> {
-    const stored = await readSettings(this.db);
+  private async load(executor: Executor): Promise<EffectiveSettings> {
+    const stored = await readSettings(executor);
     const value: EffectiveSettings = {
       profile: this.storedProfile(stored.get('profile')),
       delivery: this.storedDelivery(stored.get('delivery')),
