@@ -15,6 +15,7 @@ import multipart from '@fastify/multipart';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance } from 'fastify';
+import { cjkFontLinks } from '../cjk-font';
 import { recordAudit } from './account-repository';
 import { sessionUser } from './account-service';
 import { type ConsoleContext, type ConsoleDeps, SESSION_COOKIE } from './context';
@@ -66,6 +67,8 @@ export function consolePlugin(deps: ConsoleDeps): (app: FastifyInstance) => Prom
               styleSrc: ["'self'"],
               scriptSrc: ["'self'"],
               imgSrc: ["'self'", 'https:', 'data:'],
+              // The bundled CJK font (src/cjk-font.ts), for machines and phones without one.
+              fontSrc: ["'self'"],
               formAction: ["'self'"],
               frameAncestors: ["'none'"],
               baseUri: ["'none'"],
@@ -146,6 +149,7 @@ export function consolePlugin(deps: ConsoleDeps): (app: FastifyInstance) => Prom
               csrf: reply.generateCsrf(),
               nonce: reply.cspNonce.style,
               scriptNonce: reply.cspNonce.script,
+              fontLinks: cjkFontLinks(),
             });
             return reply.type('text/html; charset=utf-8').send(html);
           },

@@ -32,6 +32,19 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   cancelled: '已取消',
 };
 
+const PAYMENT_STATUS_LABELS: Record<string, string> = {
+  requested: '建立中',
+  created: '待付款',
+  refused: '銀行拒絕',
+  failed: '付款失敗',
+  paid: '已付款',
+  abandoned: '已作廢',
+};
+
+export function paymentStatusLabel(status: string): string {
+  return PAYMENT_STATUS_LABELS[status] ?? status;
+}
+
 export const DELIVERY_LABELS: Readonly<Record<DeliveryMethod, string>> = {
   home: '宅配',
   cvs: '超商取貨',

@@ -24,6 +24,7 @@ import {
   money,
   needsAttention,
   parseAmount,
+  paymentStatusLabel,
   STATUS_LABELS,
   when,
 } from './format';
@@ -80,6 +81,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: ConsoleContext): Pr
       actions: orderActions(order, payments, needsAttention(order)),
       isOwner: user.role === 'owner',
       shipping: shippingActionsFor(order, delivery),
+      payLabel: paymentStatusLabel,
       money,
       when,
     });
