@@ -26,6 +26,7 @@ import { createMetrics, instrumentCalls, type ShopMetrics } from './metrics';
 import { qpayRoutes } from './payments/qpay-routes';
 import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
+import { bindIfCode, sendDueAlerts } from './shop/merchant-alerts';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
@@ -213,6 +214,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ job: 'events' }),
     }),
     ownTransaction: STOCK_LOCKING_ACTIONS,
+    onText: (trx, userId, typed) => bindIfCode(trx, userId, typed, now()),
   });
   const eventWorker = new EventWorker({
     db: database.db,
@@ -234,7 +236,17 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const eventPoller = new Poller('events', () => eventWorker.tick(), pollMs, logger);
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller];
+  // Merchant alerts: checked every 10 s (the digest interval decides how often one goes out).
+  const alertPoller = new Poller(
+    'merchant-alerts',
+    async () => {
+      if ((await sendDueAlerts(database.db, `${config.publicBaseUrl}/admin`, now())) > 0) wakeOutbox();
+      return false;
+    },
+    Math.max(pollMs, 10_000),
+    logger,
+  );
+  const pollers = [eventPoller, outboxPoller, ...paymentPollers, housekeepingPoller, alertPoller];
 
   // Made before the media route resolves it (a missing folder would serve nothing).
   await mkdir(config.admin.uploadDir, { recursive: true });

@@ -12,6 +12,7 @@ import * as m0006 from './0006_notification_sources';
 import * as m0007 from './0007_health_probe';
 import * as m0008 from './0008_delivery_fulfilment';
 import * as m0040 from './0040_merchant_console';
+import * as m0041 from './0041_merchant_alerts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_health_probe': m0007,
   '0008_delivery_fulfilment': m0008,
   '0040_merchant_console': m0040,
+  '0041_merchant_alerts': m0041,
 };

@@ -5,6 +5,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db/database';
 import type { DB, Order, Product } from '../db/types';
+import { DEFAULT_LOW_STOCK } from '../shop/merchant-alerts';
 
 /** The order list's tabs (issue 15), each a condition on status, fulfilment and attention. */
 export const ORDER_TABS = ['unpaid', 'to_ship', 'shipped', 'completed', 'attention'] as const;
@@ -125,9 +126,6 @@ export async function paidOrdersBetween(
 export async function attentionOrders(db: Executor, limit: number): Promise<Order[]> {
   return db.selectFrom('orders').selectAll().where(needsAttention).orderBy('id', 'desc').limit(limit).execute();
 }
-
-/** Stock a product may still sell before it counts as low when it has no threshold of its own. */
-export const DEFAULT_LOW_STOCK = 3;
 
 /** Active products whose free stock (stock − reserved) is at or below their threshold. */
 export async function lowStockProducts(db: Executor, limit: number): Promise<Product[]> {

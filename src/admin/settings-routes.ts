@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminRole } from '../db/types';
+import { listRecipients, removeRecipient } from '../shop/merchant-alert-repository';
+import { alertSettings, createLinkCode } from '../shop/merchant-alerts';
 import { ProfileError } from '../shop/profile';
 import { writeSetting } from '../shop/settings-repository';
 import {
@@ -65,8 +67,10 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
     errors: Record<string, string> = {},
     forms: { profile?: Form; delivery?: Form } = {},
     newPassword: { email: string; password: string } | null = null,
+    linkCode: string | null = null,
   ) {
     const { profile, delivery } = await ctx.deps.settings.get();
+    const recipients = await listRecipients(db);
     return ctx.render(req, reply, 'settings', {
       title: '設定',
       active: 'settings',
@@ -78,6 +82,9 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
       accounts: await listAccounts(db),
       me: ctx.user(req).id,
       newPassword,
+      linkCode,
+      recipients: recipients.map((r) => ({ ...r, shown: `${r.line_user_id.slice(0, 5)}…${r.line_user_id.slice(-4)}` })),
+      alerts: await alertSettings(db),
       money,
       when,
     });
@@ -148,6 +155,44 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
       await ctx.audit(req, 'richmenu_failed', null, String((err as Error).message).slice(0, 300));
       return page(req, reply.code(502), { ok: false, text: `圖文選單部署失敗：${(err as Error).message}` });
     }
+  });
+
+  app.post('/settings/alerts/code', ROLE_ROUTE, async (req, reply) => {
+    const code = await createLinkCode(db, ctx.user(req).email, ctx.deps.now());
+    await ctx.audit(req, 'alert_code_created', null, null);
+    return page(
+      req,
+      reply,
+      { ok: true, text: '請在 10 分鐘內，用要接收通知的 LINE 帳號在本店聊天室輸入這組數字。' },
+      {},
+      {},
+      null,
+      code,
+    );
+  });
+
+  app.post<{ Params: { user: string } }>('/settings/alerts/recipients/:user/remove', ROLE_ROUTE, async (req, reply) => {
+    const user = req.params.user;
+    const removed = /^U[0-9a-f]{32}$/.test(user) && (await removeRecipient(db, user));
+    if (!removed) return page(req, reply.code(404), { ok: false, text: '找不到這個通知接收者。' });
+    await ctx.audit(req, 'alert_recipient_removed', user, null);
+    return page(req, reply, { ok: true, text: '已移除通知接收者。' });
+  });
+
+  app.post<{ Body: { digestMinutes?: string } }>('/settings/alerts', ROLE_ROUTE, async (req, reply) => {
+    const raw = (req.body?.digestMinutes ?? '').trim();
+    if (!/^\d{1,4}$/.test(raw) || Number(raw) > 1440) {
+      return page(req, reply.code(400), null, { digestMinutes: '請輸入 0 到 1440 的整數（0 表示立即通知）' });
+    }
+    await writeSetting(
+      db,
+      'alerts',
+      JSON.stringify({ digestMinutes: Number(raw) }),
+      ctx.deps.now(),
+      ctx.user(req).email,
+    );
+    await ctx.audit(req, 'settings_alerts', 'alerts', raw);
+    return page(req, reply, { ok: true, text: '通知設定已儲存。' });
   });
 
   app.post<{ Body: { email?: string; role?: string } }>('/settings/accounts', ROLE_ROUTE, async (req, reply) => {

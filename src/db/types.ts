@@ -314,7 +314,37 @@ export interface ShopSettingTable {
   updated_by: string | null;
 }
 
+/** A LINE user who receives the merchant's alerts. */
+export interface MerchantRecipientTable {
+  line_user_id: string;
+  /** The console account that made the code it was bound with. */
+  added_by: string;
+  added_at: number;
+}
+
+export interface MerchantLinkCodeTable {
+  /** SHA-256 (hex) of the code. */
+  code_hash: string;
+  created_by: string;
+  expires_at: number;
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One row (id 1): what the alerts already reported and when the last one went out. */
+export interface MerchantAlertCursorTable {
+  id: number;
+  version: number;
+  /** Orders and products changed up to this time were reported. */
+  seen_until: number;
+  /** Dead outbox messages up to this id were reported. */
+  dead_id: number;
+  last_sent_at: number;
+}
+
 export interface DB {
+  merchant_recipients: MerchantRecipientTable;
+  merchant_link_codes: MerchantLinkCodeTable;
+  merchant_alert_cursor: MerchantAlertCursorTable;
   admin_accounts: AdminAccountTable;
   admin_sessions: AdminSessionTable;
   admin_login_failures: AdminLoginFailureTable;

@@ -136,6 +136,8 @@ export interface ConversationOptions {
   handlers?: PostbackHandlers;
   /** Actions whose events need a transaction of their own (see below). */
   ownTransaction?: ReadonlySet<string>;
+  /** Asked first about every typed text; an answer replaces the usual one (the merchant's alert binding code). */
+  onText?: (trx: Executor, userId: string, typed: string) => Promise<Message[] | undefined>;
 }
 
 export function createConversation({
@@ -143,6 +145,7 @@ export function createConversation({
   publicBaseUrl,
   handlers: extra = {},
   ownTransaction = new Set(),
+  onText,
 }: ConversationOptions) {
   const currentProfile = typeof profile === 'function' ? profile : async (_trx: Executor) => profile;
   const handlers: Record<string, PostbackHandler> = {
@@ -175,9 +178,13 @@ export function createConversation({
         out = [text(again ? copy.welcomeBack(shop.name) : copy.greeting(shop)), ...(await browse(ctx))];
         break;
       }
-      case 'message':
-        out = await act(ctx, actionOf(event), copy.unknownText);
+      case 'message': {
+        const m = (event as webhook.MessageEvent).message;
+        const typed = m?.type === 'text' ? (m as webhook.TextMessageContent).text : undefined;
+        const special = onText && typeof typed === 'string' ? await onText(ctx.trx, ctx.userId, typed) : undefined;
+        out = special ?? (await act(ctx, actionOf(event), copy.unknownText));
         break;
+      }
       case 'postback':
         out = await act(ctx, actionOf(event), copy.unknownAction);
         break;
