@@ -79,6 +79,16 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/http/' },
     },
     {
+      name: 'admin-console-is-on-top',
+      severity: 'error',
+      comment:
+        'src/admin is the merchant console: routes, pages and its own read queries on top of the shop. ' +
+        'The shop, the LINE transport, messages, jobs and the client libraries never import it; ' +
+        'only the runtime (which registers it), server.ts and the CLIs do.',
+      from: { path: '^src/(shop|line|messages|jobs|payments|qpay|ecpay|http|db)/' },
+      to: { path: '^src/admin/' },
+    },
+    {
       name: 'db-layer-below-everything',
       severity: 'error',
       comment: 'src/db (connection, types, migrator) is the bottom layer.',

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     {
       DATABASE_URL: url,
       LINE_CHANNEL_SECRET: SECRET,
+      ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
       LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
       LINE_API_BASE_URL: sim.url,
       LINE_DATA_API_BASE_URL: sim.url,

@@ -25,6 +25,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Folder of static catalog images served under /media/. */
   mediaDir?: string;
+  /** Folder of images uploaded in the console, served under /media/uploads/. */
+  uploadDir?: string;
   /** GET /metrics and /readyz; the webhook's answers are timed into these metrics. */
   ops?: Omit<OpsRouteOptions, 'db' | 'now'>;
   /** Which proxies may name the client (X-Forwarded-For): TRUST_PROXY. Default: none. */
@@ -75,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     channelSecret: deps.channelSecret,
   });
   if (deps.mediaDir) await app.register(mediaRoutes, { dir: deps.mediaDir });
+  if (deps.uploadDir) await app.register(mediaRoutes, { dir: deps.uploadDir, at: '/media/uploads' });
   // The payment result page's CJK font (see cjk-font.ts).
   await app.register(cjkFontRoutes);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

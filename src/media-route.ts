@@ -5,11 +5,12 @@ import type { FastifyInstance } from 'fastify';
 
 const TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
 
-export async function mediaRoutes(app: FastifyInstance, opts: { dir: string }): Promise<void> {
+/** `at` (default /media) is where the folder is served; uploads use /media/uploads. */
+export async function mediaRoutes(app: FastifyInstance, opts: { dir: string; at?: string }): Promise<void> {
   // Compared after resolving links: a symbolic link inside the folder must not hand out a file
   // from elsewhere (a link to /etc or to the database would otherwise be served).
   const root = await realpath(opts.dir).catch(() => opts.dir);
-  app.get<{ Params: { '*': string } }>('/media/*', async (req, reply) => {
+  app.get<{ Params: { '*': string } }>(`${opts.at ?? '/media'}/*`, async (req, reply) => {
     const rel = normalize(req.params['*']).replace(/^([/\\])+/, '');
     const type = TYPES[extname(rel).toLowerCase()];
     if (!type || rel.startsWith('..') || rel.includes('\0')) return reply.code(404).send({ message: 'not found' });

@@ -3,12 +3,15 @@
  * background jobs. server.ts runs one; tests build several against one database.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AddressList } from './address-list';
+import { consolePlugin } from './admin/console-plugin';
+import type { ConsoleDeps } from './admin/context';
 import { buildApp } from './app';
-import type { Config } from './config';
-import type { Database } from './db/database';
+import type { Config, DeliveryConfig } from './config';
+import type { Database, Executor } from './db/database';
 import type { Payment } from './db/types';
 import { deliveryRoutes } from './delivery/delivery-routes';
 import { createEcpayLogisticsClient, type EcpayLogisticsClient } from './ecpay';
@@ -30,11 +33,13 @@ import { createQpayClient, type QpayClient } from './qpay';
 import { createConversation } from './shop/conversation';
 import { deliveryLinkKey } from './shop/delivery-link';
 import type { DeliverySettings } from './shop/delivery-service';
+import { bindIfCode, sendDueAlerts } from './shop/merchant-alerts';
 import { NotificationSources, type SourceLimits } from './shop/notification-sources';
 import { createOrderHandlers, STOCK_LOCKING_ACTIONS } from './shop/order-conversation';
 import { createPaymentService, type PaymentService } from './shop/payment-service';
 import { createPushBudget } from './shop/push-budget';
 import { queueStoreShipmentOnPayment } from './shop/shipping-service';
+import { ShopSettings } from './shop/shop-settings';
 
 export interface RuntimeOptions {
   config: Config;
@@ -80,6 +85,10 @@ export interface Runtime {
   /** Present when ECPay logistics and a sender are configured. */
   storeShipments: StoreShipmentCreator | undefined;
   shippingTimers: ShippingTimers;
+  /** The shop's effective profile and delivery settings (console over environment), for checkout and the chat. */
+  settings: ShopSettings;
+  /** Every merchant console route (method, URL, whether it is public), as registered. */
+  adminRoutes: NonNullable<ConsoleDeps['routeRegistry']>;
   /** Starts the background jobs (the app is listened on by the caller). */
   startJobs(): void;
   /** Stops jobs and closes the app (not the database: the caller owns it). */
@@ -267,6 +276,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
   }
   const submitterPoller = paymentPollers[0];
+  // The console's settings win over the environment's (README: "Merchant console").
+  const settings = new ShopSettings(database.db, { profile: config.profile, delivery: config.delivery });
+  // Store pickup needs ECPay's map and shipments: without the ECPay variables no setting can offer it.
+  const deliveryNow = async (executor?: Executor): Promise<DeliveryConfig> => {
+    const { delivery } = await settings.get(executor);
+    return config.ecpayLogistics ? delivery : { ...delivery, cvsFee: null };
+  };
   // The delivery step (issue 13): page links signed with a key derived from the channel secret.
   const deliverySettings: DeliverySettings = {
     delivery: config.delivery,
@@ -278,6 +294,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     deliveryRoutes({
       db: database.db,
       settings: deliverySettings,
+      deliveryConfig: () => deliveryNow(),
       shopName: config.shopName,
       lineUrl: opts.lineUrl ?? config.backToLineUrl,
       now,
@@ -288,23 +305,25 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
   const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
   const conversation = createConversation({
-    profile: config.profile,
+    profile: async (trx) => (await settings.get(trx)).profile,
     publicBaseUrl: config.publicBaseUrl,
     handlers: createOrderHandlers({
       config: config.payments,
       delivery: deliverySettings,
+      deliveryConfig: (ctx) => deliveryNow(ctx.trx),
       paymentsEnabled: qpay !== undefined,
       wakeSubmitter: () => submitterPoller?.wake(),
       logger: logger.child({ job: 'events' }),
     }),
     ownTransaction: STOCK_LOCKING_ACTIONS,
-    faqSettings: {
-      delivery: config.delivery,
+    faqSettings: async (trx) => ({
+      delivery: await deliveryNow(trx),
       paymentsEnabled: qpay !== undefined,
       cardPayMinutes: config.payments.cardPayMinutes,
       atmExpireDays: config.payments.atmExpireDays,
-    },
+    }),
     handoffIdleMs: config.handoffIdleMs,
+    onText: (trx, userId, typed) => bindIfCode(trx, userId, typed, now()),
   });
   const eventWorker = new EventWorker({
     db: database.db,
@@ -328,8 +347,41 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const housekeeper = new Housekeeper(database.db, now, config.retentionMs);
   const housekeepingPoller = new Poller('housekeeping', () => housekeeper.tick(), HOUSEKEEPING_MS, logger);
   const quotaPoller = new Poller('line-quota', () => quotaRefresher.tick(), QUOTA_POLL_MS, logger);
-  const pollers = [eventPoller, outboxPoller, ...paymentPollers, ...shippingPollers, housekeepingPoller, quotaPoller];
+  // Merchant alerts: checked every 10 s (the digest interval decides how often one goes out).
+  const alertPoller = new Poller(
+    'merchant-alerts',
+    async () => {
+      if ((await sendDueAlerts(database.db, `${config.publicBaseUrl}/admin`, now())) > 0) wakeOutbox();
+      return false;
+    },
+    Math.max(pollMs, 10_000),
+    logger,
+  );
+  const pollers = [
+    eventPoller,
+    outboxPoller,
+    ...paymentPollers,
+    ...shippingPollers,
+    housekeepingPoller,
+    quotaPoller,
+    alertPoller,
+  ];
 
+  // Made before the media route resolves it (a missing folder would serve nothing).
+  await mkdir(config.admin.uploadDir, { recursive: true });
+  const adminRoutes: Runtime['adminRoutes'] = [];
+  plugins.push(
+    consolePlugin({
+      db: database.db,
+      now,
+      config,
+      qpay,
+      wakeOutbox,
+      settings,
+      logger: logger.child({ route: 'admin' }),
+      routeRegistry: adminRoutes,
+    }),
+  );
   const app = await buildApp({
     db: database.db,
     channelSecret: config.line.channelSecret,
@@ -339,6 +391,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger: opts.httpLogger,
     trustProxy: config.trustProxy,
     mediaDir: MEDIA_DIR,
+    uploadDir: config.admin.uploadDir,
     plugins,
     ops: { metrics, metricsToken: config.metricsToken, readyMaxEventAgeMs: config.readyMaxEventAgeMs },
   });
@@ -354,6 +407,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     qpay,
     payments,
     orderSubmitter,
+    adminRoutes,
+    settings,
     expirySweeper,
     reconciler,
     notificationSources,

@@ -8,6 +8,7 @@
  * after npm had exited. With `exec`, this process is npm's child and gets the signal itself.
  */
 import { Agent, setGlobalDispatcher } from 'undici';
+import { ensureSandboxOwner } from './admin/account-service';
 import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrator';
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   let sandbox: Sandbox | undefined;
+  let consoleLogin: { email: string; password: string } | undefined;
   if (config.mode === 'sandbox') {
+    consoleLogin = await ensureSandboxOwner(database.db, Date.now());
     const seeded = await seedDemoCatalogIfEmpty(database.db, Date.now());
     if (seeded > 0) logger.info({ products: seeded }, 'demo catalog loaded');
     // Loaded only here: a live shop never carries the simulators (and the LINE SDK the rich-menu
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     `  shop:      ${config.publicBaseUrl}  (health: ${config.publicBaseUrl}/healthz)`,
     `  webhook:   ${config.publicBaseUrl}/line/webhook`,
     `  database:  ${database.describe}`,
+    `  console:   ${config.publicBaseUrl}/admin${consoleLogin ? `  (log in as ${consoleLogin.email} / ${consoleLogin.password})` : ''}`,
     ...(sandbox
       ? sandbox.describe()
       : [

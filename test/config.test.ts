@@ -40,11 +40,24 @@ describe('configuration', () => {
   });
 
   it('runs live with both LINE credentials and listens on all interfaces', () => {
-    const c = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', ...QPAY });
+    const c = loadConfig({
+      LINE_CHANNEL_SECRET: 's',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+      ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
+      ...QPAY,
+    });
     expect(c.mode).toBe('live');
     expect(c.host).toBe('0.0.0.0');
     expect(c.qpay?.shopNo).toBe('NA0249_001');
     expect(c.qpay?.baseUrl).toBe('https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api/');
+    expect(c.admin.sessionSecret).toBe('test-admin-session-secret-0123456789abcdef');
+  });
+
+  it('makes a random console session secret in sandbox mode', () => {
+    const a = loadConfig({}).admin.sessionSecret;
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({}).admin.sessionSecret).not.toBe(a);
+    expect(loadConfig({}).admin.idleMs).toBe(30 * 60_000);
   });
 
   it.each([
@@ -66,6 +79,9 @@ describe('configuration', () => {
     [{ LINE_PUSH_BUDGET: '200 messages' }, 'LINE_PUSH_BUDGET'],
     [{ LINE_PUSH_BUDGET: '1.5' }, 'LINE_PUSH_BUDGET'],
     [{ LINE_SIM_PUSH_QUOTA: 'none' }, 'LINE_SIM_PUSH_QUOTA'],
+    [{ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' }, 'ADMIN_SESSION_SECRET'],
+    [{ ADMIN_SESSION_SECRET: 'too-short' }, 'ADMIN_SESSION_SECRET'],
+    [{ ADMIN_IDLE_MINUTES: '0' }, 'ADMIN_IDLE_MINUTES'],
   ])('refuses %j naming %s', (env, variable) => {
     const err = errorOf(env as Record<string, string>);
     expect(err.variable).toBe(variable);

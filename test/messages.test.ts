@@ -22,6 +22,7 @@ function product(i: number): Product {
     stock: i % 3,
     reserved: 0,
     active: 1,
+    low_stock_threshold: null,
     created_at: 0,
     updated_at: 0,
   };

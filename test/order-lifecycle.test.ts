@@ -32,6 +32,7 @@ describe('order transitions', () => {
     ['latePaymentAccepted', ['failed', 'expired', 'cancelled'], 'paid'],
     ['deadlinePassed', ['awaiting_payment'], 'expired'],
     ['customerCancelled', ['awaiting_payment'], 'cancelled'],
+    ['merchantCancelled', ['awaiting_payment'], 'cancelled'],
     ['authorizationVoided', ['paid'], 'cancelled'],
     ['refundedInFull', ['paid'], 'refunded'],
   ];

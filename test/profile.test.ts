@@ -14,7 +14,11 @@ import { helpMessage } from '../src/messages/help-messages';
 import { defaultFaq, matchFaq, shopFaq } from '../src/shop/faq';
 import { GENERIC_PROFILE, ProfileError, parseShopProfile, parseShopProfileJson } from '../src/shop/profile';
 
-const LIVE = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+const LIVE = {
+  LINE_CHANNEL_SECRET: 's',
+  LINE_CHANNEL_ACCESS_TOKEN: 't',
+  ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
+};
 const SHOE_SHOP = {
   name: '小步鞋坊',
   emoji: '👟',

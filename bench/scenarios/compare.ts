@@ -23,6 +23,7 @@ import { e2eScenario } from './e2e';
 export async function compareScenario(ctx: BenchContext) {
   const simEnv = {
     LINE_CHANNEL_SECRET: SECRET,
+    ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
     LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
     LINE_API_BASE_URL: ctx.sim.url,
   };

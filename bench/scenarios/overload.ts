@@ -130,7 +130,12 @@ async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, 
 }
 
 export async function overloadScenario(ctx: BenchContext) {
-  const simEnv = { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: ctx.sim.url };
+  const simEnv = {
+    LINE_CHANNEL_SECRET: SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+    ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
+    LINE_API_BASE_URL: ctx.sim.url,
+  };
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
 

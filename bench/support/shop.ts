@@ -32,6 +32,7 @@ export async function startShop(
         {
           DATABASE_URL: db.url,
           LINE_CHANNEL_SECRET: SECRET,
+          ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
           LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
           LINE_API_BASE_URL: ctx.sim.url,
           LINE_DATA_API_BASE_URL: ctx.sim.url,

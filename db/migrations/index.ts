@@ -14,6 +14,8 @@ import * as m0008 from './0008_delivery_fulfilment';
 import * as m0010 from './0010_delivery_checkout';
 import * as m0020 from './0020_shipments';
 import * as m0030 from './0030_push_quota';
+import * as m0040 from './0040_merchant_console';
+import * as m0041 from './0041_merchant_alerts';
 import * as m0050 from './0050_catalog_search';
 import * as m0051 from './0051_conversation_people';
 
@@ -29,6 +31,8 @@ export const migrations: Record<string, Migration> = {
   '0010_delivery_checkout': m0010,
   '0020_shipments': m0020,
   '0030_push_quota': m0030,
+  '0040_merchant_console': m0040,
+  '0041_merchant_alerts': m0041,
   '0050_catalog_search': m0050,
   '0051_conversation_people': m0051,
 };

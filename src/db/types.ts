@@ -25,6 +25,8 @@ export interface ProductTable {
   stock: number;
   reserved: ColumnType<number, number | undefined, number>;
   active: ColumnType<number, number | undefined, number>;
+  /** Alert the merchant when stock − reserved falls to this (null: never). */
+  low_stock_threshold: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -385,6 +387,22 @@ export interface ShipmentTable {
   updated_at: number;
 }
 
+export type AdminRole = 'owner' | 'staff';
+
+/** A merchant console login (issue 15). */
+export interface AdminAccountTable {
+  id: Generated<number>;
+  email: string;
+  role: AdminRole;
+  /** `scrypt$N$r$p$salt$hash` (see src/admin/password.ts). */
+  password_hash: string;
+  /** 1 until the one-time password printed by `npm run admin -- create-user` is changed. */
+  must_change_password: ColumnType<number, number | undefined, number>;
+  disabled_at: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Every verified ECPay status notification, once (dedupe key: shipment, code, ECPay's status time). */
 export interface ShipmentNotificationTable {
   id: Generated<number>;
@@ -448,7 +466,90 @@ export interface UnansweredQuestionTable {
   dismissed_at: number | null;
 }
 
+export interface AdminSessionTable {
+  /** SHA-256 (hex) of the cookie's token. */
+  token_hash: string;
+  account_id: number;
+  created_at: number;
+  last_seen_at: number;
+  ip: string | null;
+}
+
+/** One failed login, keyed `ip:<address>` or `account:<email>`. */
+export interface AdminLoginFailureTable {
+  id: Generated<number>;
+  key: string;
+  at: number;
+}
+
+/** Who did what to money, stock, products, settings or accounts, when and from where. */
+export interface AdminAuditTable {
+  id: Generated<number>;
+  account_id: number | null;
+  /** The account's e-mail at the time (kept when the account is gone). */
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+  at: number;
+}
+
+export interface StockAdjustmentTable {
+  id: Generated<number>;
+  product_id: number;
+  delta: number;
+  stock_after: number;
+  reason: string;
+  actor: string;
+  at: number;
+}
+
+/** Settings the console edits (`profile`, `delivery` …), JSON; they win over the environment. */
+export interface ShopSettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** A LINE user who receives the merchant's alerts. */
+export interface MerchantRecipientTable {
+  line_user_id: string;
+  /** The console account that made the code it was bound with. */
+  added_by: string;
+  added_at: number;
+}
+
+export interface MerchantLinkCodeTable {
+  /** SHA-256 (hex) of the code. */
+  code_hash: string;
+  created_by: string;
+  expires_at: number;
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One row (id 1): what the alerts already reported and when the last one went out. */
+export interface MerchantAlertCursorTable {
+  id: number;
+  version: number;
+  /** Orders and products changed up to this time were reported. */
+  seen_until: number;
+  /** Dead outbox messages up to this id were reported. */
+  dead_id: number;
+  last_sent_at: number;
+}
+
 export interface DB {
+  merchant_recipients: MerchantRecipientTable;
+  merchant_link_codes: MerchantLinkCodeTable;
+  merchant_alert_cursor: MerchantAlertCursorTable;
+  admin_accounts: AdminAccountTable;
+  admin_sessions: AdminSessionTable;
+  admin_login_failures: AdminLoginFailureTable;
+  admin_audit: AdminAuditTable;
+  stock_adjustments: StockAdjustmentTable;
+  shop_settings: ShopSettingTable;
   categories: CategoryTable;
   products: ProductTable;
   carts: CartTable;
@@ -498,3 +599,7 @@ export type Payment = Selectable<PaymentTable>;
 export type BankNotification = Selectable<BankNotificationTable>;
 export type Shipment = Selectable<ShipmentTable>;
 export type ShipmentNotification = Selectable<ShipmentNotificationTable>;
+export type AdminAccount = Selectable<AdminAccountTable>;
+export type AdminSession = Selectable<AdminSessionTable>;
+export type AdminAuditRow = Selectable<AdminAuditTable>;
+export type StockAdjustment = Selectable<StockAdjustmentTable>;

@@ -201,6 +201,8 @@ export const orderCopy = {
   notPayable: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法付款。需要的話可以「再買一次」。`,
   linkStillValid: (no: string) => `訂單 ${no} 的付款連結還有效，點下方按鈕即可付款。`,
   cancelled: (no: string) => `已取消訂單 ${no}，商品已釋出。歡迎再來逛逛！`,
+  cancelledByShop: (no: string) =>
+    `本店已取消訂單 ${no}。這筆訂單尚未付款，不會收取任何費用，付款連結請不要再使用。如有疑問，直接在這裡留言給我們。`,
   cannotCancel: (no: string, status: string) => `訂單 ${no} 目前「${status}」，無法取消。`,
   confirmCancelTitle: '取消訂單？',
   confirmCancel: (no: string, total: string) =>

@@ -54,7 +54,8 @@ function required(value: unknown, field: string, where: string, max: number): st
   return text;
 }
 
-function checkRow(raw: Record<string, unknown>, where: string): CatalogRow {
+/** Checks one catalog row (the console's product form uses the same rules as the import). */
+export function checkRow(raw: Record<string, unknown>, where: string): CatalogRow {
   // U+FFFD is what a decoder leaves where bytes made no sense: storing it would show customers
   // "�" instead of a product name, so a file that already carries one is refused, not imported.
   for (const [key, value] of Object.entries(raw)) {

@@ -4,6 +4,7 @@
  * Handlers for other areas (checkout, orders) plug in through `extraPostbacks`.
  */
 import type { webhook } from '@line/bot-sdk';
+import type { Executor } from '../db/database';
 import type { EventContext } from '../line/event-worker';
 import { cartMessage, confirmEmptyMessage } from '../messages/cart-messages';
 import {
@@ -175,17 +176,23 @@ function actionOf(event: webhook.Event): PostbackAction | undefined {
  * several customers would take product locks in no common order and could deadlock on PostgreSQL.
  */
 export interface ConversationOptions {
-  profile: ShopProfile;
+  /** The shop's profile, or where to read the current one (the console's settings win; see shop-settings.ts). */
+  profile: ShopProfile | ((trx: Executor) => Promise<ShopProfile>);
   /** Where product pictures are served from (the shop's public origin). */
   publicBaseUrl: string;
   /** Handlers another area provides (checkout, orders …). */
   handlers?: PostbackHandlers;
   /** Actions whose events need a transaction of their own (see below). */
   ownTransaction?: ReadonlySet<string>;
-  /** The settings the default FAQ describes (delivery, payment); default: no payments, no delivery settings. */
-  faqSettings?: FaqSettings;
+  /**
+   * The settings the default FAQ describes (delivery, payment), or where to read the current ones
+   * (the console's delivery settings win); default: no payments, no delivery settings.
+   */
+  faqSettings?: FaqSettings | ((trx: Executor) => Promise<FaqSettings>);
   /** HANDOFF_IDLE_MINUTES in ms (default 60 minutes). */
   handoffIdleMs?: number;
+  /** Asked first about every typed text; an answer replaces the usual one (the merchant's alert binding code). */
+  onText?: (trx: Executor, userId: string, typed: string) => Promise<Message[] | undefined>;
 }
 
 const NO_SETTINGS: FaqSettings = { delivery: undefined, paymentsEnabled: false, cardPayMinutes: 20, atmExpireDays: 3 };
@@ -197,25 +204,35 @@ export function createConversation({
   ownTransaction = new Set(),
   faqSettings = NO_SETTINGS,
   handoffIdleMs = 60 * 60_000,
+  onText,
 }: ConversationOptions) {
-  const faq = shopFaq(profile, faqSettings);
+  const currentProfile = typeof profile === 'function' ? profile : async (_trx: Executor) => profile;
+  const currentFaqSettings = typeof faqSettings === 'function' ? faqSettings : async (_trx: Executor) => faqSettings;
+  /** The FAQ as the shop's settings say now (defaults built from them, the merchant's own entries). */
+  const currentFaq = async (trx: Executor) => shopFaq(await currentProfile(trx), await currentFaqSettings(trx));
   const handlers: Record<string, PostbackHandler> = {
     ...coreHandlers,
-    help: async () => {
+    help: async (ctx) => {
       // Help also offers 刪除我的收件資料 (it asks before deleting anything).
-      const m = helpMessage(profile, faq);
+      const m = helpMessage(await currentProfile(ctx.trx), await currentFaq(ctx.trx));
       m.quickReply?.items?.push({
         type: 'action',
         action: postbackAction(deliveryCopy.forgetButton, { action: 'forget' }, deliveryCopy.forgetButton),
       });
       return [m];
     },
-    faq: async (_ctx, a) => {
+    faq: async (ctx, a) => {
+      const faq = await currentFaq(ctx.trx);
       const answer = a.action === 'faq' ? faq.find((q) => q.id === a.id) : undefined;
-      return answer ? [text(answer.answer, true)] : [text(talkCopy.faqGone), helpMessage(profile, faq)];
+      return answer
+        ? [text(answer.answer, true)]
+        : [text(talkCopy.faqGone), helpMessage(await currentProfile(ctx.trx), faq)];
     },
     person: async (ctx) => [
-      handoffStartedMessage(profile.hours, (await startHandoff(ctx.trx, ctx.userId, ctx.now)) === 'already'),
+      handoffStartedMessage(
+        (await currentProfile(ctx.trx)).hours,
+        (await startHandoff(ctx.trx, ctx.userId, ctx.now)) === 'already',
+      ),
     ],
     bot: async (ctx) => [
       text(
@@ -240,10 +257,11 @@ export function createConversation({
     }
     if (isGreeting(typed)) {
       ctx.markAsRead();
-      return [text(talkCopy.hello(profile.name, profile.emoji), true)];
+      const shop = await currentProfile(ctx.trx);
+      return [text(talkCopy.hello(shop.name, shop.emoji), true)];
     }
     if (asksForPerson(typed)) return act(ctx, { action: 'person' }, copy.unknownText);
-    const answer = matchFaq(faq, typed);
+    const answer = matchFaq(await currentFaq(ctx.trx), typed);
     if (answer) {
       ctx.markAsRead();
       return [text(answer.answer, true)];
@@ -269,10 +287,16 @@ export function createConversation({
 
   /** A customer's message: left to the person while a hand-off is open, else answered. */
   async function onMessage(ctx: ConversationContext, event: webhook.MessageEvent): Promise<Message[]> {
-    const state = await handoffState(ctx.trx, ctx.userId, ctx.now, handoffIdleMs);
-    if (state.kind === 'open') return [];
     const m = event.message;
     const typed = m?.type === 'text' ? (m as webhook.TextMessageContent).text : undefined;
+    // The merchant's one-time alert code comes first: it is theirs to type, whatever else is going on.
+    const special = onText && typeof typed === 'string' ? await onText(ctx.trx, ctx.userId, typed) : undefined;
+    if (special) {
+      ctx.markAsRead();
+      return special;
+    }
+    const state = await handoffState(ctx.trx, ctx.userId, ctx.now, handoffIdleMs);
+    if (state.kind === 'open') return [];
     const out = typeof typed === 'string' ? await answerText(ctx, typed) : [text(copy.unknownText, true)];
     return state.kind === 'timed_out' ? [text(talkCopy.handoffTimedOut), ...out] : out;
   }
@@ -297,7 +321,8 @@ export function createConversation({
       case 'follow': {
         const cart = await viewCart(ctx.trx, ctx.userId);
         const again = (event as webhook.FollowEvent).follow?.isUnblocked === true && cart.items.length > 0;
-        out = [text(again ? copy.welcomeBack(profile.name) : copy.greeting(profile)), ...(await browse(ctx))];
+        const shop = await currentProfile(ctx.trx);
+        out = [text(again ? copy.welcomeBack(shop.name) : copy.greeting(shop)), ...(await browse(ctx))];
         break;
       }
       case 'message':
@@ -314,8 +339,8 @@ export function createConversation({
 
   return {
     /** The event handler the transport (src/line's event worker) runs for each event. */
-    handle: (ctx: EventContext, event: webhook.Event) =>
-      handleEvent({ ...ctx, shopName: profile.name, publicBaseUrl }, event),
+    handle: async (ctx: EventContext, event: webhook.Event) =>
+      handleEvent({ ...ctx, shopName: (await currentProfile(ctx.trx)).name, publicBaseUrl }, event),
     /** What a customer is told when their event could not be handled after repeated tries. */
     apology: [text(copy.processingFailed, true)],
     needsOwnTransaction: (event: webhook.Event): boolean => {

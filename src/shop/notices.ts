@@ -91,7 +91,9 @@ export type Notice =
    * The delivery page's 確認: the order confirmation (items, subtotal, 運費, total, masked
    * recipient) with the pay buttons. Before any order exists, so it names the customer itself.
    */
-  | { kind: 'delivery_confirmation'; lineUserId: string; view: ConfirmationView };
+  | { kind: 'delivery_confirmation'; lineUserId: string; view: ConfirmationView }
+  /** The merchant cancelled an unpaid order in the console. */
+  | { kind: 'cancelled_by_shop'; order: Order };
 
 export type NoticeKind = Notice['kind'];
 
@@ -128,6 +130,8 @@ export const NOTICE_DELIVERY = {
   refund: { rank: 'always', answersTap: false },
   late_payment_refunded: { rank: 'always', answersTap: false },
   authorization_voided: { rank: 'always', answersTap: false },
+  /** The merchant cancelled the unpaid order: the customer must not pay an old link. */
+  cancelled_by_shop: { rank: 'always', answersTap: false },
   // The order closed unpaid: nothing is owed and nothing to do; the old pay button says so too.
   expired: { rank: 'when_budget_allows', answersTap: false },
   // The delivery step (issue 13): the order summary with its pay buttons, pushed after the web
@@ -266,6 +270,12 @@ export function noticeOutgoing(notice: Notice): Outgoing {
         key: `delivery:${v.draftId}:${v.hash}:${v.version}:${v.total}`,
       };
     }
+    case 'cancelled_by_shop':
+      return {
+        messages: [text(orderCopy.cancelledByShop(notice.order.order_no), true)],
+        kind: 'cancelled_by_shop',
+        key: `cancelled-by-shop:${notice.order.order_no}`,
+      };
   }
 }
 

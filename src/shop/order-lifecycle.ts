@@ -43,6 +43,8 @@ export const ORDER_TRANSITIONS = {
   deadlinePassed: { from: ['awaiting_payment'], to: 'expired' },
   /** The customer cancelled while the order was unpaid. */
   customerCancelled: { from: ['awaiting_payment'], to: 'cancelled' },
+  /** The merchant cancelled an unpaid order in the console (the customer is told). */
+  merchantCancelled: { from: ['awaiting_payment'], to: 'cancelled' },
   /**
    * The merchant voided a card authorization that was never captured. Only before anything left
    * the shop: a shipped order cannot be cancelled (it can still be refunded).

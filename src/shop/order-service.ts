@@ -122,6 +122,19 @@ export async function cancelOrder(
   return true;
 }
 
+/** The merchant cancels an unpaid order (console): stock released, customer told. False when no longer unpaid. */
+export async function merchantCancelOrder(
+  trx: Executor,
+  order: Order,
+  now: number,
+  actor: OrderActor,
+): Promise<boolean> {
+  if (!(await moveOrder(trx, order.id, 'merchantCancelled', now, { closed_at: now }, actor))) return false;
+  await release(trx, order, now);
+  await tellCustomer(trx, { kind: 'cancelled_by_shop', order }, now);
+  return true;
+}
+
 /**
  * A new bank order for an order still awaiting payment (after a declined card or an expired
  * link). The submitter creates it; its pay link goes out with `replyToken` while fresh.

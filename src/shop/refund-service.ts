@@ -21,6 +21,7 @@ export async function refundOrder(
   orderNo: string,
   amount: number | undefined,
   now: () => number,
+  /** Who asked, for the order's timeline (the console passes `merchant:<email>`). */
   actor: OrderActor = 'merchant:cli',
 ): Promise<{ order: Order; refunded: number; description: string }> {
   const order = await getOrderByNo(db, orderNo);

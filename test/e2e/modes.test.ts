@@ -32,6 +32,7 @@ function lanAddress(): string | undefined {
 
 const LIVE_ENV = {
   LINE_CHANNEL_SECRET: 'live-mode-test-secret-0123456789',
+  ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
   LINE_CHANNEL_ACCESS_TOKEN: 'live-mode-test-token',
 };
 

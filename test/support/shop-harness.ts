@@ -2,6 +2,8 @@
  * A whole shop for tests: a real database (SQLite file or PostgreSQL), the real app listening on
  * an ephemeral port, its background jobs, and the LINE simulator sending it signed webhooks.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import type { Dialect } from '../../src/db/database';
@@ -55,6 +57,7 @@ export async function startInstance(
     : {};
   const base = loadConfig({
     LINE_CHANNEL_SECRET: TEST_SECRET,
+    ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
     LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
     LINE_API_BASE_URL: sim.url,
     LINE_DATA_API_BASE_URL: sim.url,
@@ -62,6 +65,7 @@ export async function startInstance(
     PORT: String(port),
     // 門市自取 (free) is on, so tests about payments keep their totals; delivery tests set their own.
     ...PICKUP_ENV,
+    MEDIA_UPLOAD_DIR: join(tmpdir(), `line-shop-uploads-${process.pid}`),
     ...qpayEnv,
     ...options.env,
   });
