@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines because it is the one place that wires every part of a shop instance
+ * (payments, delivery, shipping, quota, console, conversation) — kept flat so the order is visible.
+ *
  * Wires one shop instance from config: database, LINE client, conversation, HTTP app and the
  * background jobs. server.ts runs one; tests build several against one database.
  */

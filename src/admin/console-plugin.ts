@@ -19,6 +19,7 @@ import { cjkFontLinks } from '../cjk-font';
 import { recordAudit } from './account-repository';
 import { sessionUser } from './account-service';
 import { type ConsoleContext, type ConsoleDeps, SESSION_COOKIE } from './context';
+import { conversationRoutes } from './conversation-routes';
 import { dashboardRoutes } from './dashboard-routes';
 import { loginRoutes } from './login-routes';
 import { orderRoutes } from './order-routes';
@@ -31,6 +32,7 @@ const NAV = [
   { href: '/admin', label: '總覽', key: 'dashboard' },
   { href: '/admin/orders', label: '訂單', key: 'orders' },
   { href: '/admin/products', label: '商品', key: 'products' },
+  { href: '/admin/conversations', label: '對話', key: 'conversations' },
   { href: '/admin/settings', label: '設定', key: 'settings' },
 ];
 
@@ -176,6 +178,7 @@ export function consolePlugin(deps: ConsoleDeps): (app: FastifyInstance) => Prom
         await orderRoutes(app, ctx);
         await productRoutes(app, ctx);
         await settingsRoutes(app, ctx);
+        await conversationRoutes(app, ctx);
       },
       { prefix: '/admin' },
     );

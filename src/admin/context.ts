@@ -27,7 +27,10 @@ export const SESSION_COOKIE = 'admin_session';
 export interface ConsoleDeps {
   db: Kysely<DB>;
   now: () => number;
-  config: Pick<Config, 'admin' | 'publicBaseUrl' | 'profile' | 'line' | 'shopName' | 'mode'>;
+  config: Pick<
+    Config,
+    'admin' | 'publicBaseUrl' | 'profile' | 'line' | 'shopName' | 'mode' | 'linePushBudget' | 'handoffIdleMs'
+  >;
   /** Present when QPay is configured: refunds, capture and void. */
   qpay: QpayClient | undefined;
   /** Sends the customer notices an action queued (refund, void …) without waiting for the poll. */

@@ -2,17 +2,28 @@
 import type { FastifyInstance } from 'fastify';
 import { failedEvents } from '../line/inbox-repository';
 import { outboxBacklog } from '../line/outbox-repository';
+import { pushBudgetStatus } from '../shop/push-budget';
 import { attentionOrders, countOrdersByTab, lowStockProducts, paidOrdersBetween } from './console-repository';
 import type { ConsoleContext } from './context';
 import { attentionText, money, taiwanDay, taiwanMonth, when } from './format';
 
-/**
- * LINE push quota used this month. PLUG (shipping/quota engineer): return the figure from the push
- * budget module here, e.g. `{ used, limit }`; the dashboard shows the card when it is not null.
- */
-export type PushQuotaFigure = { used: number; limit: number | null } | null;
-export async function pushQuotaFigure(_ctx: ConsoleContext): Promise<PushQuotaFigure> {
-  return null;
+/** LINE pushes this month against the budget, and how many notices wait for a reply (push-budget.ts). */
+export interface PushQuotaFigure {
+  used: number;
+  limit: number | null;
+  held: number;
+  nearlySpent: boolean;
+  monthlyLimitReached: boolean;
+}
+export async function pushQuotaFigure(ctx: ConsoleContext): Promise<PushQuotaFigure> {
+  const s = await pushBudgetStatus(ctx.deps.db, ctx.deps.config.linePushBudget, ctx.deps.now());
+  return {
+    used: s.used,
+    limit: s.budget,
+    held: s.held,
+    nearlySpent: s.nearlySpent,
+    monthlyLimitReached: s.monthlyLimitReached,
+  };
 }
 
 export async function dashboardRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {

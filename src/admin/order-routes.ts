@@ -6,12 +6,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Order } from '../db/types';
+import { CARRIER_INFO, isCarrier } from '../messages/carriers';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
 import { orderDelivery } from '../shop/delivery-repository';
 import { getOrderByNo, orderItems, orderTimeline, recordOrderEvent, updateOrder } from '../shop/order-repository';
 import { merchantCancelOrder } from '../shop/order-service';
 import { paymentsOf, refundsOf } from '../shop/payment-repository';
 import { RefundError, refundOrder } from '../shop/refund-service';
+import { shipmentOfOrder } from '../shop/shipment-repository';
 import { countOrdersByTab, findOrders, ORDER_TABS, type OrderTab, TAB_LABELS } from './console-repository';
 import type { ConsoleContext } from './context';
 import {
@@ -54,12 +56,13 @@ export async function orderRoutes(app: FastifyInstance, ctx: ConsoleContext): Pr
   }
 
   async function orderPage(req: FastifyRequest, reply: FastifyReply, order: Order, flash: Flash | null) {
-    const [items, payments, refunds, delivery, timeline] = await Promise.all([
+    const [items, payments, refunds, delivery, timeline, shipment] = await Promise.all([
       orderItems(db, order.id),
       paymentsOf(db, order.id),
       refundsOf(db, order.id),
       orderDelivery(db, order.id),
       orderTimeline(db, order.id),
+      shipmentOfOrder(db, order.id),
     ]);
     const user = ctx.user(req);
     return ctx.render(req, reply, 'order', {
@@ -80,7 +83,9 @@ export async function orderRoutes(app: FastifyInstance, ctx: ConsoleContext): Pr
       timeline: timeline.map((e) => ({ ...e, label: eventLabel(e.event), who: actorLabel(e.actor) })),
       actions: orderActions(order, payments, needsAttention(order)),
       isOwner: user.role === 'owner',
-      shipping: shippingActionsFor(order, delivery),
+      shipping: shippingActionsFor(order, delivery, shipment),
+      shipment,
+      carrierName: (c: string | null) => (c && isCarrier(c) ? CARRIER_INFO[c].name : (c ?? '')),
       payLabel: paymentStatusLabel,
       money,
       when,
@@ -238,7 +243,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: ConsoleContext): Pr
     return ctx.render(req, reply, 'slips', { title: '出貨單', printable: true, slips, money, when });
   });
 
-  await shippingRoutes(app, ctx);
+  await shippingRoutes(app, ctx, { loadOrder, page: orderPage, actor });
 }
 
 interface Flash {

@@ -15,6 +15,7 @@ import { deadMessages, releaseHeld } from '../line/outbox-repository';
 import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { METHOD_LABELS } from '../messages/delivery-copy';
+import { pickupWhere } from '../messages/shipping-messages';
 import { createQpayClient, QpayError } from '../qpay';
 import { sandboxQpayConfig } from '../sandbox-credentials';
 import { CaptureError, captureOrder, voidOrder } from '../shop/capture-service';
@@ -98,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
       command,
       argv.slice(1),
       config.shopName,
-      config.profile.contact,
+      pickupWhere(config.delivery.pickup, config.profile.contact),
       config.ecpayLogistics !== undefined && config.shipping.sender !== undefined,
     );
     if (shipping !== undefined) return shipping;

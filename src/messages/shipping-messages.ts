@@ -53,7 +53,7 @@ export const shippingCopy = {
   reminder: (left: string) => `包裹還在門市等您，${left}。逾期未取將退回商店。`,
   daysLeft: (days: number) => (days <= 0 ? '今天是最後一天' : `再 ${days} 天就到期`),
   pickupReady: '您訂購的商品已備妥，可以來店取貨了。取貨時請告知訂單編號。',
-  contact: (c: string) => `聯絡方式：${c}`,
+  contact: (c: string) => `取貨地點與聯絡：${c}`,
   thanks: '謝謝您的購買，期待再次為您服務！',
   returned: '包裹未在期限內取貨，已退回商店。需要重新寄送或退款，請直接在這裡留言給我們。',
   storePickup: (chain: string) => `${chain} 取貨`,
@@ -185,6 +185,12 @@ export function pickupReminderMessage(v: ShipmentView, now: number): Message {
     [],
     v.order.order_no,
   );
+}
+
+/** Where and when to collect a self-pickup order, and how to reach the shop: one line for the notice. */
+export function pickupWhere(pickup: { address: string; hours: string } | null, contact: string | undefined): string {
+  const place = pickup ? `${pickup.address}${pickup.hours ? `（${pickup.hours}）` : ''}` : '';
+  return [place, contact ?? ''].filter((part) => part !== '').join('；');
 }
 
 export function pickupReadyMessage(orderNo: string, contact: string): Message {

@@ -12,6 +12,8 @@ import type { Kysely } from 'kysely';
 import type { Executor } from '../db/database';
 import type { DB } from '../db/types';
 import { enqueueMessage } from '../line/outbox-repository';
+import { pushWarningsOf } from '../line/push-quota-repository';
+import { taiwanMonth } from '../line/taiwan-month';
 import { type AlertDigest, alertMessage, digestIsEmpty } from '../messages/alert-messages';
 import { type Message, text } from '../messages/common';
 import {
@@ -26,6 +28,7 @@ import {
   readAlertCursor,
   useLinkCode,
 } from './merchant-alert-repository';
+import { markMerchantAlertSent, pendingMerchantAlerts } from './people-service';
 import { readSettings } from './settings-repository';
 
 export const LINK_CODE_MS = 10 * 60_000;
@@ -90,11 +93,17 @@ export async function sendDueAlerts(db: Kysely<DB>, consoleUrl: string, now: num
     const cursor = await readAlertCursor(trx, now);
     if (now - cursor.lastSentAt < digestMinutes * 60_000) return 0;
     const dead = await deadMessagesAfter(trx, cursor.deadId);
+    const handoffs = await pendingMerchantAlerts(trx, 100);
+    const warnings = (await pushWarningsOf(trx, taiwanMonth(now))).filter(
+      (w) => w.at > cursor.seenUntil && w.at <= now,
+    );
     const digest: AlertDigest = {
       paid: await paidOrdersIn(trx, cursor.seenUntil, now),
       attention: await attentionOrdersIn(trx, cursor.seenUntil, now),
       lowStock: await lowStockIn(trx, cursor.seenUntil, now, DEFAULT_LOW_STOCK),
       deadMessages: dead.count,
+      handoffs: handoffs.length,
+      pushWarnings: warnings.map((w) => ({ level: w.level, used: w.used, budget: w.budget })),
     };
     const empty = digestIsEmpty(digest);
     const recipients = empty ? [] : await listRecipients(trx);
@@ -104,6 +113,8 @@ export async function sendDueAlerts(db: Kysely<DB>, consoleUrl: string, now: num
       lastSentAt: empty || recipients.length === 0 ? cursor.lastSentAt : now,
     });
     if (!moved || empty) return 0;
+    // Told now (or nobody is bound to be told): the hand-off requests are done either way.
+    for (const h of handoffs) await markMerchantAlertSent(trx, h.id, now);
     const message = alertMessage(digest, consoleUrl);
     for (const r of recipients) {
       await enqueueMessage(

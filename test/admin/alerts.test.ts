@@ -78,6 +78,34 @@ describe.each(dialects)('merchant alerts on %s', (dialect) => {
     expect(merged).toMatch(/【商店通知】\d+ 件事/);
   });
 
+  it('tells the merchant a customer asked for a person; the console lists the hand-off and ends it', async () => {
+    const customer = newUser();
+    await shop.sim.sendText(customer, '找真人客服');
+    await shop.sim.waitForMessages(customer, 1);
+    clock += 11 * 60_000;
+    await sendDueAlerts(shop.database.db, `${shop.url}/admin`, clock);
+    await waitUntil(async () => (await alerts()).length === 3);
+    expect((await alerts())[2]).toContain('1 位顧客要找真人客服');
+    // Told once: the next digest does not repeat it.
+    clock += 11 * 60_000;
+    await paidOrder(shop);
+    clock += 11 * 60_000;
+    await sendDueAlerts(shop.database.db, `${shop.url}/admin`, clock);
+    await waitUntil(async () => (await alerts()).length === 4);
+    expect((await alerts())[3]).not.toContain('真人客服');
+
+    const who = `${customer.slice(0, 5)}…${customer.slice(-4)}`;
+    owner = new ConsoleClient(shop.url); // the frozen clock ran past the session's idle timeout
+    await owner.login('owner@example.com');
+    const page = await owner.get('/admin/conversations');
+    expect(page.text).toContain(who);
+    const ended = await owner.post('/admin/conversations/end', { user: customer }, '/admin/conversations');
+    expect(ended.text).toContain('已交回小幫手');
+    expect(ended.text).not.toContain(who);
+    const forged = await owner.post('/admin/conversations/end', { user: 'x<script>' }, '/admin/conversations');
+    expect(forged.status).toBe(400);
+  });
+
   it('stops alerting a recipient removed in Settings', async () => {
     const res = await owner.post(`/admin/settings/alerts/recipients/${merchant}/remove`, {}, '/admin/settings');
     expect(res.text).toContain('已移除通知接收者');
@@ -85,6 +113,6 @@ describe.each(dialects)('merchant alerts on %s', (dialect) => {
     await paidOrder(shop);
     clock += 11 * 60_000;
     expect(await sendDueAlerts(shop.database.db, `${shop.url}/admin`, clock)).toBe(0);
-    expect(await alerts()).toHaveLength(2);
+    expect(await alerts()).toHaveLength(4);
   });
 });

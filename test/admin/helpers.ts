@@ -4,7 +4,6 @@ import { setPassword } from '../../src/admin/account-repository';
 import { createAccount } from '../../src/admin/account-service';
 import { hashPassword } from '../../src/admin/password';
 import type { AdminRole, Order } from '../../src/db/types';
-import { insertOrderDelivery } from '../../src/shop/delivery-repository';
 import { getOrderByNo } from '../../src/shop/order-repository';
 import { buy, newUser, next, orderStatus, productWithStock, waitUntil } from '../checkout/helpers';
 import type { TestShop } from '../support/shop-harness';
@@ -90,20 +89,25 @@ export async function paidOrder(
   const user = newUser();
   const p = await productWithStock(shop, 20);
   const { order } = await buy(shop, user, p.id, 'C', quantity);
-  await insertOrderDelivery(shop.database.db, {
-    order_id: order.id,
-    method: 'home',
-    recipient_name: recipient.name,
-    recipient_phone: recipient.phone,
-    postal_code: '100',
-    city: '臺北市',
-    district: '中正區',
-    address: '重慶南路一段 122 號',
-    cvs_sub_type: null,
-    store_id: null,
-    store_name: null,
-    store_address: null,
-  });
+  // Bought through the delivery step as 門市自取 (the harness's default); sent home instead.
+  await shop.database.db
+    .updateTable('order_deliveries')
+    .set({
+      method: 'home',
+      recipient_name: recipient.name,
+      recipient_phone: recipient.phone,
+      postal_code: '100',
+      city: '臺北市',
+      district: '中正區',
+      address: '重慶南路一段 122 號',
+      cvs_sub_type: null,
+      store_id: null,
+      store_name: null,
+      store_address: null,
+    })
+    .where('order_id', '=', order.id)
+    .execute();
+  await shop.database.db.updateTable('orders').set({ delivery_method: 'home' }).where('id', '=', order.id).execute();
   await next(shop, user, () => shop.bank.pay(order.order_no));
   await waitUntil(async () => (await orderStatus(shop, order.order_no)) === 'paid');
   return (await getOrderByNo(shop.database.db, order.order_no)) as Order;

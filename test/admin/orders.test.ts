@@ -26,6 +26,39 @@ describe.each(dialects)('console orders on %s', (dialect) => {
   });
   afterAll(() => shop.close());
 
+  it('ships a home delivery from the order page (staff may): carrier + tracking, the customer is told, then delivered', async () => {
+    const order = await paidOrder(shop);
+    const path = `/admin/orders/${order.order_no}`;
+    const page = await staff.get(path);
+    expect(page.text).toContain(`action="${path}/ship"`);
+    expect(page.text).toContain('黑貓宅急便');
+    expect(page.text).not.toContain(`action="${path}/delivered"`);
+
+    const bad = await staff.post(`${path}/ship`, { carrier: 'tcat', tracking: '' }, path);
+    expect(bad.status).toBe(409);
+    expect((await getOrderByNo(shop.database.db, order.order_no))?.fulfilment).toBe('to_ship');
+
+    const shipped = await staff.post(`${path}/ship`, { carrier: 'tcat', tracking: '903221488720' }, path);
+    expect(shipped.status).toBe(200);
+    expect(shipped.text).toContain('已出貨，並已通知顧客');
+    expect(shipped.text).toContain('903221488720');
+    expect(shipped.text).toContain(`action="${path}/delivered"`);
+    expect(shipped.text).not.toContain(`action="${path}/ship"`);
+    expect(await noticeKinds(shop, order)).toContain('shipped');
+    const timeline = await orderTimeline(shop.database.db, order.id);
+    expect(timeline.at(-1)).toMatchObject({ event: 'shipped', actor: 'merchant:staff@example.com' });
+    expect((await recentAudit(shop.database.db, 5, order.order_no))[0]).toMatchObject({ action: 'ship' });
+
+    // Twice: nothing changes and nobody is told again.
+    const again = await staff.post(`${path}/ship`, { carrier: 'tcat', tracking: '903221488720' }, path);
+    expect(again.text).toContain('已經是這個狀態了');
+    expect((await noticeKinds(shop, order)).filter((k) => k === 'shipped')).toHaveLength(1);
+
+    const delivered = await staff.post(`${path}/delivered`, {}, path);
+    expect(delivered.text).toContain('已標記為已送達');
+    expect((await getOrderByNo(shop.database.db, order.order_no))?.fulfilment).toBe('completed');
+  });
+
   it('shows a paid order in 待出貨, on the dashboard and on its page; names with markup stay text', async () => {
     const order = await paidOrder(shop, { name: '<b>王</b>小明', phone: '0912345678' });
     const list = await owner.get('/admin/orders?tab=to_ship');
@@ -41,7 +74,7 @@ describe.each(dialects)('console orders on %s', (dialect) => {
     expect(page.text).toContain('0912345678');
     expect(page.text).toContain('重慶南路一段 122 號');
     expect(page.text).toContain('銀行紀錄');
-    expect(page.text).toContain('已付款 <span class="muted">— 系統');
+    expect(page.text).toContain('已付款 <span class="muted">— 銀行');
     expect(page.text).toContain('id="shipping"');
   });
 
@@ -72,7 +105,7 @@ describe.each(dialects)('console orders on %s', (dialect) => {
     expect((await refundsOf(shop.database.db, order.id)).map((r) => r.amount)).toEqual([300]);
     expect(await noticeKinds(shop, order)).toContain('refund');
     const timeline = await orderTimeline(shop.database.db, order.id);
-    expect(timeline.at(-1)).toMatchObject({ event: 'refund', actor: 'merchant:owner@example.com', detail: '300' });
+    expect(timeline.at(-1)).toMatchObject({ event: 'refunded', actor: 'merchant:owner@example.com', detail: 'NT$300' });
     expect((await recentAudit(shop.database.db, 5, order.order_no))[0]).toMatchObject({
       actor: 'owner@example.com',
       action: 'refund',

@@ -70,7 +70,11 @@ describe('delivery configuration', () => {
       pickup: { address: '臺北市大安區和平東路一段1號', hours: '週一至週五 10:00–18:00' },
       cvsChains: ['FAMIC2C', 'UNIMARTC2C'],
     });
-    const live = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' }).delivery;
+    const live = loadConfig({
+      LINE_CHANNEL_SECRET: 's',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+      ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
+    }).delivery;
     expect(live.cvsFee).toBeNull();
   });
 

@@ -67,7 +67,11 @@ describe('shipping configuration', () => {
   });
 
   it('has no sender (and no ECPay shipments) live without ECPay credentials', () => {
-    const live = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' });
+    const live = loadConfig({
+      LINE_CHANNEL_SECRET: 's',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+      ADMIN_SESSION_SECRET: 'test-admin-session-secret-0123456789abcdef',
+    });
     expect([live.ecpayLogistics, live.shipping.sender]).toEqual([undefined, undefined]);
   });
 });
