@@ -8,6 +8,8 @@
 import type { DeliveryConfig, PaymentsConfig } from '../config';
 import type { Executor } from '../db/database';
 import type { Order, PayType } from '../db/types';
+import { formatPrice } from '../messages/copy';
+import { chainName, METHOD_LABELS } from '../messages/delivery-copy';
 import { bankDateEndMs, toBankDate } from '../qpay/time';
 import { type CartItem, cartItems, findOpenCart, setCartStatus, setItemQuantity } from './cart-repository';
 import { type CartView, cartVersion, summarize } from './cart-service';
@@ -154,7 +156,7 @@ export async function checkout(
     'delivery_chosen',
     'customer',
     req.now,
-    `${delivery.method}${delivery.method === 'cvs' ? ` ${delivery.subType} ${delivery.storeId}` : ''} fee ${due.fee}`,
+    `${METHOD_LABELS[delivery.method]}${delivery.method === 'cvs' ? ` ${chainName(delivery.subType)} 門市 ${delivery.storeId}` : ''}・運費 ${formatPrice(due.fee)}`,
   );
   // The recipient used last is offered first next time.
   await saveRecipient(trx, req.userId, row, req.delivery.hash, req.now);

@@ -73,7 +73,7 @@ export async function refundOrder(
     if (!(await addRefundedAmount(trx, order.id, order.refunded_amount, value, value === left, t))) {
       throw new RefundError('order changed while refunding; check it with `show`');
     }
-    await recordOrderEvent(trx, order.id, value === left ? 'refundedInFull' : 'refunded', actor, t, `NT$${value}`);
+    await recordOrderEvent(trx, order.id, value === left ? 'refundedInFull' : 'refunded', actor, t, String(value));
     const n = (await refundsOf(trx, order.id)).length;
     const part = value < left ? 'partial' : order.refunded_amount === 0 ? 'full' : 'rest';
     await tellCustomer(trx, { kind: 'refund', order, amount: value, part, n }, t);

@@ -120,6 +120,9 @@ describeBrowser('merchant console in Chromium', () => {
     await page.click('nav.nav a:has-text("設定")');
     await page.locator('h1', { hasText: '設定' }).waitFor();
     await shot(page, 'settings-1280');
+    await page.click('nav.nav a:has-text("對話")');
+    await page.locator('h1', { hasText: '顧客對話' }).waitFor();
+    await shot(page, 'conversations-1280');
     expect((page as Page & { errors?: string[] }).errors).toEqual([]);
   }, 90_000);
 
@@ -138,6 +141,7 @@ describeBrowser('merchant console in Chromium', () => {
       ['products', '/admin/products'],
       ['product', '/admin/products/1'],
       ['settings', '/admin/settings'],
+      ['conversations', '/admin/conversations'],
     ] as const) {
       await page.goto(`${shop.url}${path}`);
       await shot(page, `${name}-375`);

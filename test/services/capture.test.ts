@@ -53,7 +53,7 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
       ['captured', 'merchant:cli'],
       ['refunded', 'merchant:cli'],
     ]);
-    expect(timeline.at(-1)?.detail).toBe('NT$100');
+    expect(timeline.at(-1)?.detail).toBe('100');
   });
 
   it('a late payment on an authorization whose goods are gone is voided at the bank, not refunded', async () => {

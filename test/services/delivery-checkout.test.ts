@@ -30,7 +30,7 @@ describe.each(dialects)('checkout with a delivery on %s', (dialect) => {
       .select(['event', 'actor', 'detail'])
       .where('order_id', '=', order.id)
       .execute();
-    expect(timeline).toContainEqual({ event: 'delivery_chosen', actor: 'customer', detail: 'home fee 100' });
+    expect(timeline).toContainEqual({ event: 'delivery_chosen', actor: 'customer', detail: '宅配到府・運費 NT$100' });
   });
 
   it('free shipping at the threshold; 門市自取 is free', async () => {
