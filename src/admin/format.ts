@@ -102,6 +102,30 @@ export function actorLabel(actor: string): string {
   );
 }
 
+/** What a customer notice was about, in zh-TW, for the timeline (unknown kinds show as they are). */
+export function noticeLabel(kind: string | null): string {
+  const labels: Record<string, string> = {
+    pay_link: '付款連結',
+    order_failed: '訂單建立失敗',
+    pay_link_failed: '付款連結失敗',
+    receipt: '付款收據',
+    payment_failed: '付款失敗',
+    paid_late: '逾期付款',
+    refund: '退款通知',
+    late_payment_refunded: '逾期付款已退回',
+    authorization_voided: '信用卡授權取消',
+    cancelled_by_shop: '店家取消訂單',
+    expired: '訂單逾期',
+    shipped: '出貨通知',
+    store_arrival: '到店通知',
+    pickup_reminder: '取貨提醒',
+    pickup_ready: '可取貨通知',
+    completed: '完成通知',
+    returned: '退回通知',
+  };
+  return kind ? (labels[kind] ?? kind) : '';
+}
+
 /** A timeline event's name in zh-TW (unknown names — from features added later — show as they are). */
 export function eventLabel(event: string): string {
   return (

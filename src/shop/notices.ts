@@ -38,7 +38,7 @@ import {
 } from '../messages/shipping-messages';
 import { orderDelivery } from './delivery-repository';
 import type { LatePaymentState } from './order-lifecycle';
-import { updateOrder } from './order-repository';
+import { recordOrderEvent, updateOrder } from './order-repository';
 
 /** Everything the shop tells a customer about an order, with the facts each message needs. */
 export type Notice =
@@ -316,7 +316,7 @@ export async function tellCustomer(trx: Executor, given: Notice, now: number): P
   }
   const answersTap = deliveryOf(notice.kind).answersTap;
   const reply = answersTap && order.reply_token !== null && order.reply_until !== null && order.reply_until > now;
-  await enqueueMessage(
+  const queued = await enqueueMessage(
     trx,
     {
       lineUserId: order.line_user_id,
@@ -328,6 +328,8 @@ export async function tellCustomer(trx: Executor, given: Notice, now: number): P
     },
     now,
   );
+  // The order's timeline says what the customer was told (once: a repeated notice is not queued again).
+  if (queued) await recordOrderEvent(trx, order.id, 'noticeSent', 'system', now, out.kind);
   if (answersTap && order.reply_token !== null) {
     await updateOrder(trx, order.id, { reply_token: null, reply_until: null }, now);
   }

@@ -64,7 +64,7 @@ describeBrowser('merchant console in Chromium', () => {
     await page.waitForURL(/\/admin$/);
   }
 
-  it('logs in, sees a new paid order, refunds part of it, edits a price seen in the chat, uploads an image', async () => {
+  it('logs in, sees a new paid order, refunds part of it, ships it (the customer is told), edits a price seen in the chat, uploads an image', async () => {
     const page = await open('desktop');
     await page.goto(`${shop.url}/admin/login`);
     await shot(page, 'login-1280');
@@ -90,6 +90,18 @@ describeBrowser('merchant console in Chromium', () => {
     await page.click('button:has-text("確定退款")');
     await page.locator('.flash', { hasText: '已退款 NT$300' }).waitFor();
     expect((await refundsOf(shop.database.db, order.id)).map((r) => r.amount)).toEqual([300]);
+
+    // Ship it with a tracking number: the customer's chat gets the shipped notice with the number.
+    const sentBefore = shop.sim.botMessages(order.line_user_id).length;
+    await page.selectOption('#shipping select[name=carrier]', 'tcat');
+    await page.fill('#shipping input[name=tracking]', '903221488720');
+    await page.click('#shipping button:has-text("出貨")');
+    await page.locator('.flash', { hasText: '已出貨' }).waitFor();
+    await shot(page, 'order-shipped-1280');
+    await shop.sim.waitForMessages(order.line_user_id, sentBefore + 1);
+    const notice = JSON.stringify(shop.sim.botMessages(order.line_user_id).at(-1));
+    expect(notice).toContain('903221488720');
+    expect(notice).toContain('黑貓宅急便');
 
     // A price edited in the console is what the chat shows next.
     await page.click('nav.nav a:has-text("商品")');

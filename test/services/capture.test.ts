@@ -44,7 +44,10 @@ describe.each(dialects)('capture and void (%s)', (dialect) => {
 
     await shop.capture(order.order_no);
     await shop.refund(order.order_no, 100);
-    const timeline = await orderTimeline(shop.database.db, order.id);
+    const all = await orderTimeline(shop.database.db, order.id);
+    // What the customer was told is on the timeline too (the pay link, the receipt, the refund).
+    expect(all.filter((e) => e.event === 'noticeSent').map((e) => e.detail)).toEqual(['pay_link', 'receipt', 'refund']);
+    const timeline = all.filter((e) => e.event !== 'noticeSent');
     expect(timeline.map((e) => [e.event, e.actor])).toEqual([
       ['delivery_chosen', 'customer'],
       ['bankOrderCreated', 'bank'],
