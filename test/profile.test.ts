@@ -146,7 +146,13 @@ describe('contact details and FAQ in the profile', () => {
     });
     expect(p).toMatchObject({ phone: '02-2345-6789', email: 'shop@example.com', address: '台北市大安區' });
     expect(p.returnPolicy).toContain('7 天鑑賞期');
-    expect(shopFaq(p, settings)).toEqual([expect.objectContaining({ id: 'q1', question: '有門市嗎？' })]);
+    // The merchant's own entries come first; the defaults built from the settings stay after them.
+    const faq = shopFaq(p, settings);
+    expect(faq.map((q) => q.question)).toEqual(['有門市嗎？', ...defaultFaq(p, settings).map((q) => q.question)]);
+    expect(faq[0]?.id).toMatch(/^q[0-9a-z]+$/);
+    expect(shopFaq({ ...p, faq: [{ question: '有門市嗎？', keywords: ['店'], answer: '有' }] }, settings)[0]?.id).toBe(
+      faq[0]?.id,
+    );
     expect(() => parseShopProfile({ phone: 'call me' })).toThrow(/phone/);
     expect(() => parseShopProfile({ email: 'nope' })).toThrow(/email/);
     expect(() => parseShopProfile({ faq: [{ question: 'q', keywords: [], answer: 'a' }] })).toThrow(

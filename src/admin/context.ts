@@ -29,7 +29,15 @@ export interface ConsoleDeps {
   now: () => number;
   config: Pick<
     Config,
-    'admin' | 'publicBaseUrl' | 'profile' | 'line' | 'shopName' | 'mode' | 'linePushBudget' | 'handoffIdleMs'
+    | 'admin'
+    | 'publicBaseUrl'
+    | 'profile'
+    | 'line'
+    | 'shopName'
+    | 'mode'
+    | 'linePushBudget'
+    | 'handoffIdleMs'
+    | 'payments'
   >;
   /** Present when QPay is configured: refunds, capture and void. */
   qpay: QpayClient | undefined;

@@ -1,13 +1,14 @@
 /**
- * Settings (owner only): the shop profile and delivery settings, stored in the database and
+ * Settings (owner only): the shop profile (with contact details and the merchant's FAQ entries) and delivery settings, stored in the database and
  * effective at once (ShopSettings is invalidated here; other instances see it within seconds),
  * the rich menu rebuilt from the profile, and console accounts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminRole } from '../db/types';
+import { defaultFaq } from '../shop/faq';
 import { listRecipients, removeRecipient } from '../shop/merchant-alert-repository';
 import { alertSettings, createLinkCode } from '../shop/merchant-alerts';
-import { ProfileError } from '../shop/profile';
+import { FAQ_MAX_ENTRIES, type FaqEntry, ProfileError, type ShopProfile } from '../shop/profile';
 import { writeSetting } from '../shop/settings-repository';
 import {
   CVS_CHAINS,
@@ -15,16 +16,20 @@ import {
   EDITABLE_PROFILE_FIELDS,
   mergeProfile,
   parseDeliverySettings,
+  profileOverride,
   SettingsError,
 } from '../shop/shop-settings';
 import { disableAccount, listAccounts } from './account-repository';
 import { AccountError, createAccount } from './account-service';
 import type { ConsoleContext } from './context';
+import { FAQ_ERRORS, type FaqErrorKey, type FaqForm, faqEntryOf, faqErrorOf, faqFormFrom, faqFormOf } from './faq-form';
 import { money, when } from './format';
 import { rebuildAndDeployRichMenus } from './richmenu-rebuild';
 
 type Flash = { ok: boolean; text: string } | null;
 type Form = Record<string, string | string[] | undefined>;
+/** The FAQ form sent back with its error: `new` or the (1-based) number of the entry edited. */
+type FaqDraft = { at: 'new' | number; form: FaqForm; error: FaqErrorKey };
 
 const PROFILE_ERRORS: Record<string, string> = {
   name: '店名必填，最多 40 個字',
@@ -32,7 +37,12 @@ const PROFILE_ERRORS: Record<string, string> = {
   greeting: '歡迎詞最多 300 個字',
   tagline: '一句話介紹最多 20 個字',
   about: '關於本店最多 500 個字',
-  contact: '聯絡方式最多 300 個字',
+  contact: '其他聯絡方式最多 300 個字',
+  phone: '電話格式不對，例如 02-2345-6789 或 0912-345-678（最多 20 字）',
+  email: 'E-mail 格式不對，例如 shop@example.com',
+  hours: '營業時間最多 60 個字',
+  address: '地址最多 100 個字',
+  returnPolicy: '退換貨說明最多 500 個字',
   brandColor: '品牌色需為 #RRGGBB，例如 #2E4A3B',
 };
 
@@ -65,7 +75,7 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
     reply: FastifyReply,
     flash: Flash,
     errors: Record<string, string> = {},
-    forms: { profile?: Form; delivery?: Form } = {},
+    forms: { profile?: Form; delivery?: Form; faq?: FaqDraft } = {},
     newPassword: { email: string; password: string } | null = null,
     linkCode: string | null = null,
   ) {
@@ -78,6 +88,15 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
       errors,
       profile: forms.profile ?? Object.fromEntries(EDITABLE_PROFILE_FIELDS.map((k) => [k, profile[k]])),
       delivery: forms.delivery ?? deliveryForm(delivery),
+      ownFaq: (profile.faq ?? []).map(faqFormFrom),
+      autoFaq: defaultFaq(profile, {
+        delivery,
+        paymentsEnabled: ctx.deps.qpay !== undefined,
+        cardPayMinutes: ctx.deps.config.payments.cardPayMinutes,
+        atmExpireDays: ctx.deps.config.payments.atmExpireDays,
+      }),
+      faqDraft: forms.faq ? { ...forms.faq, text: FAQ_ERRORS[forms.faq.error] } : null,
+      faqMax: FAQ_MAX_ENTRIES,
       chains: CVS_CHAINS,
       accounts: await listAccounts(db),
       me: ctx.user(req).id,
@@ -94,8 +113,12 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post<{ Body: Form }>('/settings/profile', ROLE_ROUTE, async (req, reply) => {
     const form = req.body ?? {};
-    const override = Object.fromEntries(EDITABLE_PROFILE_FIELDS.map((k) => [k, str(form[k])]));
     const { profile: current } = await ctx.deps.settings.get();
+    // The FAQ entries are kept as they are: this form edits the text fields only.
+    const override = {
+      ...profileOverride(current),
+      ...Object.fromEntries(EDITABLE_PROFILE_FIELDS.map((k) => [k, str(form[k])])),
+    };
     try {
       mergeProfile(current, override);
     } catch (err) {
@@ -105,8 +128,79 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
     }
     await writeSetting(db, 'profile', JSON.stringify(override), ctx.deps.now(), ctx.user(req).email);
     ctx.deps.settings.invalidate();
-    await ctx.audit(req, 'settings_profile', 'profile', JSON.stringify(override).slice(0, 500));
+    const { faq: _kept, ...fields } = override;
+    await ctx.audit(req, 'settings_profile', 'profile', JSON.stringify(fields).slice(0, 500));
     return page(req, reply, { ok: true, text: '商店資料已儲存，聊天中立即生效。' });
+  });
+
+  /**
+   * Stores the profile with `entries` as the merchant's FAQ, checked by the profile's rules; on a
+   * refusal the page comes back with the form and the reason beside the field.
+   */
+  async function saveFaq(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    current: ShopProfile,
+    entries: FaqEntry[],
+    draft: Omit<FaqDraft, 'error'>,
+    audit: { action: string; detail: string },
+    done: string,
+  ) {
+    const override = { ...profileOverride(current), faq: entries };
+    try {
+      mergeProfile(current, override);
+    } catch (err) {
+      if (!(err instanceof ProfileError)) throw err;
+      return page(req, reply.code(400), null, {}, { faq: { ...draft, error: faqErrorOf(err) } });
+    }
+    await writeSetting(db, 'profile', JSON.stringify(override), ctx.deps.now(), ctx.user(req).email);
+    ctx.deps.settings.invalidate();
+    await ctx.audit(req, audit.action, 'faq', audit.detail.slice(0, 500));
+    return page(req, reply, { ok: true, text: done });
+  }
+
+  app.post<{ Body: Form }>('/settings/faq', ROLE_ROUTE, async (req, reply) => {
+    const form = faqFormOf(req.body ?? {});
+    const { profile: current } = await ctx.deps.settings.get();
+    const own = current.faq ?? [];
+    const refuse = (error: FaqErrorKey) => page(req, reply.code(400), null, {}, { faq: { at: 'new', form, error } });
+    if (own.length >= FAQ_MAX_ENTRIES) return refuse('count');
+    if (own.some((e) => e.question === form.question)) return refuse('duplicate');
+    const entries = [...own, faqEntryOf(form)];
+    const audit = { action: 'settings_faq_added', detail: form.question };
+    return saveFaq(req, reply, current, entries, { at: 'new', form }, audit, '已新增問答，聊天中立即生效。');
+  });
+
+  /** An entry by its number on the page; `was` (its question when the page was drawn) guards against a stale tab. */
+  async function entryAt(n: string, was: string | string[] | undefined) {
+    const { profile: current } = await ctx.deps.settings.get();
+    const own = current.faq ?? [];
+    const i = /^\d{1,2}$/.test(n) ? Number(n) - 1 : -1;
+    const entry = own[i];
+    return { current, own, i, found: entry !== undefined && entry.question === str(was) };
+  }
+
+  app.post<{ Params: { n: string }; Body: Form }>('/settings/faq/:n', ROLE_ROUTE, async (req, reply) => {
+    const form = faqFormOf(req.body ?? {});
+    const { current, own, i, found } = await entryAt(req.params.n, req.body?.was);
+    if (!found) return page(req, reply.code(409), { ok: false, text: FAQ_ERRORS.stale });
+    const at = i + 1;
+    if (own.some((e, j) => j !== i && e.question === form.question)) {
+      return page(req, reply.code(400), null, {}, { faq: { at, form, error: 'duplicate' } });
+    }
+    const entries = own.map((e, j) => (j === i ? faqEntryOf(form) : e));
+    const audit = { action: 'settings_faq_edited', detail: form.question };
+    return saveFaq(req, reply, current, entries, { at, form }, audit, '問答已更新，聊天中立即生效。');
+  });
+
+  app.post<{ Params: { n: string }; Body: Form }>('/settings/faq/:n/remove', ROLE_ROUTE, async (req, reply) => {
+    const { current, own, i, found } = await entryAt(req.params.n, req.body?.was);
+    if (!found) return page(req, reply.code(409), { ok: false, text: FAQ_ERRORS.stale });
+    const gone = own[i] as FaqEntry;
+    const entries = own.filter((_, j) => j !== i);
+    const draft = { at: i + 1, form: faqFormFrom(gone) };
+    const audit = { action: 'settings_faq_removed', detail: gone.question };
+    return saveFaq(req, reply, current, entries, draft, audit, '已刪除問答。');
   });
 
   app.post<{ Body: Form }>('/settings/delivery', ROLE_ROUTE, async (req, reply) => {

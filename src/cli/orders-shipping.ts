@@ -10,7 +10,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { DB, Fulfilment, Order } from '../db/types';
-import { maskName, maskPhone } from '../messages/carriers';
 import { formatTaiwanDateTime } from '../messages/copy';
 import { orderDelivery } from '../shop/delivery-repository';
 import { FULFILMENT_LABELS, type OrderActor } from '../shop/order-lifecycle';

@@ -61,7 +61,7 @@ export function helpMessage(shop: HelpContact, faq: Array<FaqEntry & { id: strin
     body.push(
       heading(talkCopy.faqHeading),
       ...faq.map((q) => ({
-        ...button(q.question.slice(0, 40), { action: 'faq', id: q.id }, 'link', q.question),
+        ...button([...q.question].slice(0, 40).join(''), { action: 'faq', id: q.id }, 'link', q.question),
         height: 'sm' as const,
       })),
       { type: 'separator', margin: 'md' },

@@ -102,10 +102,23 @@ export function defaultFaq(profile: ShopProfile, settings: FaqSettings): Answer[
   ];
 }
 
-/** The shop's FAQ: the merchant's own entries when the profile has them, else the defaults. */
+/**
+ * A merchant entry's id: from its question, so a help button sent before an edit or a deletion
+ * answers the same question or says it is gone, never another entry's answer.
+ */
+function entryId(question: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of question) h = Math.imul(h ^ (ch.codePointAt(0) as number), 0x01000193) >>> 0;
+  return `q${h.toString(36)}`;
+}
+
+/**
+ * The shop's FAQ as customers see it: the merchant's own entries first (they win a keyword tie),
+ * then the defaults built from the settings, which stay true when fees or payments change.
+ */
 export function shopFaq(profile: ShopProfile, settings: FaqSettings): Answer[] {
-  if (profile.faq === undefined) return defaultFaq(profile, settings);
-  return profile.faq.map((e, i) => ({ ...e, id: `q${i + 1}` }));
+  const own = (profile.faq ?? []).map((e) => ({ ...e, id: entryId(e.question) }));
+  return [...own, ...defaultFaq(profile, settings)];
 }
 
 /**

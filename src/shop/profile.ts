@@ -61,8 +61,8 @@ export interface ShopProfile {
   /** The return policy customers are told (the 7-day 鑑賞期 text by default; the merchant may edit it). */
   returnPolicy: string;
   /**
-   * The merchant's own FAQ; undefined = the defaults built from the shop's settings (src/shop/faq.ts).
-   * An empty list means no FAQ.
+   * The merchant's own FAQ entries (undefined or empty = none), shown before the defaults built
+   * from the shop's settings (src/shop/faq.ts); edited in the console's settings.
    */
   faq: FaqEntry[] | undefined;
   /** The brand colour, #RRGGBB: headers of the shop's bubbles and the rich menu. */
@@ -126,8 +126,11 @@ const LIMITS: Record<keyof Omit<ShopProfile, 'richMenu' | 'brandColor' | 'faq'>,
   address: 100,
   returnPolicy: 500,
 };
-/** Help shows every question as a button: a bubble holds about ten comfortably. */
-const FAQ_MAX_ENTRIES = 10;
+/**
+ * Help shows every question as a button, after these come the five defaults: fifteen link buttons
+ * still read as one list on a phone, and the bubble stays far below LINE's 30 KB.
+ */
+export const FAQ_MAX_ENTRIES = 10;
 const MENU_ICON_FIELDS = ['browseIcon', 'firstStepIcon', 'markIcon'] as const;
 const MENU_LIMITS: Record<Exclude<keyof RichMenuWords, (typeof MENU_ICON_FIELDS)[number]>, number> = {
   shopTab: 6,

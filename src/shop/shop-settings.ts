@@ -79,7 +79,7 @@ export function parseDeliverySettings(input: unknown): DeliverySettings {
   };
 }
 
-/** The profile fields the console edits (the rich menu's words stay in the profile file). */
+/** The profile's text fields the console's profile form edits (the rich menu's words stay in the profile file). */
 export const EDITABLE_PROFILE_FIELDS = [
   'name',
   'emoji',
@@ -87,14 +87,28 @@ export const EDITABLE_PROFILE_FIELDS = [
   'tagline',
   'about',
   'contact',
+  'phone',
+  'email',
+  'hours',
+  'address',
+  'returnPolicy',
   'brandColor',
 ] as const;
+
+/** What the stored override may hold: the form's fields and the merchant's FAQ entries. */
+const STORED_PROFILE_FIELDS = [...EDITABLE_PROFILE_FIELDS, 'faq'] as const;
 
 /** The stored override applied over the environment's profile, checked by the profile's own rules. */
 export function mergeProfile(base: ShopProfile, override: unknown): ShopProfile {
   const o = (override ?? {}) as Record<string, unknown>;
-  const picked = Object.fromEntries(EDITABLE_PROFILE_FIELDS.filter((k) => k in o).map((k) => [k, o[k]]));
+  const picked = Object.fromEntries(STORED_PROFILE_FIELDS.filter((k) => k in o).map((k) => [k, o[k]]));
   return parseShopProfile({ ...base, ...picked });
+}
+
+/** The override to store for an effective profile: every field the console edits, so a save changes only what it names. */
+export function profileOverride(p: ShopProfile): Record<(typeof STORED_PROFILE_FIELDS)[number], unknown> {
+  const fields = Object.fromEntries(EDITABLE_PROFILE_FIELDS.map((k) => [k, p[k]]));
+  return { ...fields, faq: p.faq ?? [] } as Record<(typeof STORED_PROFILE_FIELDS)[number], unknown>;
 }
 
 export class ShopSettings {
