@@ -212,6 +212,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     new Poller('shipping-timers', () => shippingTimers.tick(), Math.max(pollMs, SHIPPING_TIMERS_MS), logger),
   );
   const autoShip = storeShipments !== undefined && config.shipping.cvsAutoShip;
+  // The console's settings win over the environment's (README: "Merchant console").
+  const settings = new ShopSettings(database.db, { profile: config.profile, delivery: config.delivery });
+  // Store pickup needs ECPay's map and shipments: without the ECPay variables no setting can offer it.
+  const deliveryNow = async (executor?: Executor): Promise<DeliveryConfig> => {
+    const { delivery } = await settings.get(executor);
+    return config.ecpayLogistics ? delivery : { ...delivery, cvsFee: null };
+  };
   if (qpay) {
     payments = countConfirmations(
       createPaymentService({
@@ -219,7 +226,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         qpay,
         now,
         logger: logger.child({ job: 'payments' }),
-        shopName: config.shopName,
+        shopName: () => settings.latestName(),
         onMessagesQueued: wakeOutbox,
         afterPaid: autoShip ? queueStoreShipmentOnPayment : undefined,
       }),
@@ -231,7 +238,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       now,
       logger: logger.child({ job: 'order-submitter' }),
       config: config.payments,
-      shopName: config.shopName,
+      shopName: () => settings.latestName(),
       publicBaseUrl: config.publicBaseUrl,
       onMessagesQueued: wakeOutbox,
       afterBankCall: opts.failpoints?.afterBankCall,
@@ -270,7 +277,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         payments,
         now,
         logger: logger.child({ route: 'qpay' }),
-        shopName: config.shopName,
+        shopName: () => settings.latestName(),
         lineUrl: opts.lineUrl ?? config.backToLineUrl,
         onTokenRecorded: () => reconcilerPoller.wake(),
         returnWaitMs: opts.returnWaitMs,
@@ -279,13 +286,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     );
   }
   const submitterPoller = paymentPollers[0];
-  // The console's settings win over the environment's (README: "Merchant console").
-  const settings = new ShopSettings(database.db, { profile: config.profile, delivery: config.delivery });
-  // Store pickup needs ECPay's map and shipments: without the ECPay variables no setting can offer it.
-  const deliveryNow = async (executor?: Executor): Promise<DeliveryConfig> => {
-    const { delivery } = await settings.get(executor);
-    return config.ecpayLogistics ? delivery : { ...delivery, cvsFee: null };
-  };
   // The delivery step (issue 13): page links signed with a key derived from the channel secret.
   const deliverySettings: DeliverySettings = {
     delivery: config.delivery,
@@ -298,7 +298,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       db: database.db,
       settings: deliverySettings,
       deliveryConfig: () => deliveryNow(),
-      shopName: config.shopName,
+      shopName: () => settings.latestName(),
       lineUrl: opts.lineUrl ?? config.backToLineUrl,
       now,
       logger: logger.child({ route: 'delivery' }),

@@ -27,6 +27,7 @@ import {
   startStoreMap,
   submitDelivery,
 } from '../shop/delivery-service';
+import { type ShopNameSource, shopNameOf } from '../shop/profile';
 import { deliveryDonePageHtml, deliveryMessagePageHtml, deliveryPageHtml } from './delivery-page';
 
 export interface DeliveryRouteDeps {
@@ -34,7 +35,7 @@ export interface DeliveryRouteDeps {
   settings: DeliverySettings;
   /** The DeliveryConfig in force (default: settings.delivery). */
   deliveryConfig?: () => Promise<DeliveryConfig>;
-  shopName: string;
+  shopName: ShopNameSource;
   lineUrl: string;
   now: () => number;
   logger: Logger;
@@ -60,7 +61,7 @@ function tokenOf(source: unknown): unknown {
 }
 
 export function deliveryRoutes(deps: DeliveryRouteDeps) {
-  const { db, shopName, lineUrl, now } = deps;
+  const { db, lineUrl, now } = deps;
   const key = deps.settings.linkKey;
 
   async function settings(): Promise<DeliverySettings> {
@@ -76,13 +77,23 @@ export function deliveryRoutes(deps: DeliveryRouteDeps) {
       return page(
         reply,
         410,
-        deliveryMessagePageHtml(shopName, '連結已過期', '這個收件資料連結已經過期了，請回到 LINE 重新結帳。', lineUrl),
+        deliveryMessagePageHtml(
+          shopNameOf(deps.shopName),
+          '連結已過期',
+          '這個收件資料連結已經過期了，請回到 LINE 重新結帳。',
+          lineUrl,
+        ),
       );
     }
     return page(
       reply,
       403,
-      deliveryMessagePageHtml(shopName, '連結無效', '這個連結無法使用，請回到 LINE 重新結帳。', lineUrl),
+      deliveryMessagePageHtml(
+        shopNameOf(deps.shopName),
+        '連結無效',
+        '這個連結無法使用，請回到 LINE 重新結帳。',
+        lineUrl,
+      ),
     );
   }
 
@@ -101,7 +112,12 @@ export function deliveryRoutes(deps: DeliveryRouteDeps) {
       return page(
         reply,
         409,
-        deliveryMessagePageHtml(shopName, '購物車是空的', '購物車裡沒有商品，請回到 LINE 選購後再結帳。', lineUrl),
+        deliveryMessagePageHtml(
+          shopNameOf(deps.shopName),
+          '購物車是空的',
+          '購物車裡沒有商品，請回到 LINE 選購後再結帳。',
+          lineUrl,
+        ),
       );
     }
     const store = draft && draft.line_user_id === link.userId ? draftStore(draft) : undefined;
@@ -118,7 +134,7 @@ export function deliveryRoutes(deps: DeliveryRouteDeps) {
           }
         : {};
     const html = deliveryPageHtml({
-      shopName,
+      shopName: shopNameOf(deps.shopName),
       token,
       config: effectiveConfig(s),
       cart,
@@ -182,14 +198,19 @@ export function deliveryRoutes(deps: DeliveryRouteDeps) {
           return page(
             reply,
             410,
-            deliveryMessagePageHtml(shopName, '連結已過期', '選擇門市的時間已超過，請回到 LINE 重新結帳。', lineUrl),
+            deliveryMessagePageHtml(
+              shopNameOf(deps.shopName),
+              '連結已過期',
+              '選擇門市的時間已超過，請回到 LINE 重新結帳。',
+              lineUrl,
+            ),
           );
         }
         return page(
           reply,
           400,
           deliveryMessagePageHtml(
-            shopName,
+            shopNameOf(deps.shopName),
             '無法使用這個門市資料',
             '門市資料不是這次結帳所選的，沒有儲存。請回到 LINE 重新結帳。',
             lineUrl,
@@ -205,7 +226,7 @@ export function deliveryRoutes(deps: DeliveryRouteDeps) {
     app.get('/delivery/done', async (req, reply) => {
       const check = verifyDeliveryToken(key, tokenOf(req.query), now());
       if (!check.ok && check.reason === 'invalid') return refused(reply, check);
-      return page(reply, 200, deliveryDonePageHtml(shopName, lineUrl));
+      return page(reply, 200, deliveryDonePageHtml(shopNameOf(deps.shopName), lineUrl));
     });
   };
 }

@@ -30,6 +30,7 @@ import {
   recordAutoCapture,
   transitionPayment,
 } from '../shop/payment-repository';
+import { type ShopNameSource, shopNameOf } from '../shop/profile';
 import { forEachConcurrently } from './concurrently';
 
 export interface OrderSubmitterDeps {
@@ -38,7 +39,7 @@ export interface OrderSubmitterDeps {
   now: () => number;
   logger: Logger;
   config: PaymentsConfig;
-  shopName: string;
+  shopName: ShopNameSource;
   publicBaseUrl: string;
   onMessagesQueued: () => void;
   /** Lease on a claimed attempt; an unfinished one is looked at again after this (default 60 s). */
@@ -124,7 +125,7 @@ export class OrderSubmitter {
           { tsNo: row.tsNo, raw: row.raw, payUrl, atmPayNo, webAtmUrl },
           this.linkExpiry(order, payment),
           this.deps.config,
-          this.deps.shopName,
+          shopNameOf(this.deps.shopName),
           now(),
         );
       } else if (await transitionPayment(trx, payment.id, 'requested', 'abandoned', now())) {
@@ -154,7 +155,7 @@ export class OrderSubmitter {
     const common = {
       orderNo: payment.bank_order_no,
       amount: payment.amount,
-      prdtName: prdtName(this.deps.shopName, items),
+      prdtName: prdtName(shopNameOf(this.deps.shopName), items),
       param1: order.order_no,
       returnUrl: `${this.deps.publicBaseUrl}/payments/qpay/return`,
       backendUrl: `${this.deps.publicBaseUrl}/payments/qpay/notify`,
@@ -211,7 +212,7 @@ export class OrderSubmitter {
         },
         expiresAt,
         config,
-        this.deps.shopName,
+        shopNameOf(this.deps.shopName),
         now(),
       ),
     );

@@ -19,6 +19,7 @@ import { type NotificationSources, redactTokens, shortToken } from '../shop/noti
 import { getOrder } from '../shop/order-repository';
 import { getPaymentByBankOrderNo } from '../shop/payment-repository';
 import type { ConfirmOutcome, PaymentService } from '../shop/payment-service';
+import { type ShopNameSource, shopNameOf } from '../shop/profile';
 import { paidPageFor, type ResultPage, resultPageHtml } from './result-page';
 
 export interface QpayRouteDeps {
@@ -27,7 +28,7 @@ export interface QpayRouteDeps {
   payments: PaymentService;
   now: () => number;
   logger: Logger;
-  shopName: string;
+  shopName: ShopNameSource;
   /** Where "back to LINE" goes: https://line.me/R/ live, the simulator's chat page in the sandbox. */
   lineUrl: string;
   /** Wakes the job that confirms recorded tokens. */
@@ -111,7 +112,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
       return reply
         .code(status)
         .header('content-type', 'text/html; charset=utf-8')
-        .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
+        .send(resultPageHtml({ kind: 'unknown' }, shopNameOf(deps.shopName), deps.lineUrl));
     });
 
     /** Malformed and foreign bodies count against their source; the token is never logged whole. */
@@ -183,7 +184,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         .code(200)
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(resultPageHtml(result, deps.shopName, deps.lineUrl));
+        .send(resultPageHtml(result, shopNameOf(deps.shopName), deps.lineUrl));
     }
 
     async function resultFor(token: string, outcome: ConfirmOutcome | undefined): Promise<ResultPage> {
@@ -212,7 +213,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         return reply
           .code(full ? 429 : 400)
           .header('content-type', 'text/html; charset=utf-8')
-          .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
+          .send(resultPageHtml({ kind: 'unknown' }, shopNameOf(deps.shopName), deps.lineUrl));
       }
       return page(reply, parsed.token, true);
     });
@@ -223,7 +224,7 @@ export function qpayRoutes(deps: QpayRouteDeps) {
         return reply
           .code(404)
           .header('content-type', 'text/html; charset=utf-8')
-          .send(resultPageHtml({ kind: 'unknown' }, deps.shopName, deps.lineUrl));
+          .send(resultPageHtml({ kind: 'unknown' }, shopNameOf(deps.shopName), deps.lineUrl));
       }
       const n = await getNotification(deps.db, token);
       return page(reply, token, n?.status === 'received');

@@ -18,6 +18,7 @@ import type { RefundRoute } from './order-lifecycle';
 import { awaitsPayment } from './order-lifecycle';
 import { getOrder, moveOrder, orderItems, updateOrder } from './order-repository';
 import { getPaymentByBankOrderNo, paymentsOf, transitionPayment } from './payment-repository';
+import { type ShopNameSource, shopNameOf } from './profile';
 import { sellReserved } from './stock-repository';
 
 export interface PaymentServiceDeps {
@@ -25,7 +26,7 @@ export interface PaymentServiceDeps {
   qpay: QpayClient;
   now: () => number;
   logger: Logger;
-  shopName: string;
+  shopName: ShopNameSource;
   /** Called after a transaction that enqueued messages commits (wakes the outbox sender). */
   onMessagesQueued: () => void;
   /**
@@ -110,7 +111,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       } else {
         // Paid after it was cancelled or expired: the order lifecycle decides (reinstated if the goods
         // are still there, else refunded); the notice and, if reinstated, the receipt are queued.
-        const decision = await applyLatePayment(trx, order, items, payment, e, deps.shopName, t);
+        const decision = await applyLatePayment(trx, order, items, payment, e, shopNameOf(deps.shopName), t);
         queued = true;
         if (decision.kind === 'reinstate') {
           result = 'late_sold';
@@ -134,7 +135,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const receiptPayment = { ...payment, card_last4: e.cardLast4, paid_at: paidAt };
       await tellCustomer(
         trx,
-        { kind: 'receipt', view: { order: paidOrder, items, payment: receiptPayment }, shopName: deps.shopName },
+        {
+          kind: 'receipt',
+          view: { order: paidOrder, items, payment: receiptPayment },
+          shopName: shopNameOf(deps.shopName),
+        },
         t,
       );
       queued = true;

@@ -265,3 +265,14 @@ export function parseShopProfileJson(text: string): ShopProfile {
   }
   return parseShopProfile(parsed);
 }
+
+/**
+ * The shop's name where it is printed outside the chat (receipts, the bank's item name, the payer's
+ * result page, the delivery page): fixed, or read on each use so a name saved in the console shows
+ * at once.
+ */
+export type ShopNameSource = string | (() => string);
+
+export function shopNameOf(source: ShopNameSource): string {
+  return typeof source === 'function' ? source() : source;
+}

@@ -113,6 +113,8 @@ export function profileOverride(p: ShopProfile): Record<(typeof STORED_PROFILE_F
 
 export class ShopSettings {
   private cached: { at: number; value: EffectiveSettings } | undefined;
+  /** The last settings read, kept past invalidate(): what the synchronous `latestName` answers. */
+  private lastKnown: EffectiveSettings | undefined;
 
   constructor(
     private readonly db: Executor,
@@ -144,7 +146,17 @@ export class ShopSettings {
       delivery: this.storedDelivery(stored.get('delivery')),
     };
     this.cached = { at: this.clock(), value };
+    this.lastKnown = value;
     return value;
+  }
+
+  /**
+   * The shop's name as last read (the chat reads the settings on every event, and a save here
+   * re-reads them), for places that print it without a database read: receipts, the bank's item
+   * name, the payment result and delivery pages.
+   */
+  latestName(): string {
+    return (this.lastKnown ?? this.defaults).profile.name;
   }
 
   // A stored value that no longer passes the rules (an older version wrote it) falls back to the

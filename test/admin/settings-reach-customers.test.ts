@@ -3,7 +3,7 @@
  * the ones 前往結帳 offers and the FAQ's 運費 answer quotes; 超商取貨 is never offered by a setting
  * when the shop has no ECPay account (live mode without the ECPAY_LOGISTICS_* variables).
  */
-import { addOne, newUser, next, productWithStock } from '../checkout/helpers';
+import { addOne, buy, newUser, next, productWithStock } from '../checkout/helpers';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 import { account, ConsoleClient } from './helpers';
@@ -45,5 +45,28 @@ describe.each(dialects)('settings reach the customers on %s', (dialect) => {
     const faq = JSON.stringify(await next(shop, user, () => shop.sim.sendText(user, '運費多少')));
     expect(faq).toContain('NT$150');
     expect(faq).not.toContain('超商取貨');
+  });
+
+  it('a shop name saved in 設定 is on the next receipt and the payment result page, without a restart', async () => {
+    const form = {
+      name: '小步鞋坊',
+      emoji: '👟',
+      greeting: '',
+      tagline: '',
+      about: '',
+      contact: '',
+      brandColor: '#8A4B2A',
+    };
+    expect((await owner.post('/admin/settings/profile', form, '/admin/settings')).status).toBe(200);
+    // 門市自取 back on (the test before switched it off): the harness's purchases pick up in the shop.
+    const pickup = { ...FORM, pickupAddress: '臺北市大安區和平東路一段1號', pickupHours: '10:00–18:00' };
+    expect((await owner.post('/admin/settings/delivery', pickup, '/admin/settings')).status).toBe(200);
+    const user = newUser();
+    const p = await productWithStock(shop, 5);
+    const { order } = await buy(shop, user, p.id, 'C');
+    const receipt = JSON.stringify(await next(shop, user, () => shop.bank.pay(order.order_no)));
+    expect(receipt).toContain('小步鞋坊');
+    const page = await shop.runtime.app.inject({ method: 'GET', url: '/payments/qpay/result' });
+    expect(page.body).toContain('小步鞋坊');
   });
 });
