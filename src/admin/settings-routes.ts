@@ -24,7 +24,6 @@ import { AccountError, createAccount } from './account-service';
 import type { ConsoleContext } from './context';
 import { FAQ_ERRORS, type FaqErrorKey, type FaqForm, faqEntryOf, faqErrorOf, faqFormFrom, faqFormOf } from './faq-form';
 import { money, when } from './format';
-import { rebuildAndDeployRichMenus } from './richmenu-rebuild';
 
 type Flash = { ok: boolean; text: string } | null;
 type Form = Record<string, string | string[] | undefined>;
@@ -240,6 +239,9 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
   app.post('/settings/richmenu', ROLE_ROUTE, async (req, reply) => {
     const { profile } = await ctx.deps.settings.get();
     try {
+      // Loaded on the first press only: the renderer and LINE's SDK are large, and most shops rebuild
+      // their menu a handful of times in their life (idle memory, issue 17).
+      const { rebuildAndDeployRichMenus } = require('./richmenu-rebuild') as typeof import('./richmenu-rebuild');
       const report = await rebuildAndDeployRichMenus(ctx.deps.config.line, profile);
       await ctx.audit(req, 'richmenu_deployed', null, report.changed ? 'changed' : 'unchanged');
       const text = report.changed ? '圖文選單已依目前的商店資料重建並部署。' : '圖文選單已是最新，沒有變更。';
