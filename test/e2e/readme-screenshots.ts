@@ -15,6 +15,7 @@ import {
   checkoutByCard,
   fillCard,
   foldRichMenu,
+  fontsSettled,
   imagesSettled,
   launchChromium,
   newPhone,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     await chat.locator('#messages').evaluate((box) => {
       box.scrollTop = box.scrollHeight;
     });
+    await fontsSettled(chat);
     await chat.screenshot({ path: join(OUT, 'chat.png') });
 
     await foldRichMenu(chat);
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     await chat.bringToFront();
     await botMessage(chat, '感謝您的購買').waitFor({ timeout: 15_000 });
     await imagesSettled(chat);
+    await fontsSettled(chat);
     await chat.screenshot({ path: join(OUT, 'receipt.png') });
     await context.close();
     console.log(`screenshots written to ${OUT}: chat.png, bank-page.png, receipt.png`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_SHOP_PROFILE } from '../../src/config';
 import { startTestShop } from '../support/shop-harness';
-import { botMessage, imagesSettled, launchChromium, newPhone } from './support/chat-flow';
+import { botMessage, fontsSettled, imagesSettled, launchChromium, newPhone } from './support/chat-flow';
 
 const OUT = process.argv[2] ?? join(__dirname, '..', '..', 'test-artifacts', 'talk');
 const USER = 'U5554567890abcdef1234567890abcdef';
@@ -24,18 +24,7 @@ async function type(chat: Page, text: string): Promise<void> {
 
 /** Waits for the font subsets the page now needs, then scrolls to the newest message. */
 async function toBottom(chat: Page): Promise<void> {
-  // The font comes in unicode-range subsets fetched as glyphs appear; ask for every one on the page.
-  await chat.evaluate(async () => {
-    const text =
-      (document.body.textContent ?? '') + [...document.querySelectorAll('input')].map((i) => i.placeholder).join('');
-    await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 16px "Noto Sans TC"`, text)));
-    await document.fonts.ready;
-    // Headless Chromium can keep empty boxes in text (buttons above all) laid out before its subset
-    // arrived: lay the page out again.
-    document.body.style.display = 'none';
-    void document.body.offsetHeight;
-    document.body.style.display = '';
-  });
+  await fontsSettled(chat);
   await chat.locator('#messages').evaluate((box) => {
     box.scrollTop = box.scrollHeight;
   });

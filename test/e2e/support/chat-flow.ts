@@ -41,6 +41,23 @@ export function botMessage(page: Page, text: string): Locator {
   return page.locator('.row.bot', { hasText: text }).last();
 }
 
+/**
+ * Waits for the font subsets the page now needs. The font comes in unicode-range subsets fetched as
+ * glyphs appear; headless Chromium can keep empty boxes in text laid out before its subset arrived
+ * (headers and buttons above all), so every subset on the page is asked for and the page laid out again.
+ */
+export async function fontsSettled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const text =
+      (document.body.textContent ?? '') + [...document.querySelectorAll('input')].map((i) => i.placeholder).join('');
+    await Promise.all(['400', '600', '700'].map((w) => document.fonts.load(`${w} 16px "Noto Sans TC"`, text)));
+    await document.fonts.ready;
+    document.body.style.display = 'none';
+    void document.body.offsetHeight;
+    document.body.style.display = '';
+  });
+}
+
 /** Waits until every <img> in the chat has loaded (or failed), so screenshots show the pictures. */
 export async function imagesSettled(page: Page): Promise<void> {
   await page.waitForFunction(() =>
