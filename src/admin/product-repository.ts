@@ -1,6 +1,7 @@
 /** Product writes of the console: edit fields, adjust stock with its history, set the image. */
 import type { Executor } from '../db/database';
 import type { Category, Product, StockAdjustment } from '../db/types';
+import { indexProduct } from '../shop/product-search-repository';
 
 export interface ProductFields {
   name: string;
@@ -41,6 +42,8 @@ export async function insertProduct(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // Typed search finds it at once, like a product the catalog import writes.
+  await indexProduct(db, row.id);
   return row.id;
 }
 
@@ -58,6 +61,8 @@ export async function updateProductFields(db: Executor, id: number, p: ProductFi
     })
     .where('id', '=', id)
     .execute();
+  // Its name, category or description may have changed: the search index follows.
+  await indexProduct(db, id);
 }
 
 export async function setProductImage(db: Executor, id: number, imageUrl: string, now: number): Promise<void> {

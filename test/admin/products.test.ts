@@ -4,8 +4,10 @@
  * upload checked by content, CSV export and import with the catalog import's rules, markup as text.
  */
 import { recentAudit } from '../../src/admin/account-repository';
-import { stockHistory } from '../../src/admin/product-repository';
+import { productBySku, stockHistory } from '../../src/admin/product-repository';
 import { getProduct } from '../../src/shop/catalog-repository';
+import { searchProducts } from '../../src/shop/product-search-repository';
+import { searchTerms } from '../../src/shop/search-text';
 import { dialects } from '../support/databases';
 import { startTestShop, type TestShop } from '../support/shop-harness';
 import { account, ConsoleClient } from './helpers';
@@ -70,6 +72,23 @@ describe.each(dialects)('console products on %s', (dialect) => {
     );
     expect(dup.status).toBe(400);
     expect(dup.text).toContain('這個貨號已經有商品了');
+  });
+
+  it('keeps typed search in step: a product created or renamed in the console is found by its words at once', async () => {
+    const found = async (words: string) =>
+      (await searchProducts(shop.database.db, searchTerms(words), 20)).products.map((p) => p.sku);
+    const made = await owner.post(
+      '/admin/products',
+      { sku: 'SEARCH-1', name: '桂花烏龍冷泡茶', category: '測試', price: '300', stock: '5', active: 'on' },
+      '/admin/products/new',
+    );
+    expect(made.status).toBe(303);
+    expect(await found('桂花')).toContain('SEARCH-1');
+    const id = (await productBySku(shop.database.db, 'SEARCH-1'))?.id as number;
+    const form = { name: '蜜香紅茶', category: '測試', price: '300', description: '', active: 'on' };
+    expect((await owner.post(`/admin/products/${id}`, form, `/admin/products/${id}`)).status).toBe(303);
+    expect(await found('蜜香')).toContain('SEARCH-1');
+    expect(await found('桂花')).not.toContain('SEARCH-1');
   });
 
   it('adjusts stock with a reason kept as history, never below what is reserved', async () => {
