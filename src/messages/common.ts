@@ -60,6 +60,17 @@ export function text(message: string, withQuickReply = false): messagingApi.Text
   return m;
 }
 
+/** A short notice's coloured header: its title in white, bold (payment notices, shipping notices). */
+export function titleHeader(title: string, color: string): messagingApi.FlexBox {
+  return {
+    type: 'box',
+    layout: 'vertical',
+    backgroundColor: color,
+    paddingAll: 'md',
+    contents: [{ type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'md' }],
+  };
+}
+
 export function flex(
   altText: string,
   contents: messagingApi.FlexContainer,

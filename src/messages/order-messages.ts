@@ -9,7 +9,7 @@ import type { Order, OrderDelivery, OrderItem, Payment } from '../db/types';
 import type { CartView } from '../shop/cart-service';
 import type { CartChange } from '../shop/checkout-service';
 import type { CustomerAction } from '../shop/order-lifecycle';
-import { button, type FlexComponent, flex, type Message, postbackAction, text, theme } from './common';
+import { button, type FlexComponent, flex, type Message, postbackAction, text, theme, titleHeader } from './common';
 import { copy, formatAccount, formatPrice, formatTaiwanTime, orderCopy } from './copy';
 import { deliveryCopy } from './delivery-copy';
 import { orderChargeRows, orderDeliveryRows } from './delivery-messages';
@@ -255,13 +255,7 @@ export function noticeMessage(
   const bubble: Bubble = {
     type: 'bubble',
     size: 'kilo',
-    header: {
-      type: 'box',
-      layout: 'vertical',
-      backgroundColor: color,
-      paddingAll: 'md',
-      contents: [{ type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'md' }],
-    },
+    header: titleHeader(title, color),
     body: {
       type: 'box',
       layout: 'vertical',

@@ -8,7 +8,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Order, OrderDelivery, Shipment } from '../db/types';
 import { CHAIN_NAMES, chainOf, isCvsSubType } from '../ecpay/types';
 import { CARRIER_INFO, maskName, trackingLink } from './carriers';
-import { button, type FlexComponent, flex, type Message, theme } from './common';
+import { button, type FlexComponent, flex, type Message, theme, titleHeader } from './common';
 import { formatTaiwanTime, orderCopy } from './copy';
 import { labelRow } from './item-rows';
 
@@ -86,13 +86,7 @@ function bubble(
   const b: messagingApi.FlexBubble = {
     type: 'bubble',
     size: 'kilo',
-    header: {
-      type: 'box',
-      layout: 'vertical',
-      backgroundColor: color,
-      paddingAll: 'md',
-      contents: [{ type: 'text', text: title, color: '#FFFFFF', weight: 'bold', size: 'md' }],
-    },
+    header: titleHeader(title, color),
     body: {
       type: 'box',
       layout: 'vertical',
