@@ -59,12 +59,15 @@ export function shippingActionsFor(
     }
     if (canFulfil(order, 'completed')) out.push({ label: '標記已送達', action: `${base}/delivered`, fields: [] });
   } else if (method === 'pickup') {
-    if (order.fulfilment === 'to_ship') out.push({ label: '通知顧客可取貨', action: `${base}/ready`, fields: [] });
-    if (order.fulfilment === 'at_store') out.push({ label: '標記已取貨', action: `${base}/picked-up`, fields: [] });
+    if (order.fulfilment === 'to_ship' && canFulfil(order, 'arrivedAtStore')) {
+      out.push({ label: '通知顧客可取貨', action: `${base}/ready`, fields: [] });
+    }
+    if (order.fulfilment === 'at_store' && canFulfil(order, 'completed')) {
+      out.push({ label: '標記已取貨', action: `${base}/picked-up`, fields: [] });
+    }
   } else if (method === 'cvs') {
-    const needsShipment =
-      order.fulfilment === 'to_ship' && (!shipment || shipment.status === 'refused' || shipment.status === 'failed');
-    if (order.status === 'paid' && needsShipment) {
+    const needsShipment = !shipment || shipment.status === 'refused' || shipment.status === 'failed';
+    if (order.fulfilment === 'to_ship' && canFulfil(order, 'shipped') && needsShipment) {
       out.push({
         label: shipment ? '重新建立超商寄貨單' : '建立超商寄貨單',
         action: `${base}/store-shipment`,
@@ -72,7 +75,9 @@ export function shippingActionsFor(
       });
     }
     // The store's "picked up" notice may never come (ECPay's notifications can be lost).
-    if (order.fulfilment === 'at_store') out.push({ label: '標記已取貨', action: `${base}/picked-up`, fields: [] });
+    if (order.fulfilment === 'at_store' && canFulfil(order, 'completed')) {
+      out.push({ label: '標記已取貨', action: `${base}/picked-up`, fields: [] });
+    }
   }
   return out;
 }
