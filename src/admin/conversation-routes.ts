@@ -5,6 +5,7 @@
  * have turned into FAQ entries. Staff may do all of it: it is talking to customers, not money.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { shortUserId } from '../messages/copy';
 import {
   dismissUnansweredQuestion,
   endHandoffByMerchant,
@@ -21,11 +22,6 @@ type UserBody = { Body: { user?: string } };
 /** LINE user IDs are U + 32 hex characters; anything else never reaches the services. */
 const LINE_USER = /^U[0-9a-f]{32}$/;
 
-/** `U1234…cdef`: enough to tell customers apart on the page and find them in LINE's chat list. */
-function shortUser(id: string): string {
-  return `${id.slice(0, 5)}…${id.slice(-4)}`;
-}
-
 export async function conversationRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {
   const { db } = ctx.deps;
   const idleMs = ctx.deps.config.handoffIdleMs;
@@ -40,7 +36,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ConsoleConte
       title: '顧客對話',
       active: 'conversations',
       flash,
-      handoffs: handoffs.map((h) => ({ ...h, who: shortUser(h.lineUserId) })),
+      handoffs: handoffs.map((h) => ({ ...h, who: shortUserId(h.lineUserId) })),
       questions,
       idleMinutes: Math.round(idleMs / 60_000),
       when,
@@ -54,7 +50,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ConsoleConte
     if (!LINE_USER.test(user)) return page(req, reply.code(400), { ok: false, text: '找不到這位顧客。' });
     const kept = await recordMerchantActivity(db, user, ctx.deps.now());
     if (!kept) return page(req, reply.code(409), { ok: false, text: '這段真人客服已經結束了。' });
-    await ctx.audit(req, 'handoff_keep', shortUser(user), null);
+    await ctx.audit(req, 'handoff_keep', shortUserId(user), null);
     return page(req, reply, { ok: true, text: `好的，接下來 ${Math.round(idleMs / 60_000)} 分鐘小幫手不會插話。` });
   });
 
@@ -62,7 +58,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: ConsoleConte
     const user = String(req.body?.user ?? '');
     if (!LINE_USER.test(user)) return page(req, reply.code(400), { ok: false, text: '找不到這位顧客。' });
     const ended = await endHandoffByMerchant(db, user, ctx.deps.now());
-    if (ended) await ctx.audit(req, 'handoff_end', shortUser(user), null);
+    if (ended) await ctx.audit(req, 'handoff_end', shortUserId(user), null);
     return page(req, reply, {
       ok: true,
       text: ended ? '已交回小幫手，顧客再傳訊息時由小幫手回覆。' : '這段真人客服已經結束了。',

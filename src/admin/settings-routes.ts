@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminRole } from '../db/types';
+import { shortUserId } from '../messages/copy';
 import { defaultFaq } from '../shop/faq';
 import { listRecipients, removeRecipient } from '../shop/merchant-alert-repository';
 import { alertSettings, createLinkCode } from '../shop/merchant-alerts';
@@ -101,7 +102,7 @@ export async function settingsRoutes(app: FastifyInstance, ctx: ConsoleContext):
       me: ctx.user(req).id,
       newPassword,
       linkCode,
-      recipients: recipients.map((r) => ({ ...r, shown: `${r.line_user_id.slice(0, 5)}…${r.line_user_id.slice(-4)}` })),
+      recipients: recipients.map((r) => ({ ...r, shown: shortUserId(r.line_user_id) })),
       alerts: await alertSettings(db),
       money,
       when,

@@ -303,3 +303,11 @@ export const orderCopy = {
   pageUnknownBody: '找不到這筆付款資料。若已完成付款，請回到 LINE 查看「我的訂單」。',
   pageBackToLine: '回到 LINE',
 } as const;
+
+/**
+ * A LINE user ID as staff see it (`U1234…cdef`): enough to tell customers apart and find them in
+ * LINE's chat list, without the whole identifier on every page.
+ */
+export function shortUserId(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 5)}…${id.slice(-4)}` : id;
+}

@@ -26,6 +26,7 @@ import {
 } from '../line/push-quota-repository';
 import { taiwanMonth } from '../line/taiwan-month';
 import type { Logger } from '../logger';
+import { shortUserId } from '../messages/copy';
 import { NOTICE_DELIVERY, type NoticeDelivery } from './notices';
 
 /**
@@ -151,7 +152,7 @@ export async function heldNotices(db: Executor, limit = 100): Promise<HeldNotice
   return rows.map((r) => ({
     outboxId: r.id,
     kind: r.kind,
-    customer: r.line_user_id.length > 10 ? `${r.line_user_id.slice(0, 5)}…${r.line_user_id.slice(-4)}` : r.line_user_id,
+    customer: shortUserId(r.line_user_id),
     heldAt: Number(r.held_at),
     reason: r.held_reason ?? 'budget',
     riding: r.carried_by !== null,
