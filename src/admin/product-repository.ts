@@ -20,33 +20,6 @@ export async function productBySku(db: Executor, sku: string): Promise<Product |
   return db.selectFrom('products').selectAll().where('sku', '=', sku).executeTakeFirst();
 }
 
-export async function insertProduct(
-  db: Executor,
-  p: ProductFields & { sku: string; stock: number; imageUrl: string | null },
-  now: number,
-): Promise<number> {
-  const row = await db
-    .insertInto('products')
-    .values({
-      sku: p.sku,
-      name: p.name,
-      category_id: p.categoryId,
-      price: p.price,
-      stock: p.stock,
-      description: p.description,
-      image_url: p.imageUrl,
-      active: p.active ? 1 : 0,
-      low_stock_threshold: p.lowStockThreshold,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // Typed search finds it at once, like a product the catalog import writes.
-  await indexProduct(db, row.id);
-  return row.id;
-}
-
 export async function updateProductFields(db: Executor, id: number, p: ProductFields, now: number): Promise<void> {
   await db
     .updateTable('products')

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Product } from '../db/types';
 import { CATALOG_COLUMNS, CatalogImportError, checkRow, importCatalog, parseCatalogFile } from '../shop/catalog-import';
-import { ensureCategory, getProduct } from '../shop/catalog-repository';
+import { ensureCategory, getProduct, insertProduct } from '../shop/catalog-repository';
 import { listProductsForConsole } from './console-repository';
 import type { ConsoleContext } from './context';
 import { csvOf } from './csv-export';
@@ -13,7 +13,6 @@ import { money, when } from './format';
 import { ImageRefused, storeProductImage } from './image-upload';
 import {
   adjustStock,
-  insertProduct,
   listAllCategories,
   productBySku,
   setProductImage,

@@ -122,6 +122,20 @@ export async function upsertProduct(db: Executor, p: ProductUpsert, now: number)
     await indexProduct(db, existing.id);
     return 'updated';
   }
+  await insertProduct(db, p, now);
+  return 'created';
+}
+
+/**
+ * A new product (the import's, or one the merchant creates in the console), indexed for typed
+ * search in the same transaction. Active unless told otherwise; no low-stock threshold of its own
+ * unless given.
+ */
+export async function insertProduct(
+  db: Executor,
+  p: ProductUpsert & { active?: boolean; lowStockThreshold?: number | null },
+  now: number,
+): Promise<number> {
   const created = await db
     .insertInto('products')
     .values({
@@ -132,11 +146,13 @@ export async function upsertProduct(db: Executor, p: ProductUpsert, now: number)
       stock: p.stock,
       description: p.description,
       image_url: p.imageUrl,
+      ...(p.active === undefined ? {} : { active: p.active ? 1 : 0 }),
+      ...(p.lowStockThreshold === undefined ? {} : { low_stock_threshold: p.lowStockThreshold }),
       created_at: now,
       updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   await indexProduct(db, created.id);
-  return 'created';
+  return created.id;
 }
