@@ -1,5 +1,5 @@
 /** Statements compiled once still bind each call's own values, keep their constants, and work in transactions. */
-import { prepare } from '../src/db/prepared';
+import { inlineConstants, prepare } from '../src/db/prepared';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases';
 
 const NOW = 1_800_000_000_000;
@@ -44,5 +44,21 @@ describe.each(dialects)('prepared statements on %s', (dialect) => {
       }),
     ).rejects.toThrow('abort');
     expect((await cartsOf(db, { userId: 'Uc' })).rows).toEqual([]);
+  });
+});
+
+describe('constants written into SQLite statements', () => {
+  it('inlines constants as literals and keeps parameters bound, quoted text untouched', () => {
+    const sql = `select "a?" from "t" where "x" = ? and "s" = ? and "n" = ? and "q" = ? and "b" = ? limit ?`;
+    const out = inlineConstants(sql, ["it's", 7, null, 1.5, Buffer.from('x'), 5]);
+    expect(out.sql).toBe(
+      `select "a?" from "t" where "x" = 'it''s' and "s" = 7 and "n" = NULL and "q" = ? and "b" = ? limit 5`,
+    );
+    // A float and a blob stay bound (no literal form that keeps them exact).
+    expect(out.parameters).toEqual([1.5, Buffer.from('x')]);
+  });
+
+  it('refuses SQL whose placeholders do not match the parameters', () => {
+    expect(() => inlineConstants('select ?', [1, 2])).toThrow(/2 parameters, 1 placeholders/);
   });
 });

@@ -323,7 +323,7 @@ export class EventWorker {
       // Notices held back for the push quota ride on this (free) reply, in front of its answer.
       const riders =
         replyToken && messages.length < MESSAGES_PER_REPLY && now() < row.event_timestamp + REPLY_WINDOW_MS
-          ? ridersThatFit(await heldMessagesOf(trx, row.chat_id, MESSAGES_PER_REPLY), messages.length)
+          ? ridersThatFit(await heldMessagesOf(trx, row.chat_id), messages.length)
           : [];
       handled.reply = await enqueueMessage(
         trx,

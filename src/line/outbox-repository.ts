@@ -183,18 +183,25 @@ export async function holdMessage(
     .execute();
 }
 
-/** A user's held messages not already riding on a reply, oldest first. */
-export async function heldMessagesOf(db: Executor, lineUserId: string, limit: number): Promise<OutboxRow[]> {
-  return db
+/** A reply carries at most 5 messages, so no more held ones can ride on it. */
+const HELD_PER_REPLY = 5;
+
+// Every reply looks for its customer's held notices (see src/db/prepared.ts).
+const selectHeld = prepare((db, p: { lineUserId: string }) =>
+  db
     .selectFrom('outbox')
     .selectAll()
-    .where('line_user_id', '=', lineUserId)
+    .where('line_user_id', '=', p.lineUserId)
     .where('held_at', 'is not', null)
     .where('carried_by', 'is', null)
     .where('status', '=', 'pending')
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(HELD_PER_REPLY),
+);
+
+/** A user's held messages not already riding on a reply, oldest first (one reply's worth at most). */
+export async function heldMessagesOf(db: Executor, lineUserId: string): Promise<OutboxRow[]> {
+  return (await selectHeld(db, { lineUserId })).rows as OutboxRow[];
 }
 
 /** The held rows riding on these replies, oldest first (they are sent before the reply's own messages). */
