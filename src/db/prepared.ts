@@ -89,6 +89,7 @@ export function inlineConstants(sql: string, parameters: readonly unknown[]): Co
       out += ch;
     }
   }
-  if (next !== parameters.length) throw new Error(`prepared statement: ${parameters.length} parameters, ${next} placeholders`);
+  if (next !== parameters.length)
+    throw new Error(`prepared statement: ${parameters.length} parameters, ${next} placeholders`);
   return { sql: out, parameters: kept };
 }
