@@ -73,6 +73,8 @@ export interface Runtime {
   metrics: ShopMetrics;
   line: LineApi;
   eventWorker: EventWorker;
+  /** The webhook's group commit and pacing (its backlog count is the worker's, see inbox-writer.ts). */
+  inbox: InboxWriter;
   outboxSender: OutboxSender;
   /** Reads LINE's quota figures; lets last month's held notices out. */
   quotaRefresher: LineQuotaRefresher;
@@ -342,6 +344,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     owner,
     apology: conversation.apology,
     beforeTransaction: () => inbox.whenIdle(),
+    onHandled: (count) => inbox.handled(count),
+    onDrained: () => inbox.drained(),
     showLoading: (chatId, seconds) => line.showLoading(chatId, seconds),
     // PostgreSQL takes concurrent transactions (and each waits on a network round trip).
     lanes: database.dialect === 'postgres' ? EVENT_LANES_POSTGRES : 1,
@@ -404,6 +408,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     metrics,
     line,
     eventWorker,
+    inbox,
     outboxSender,
     quotaRefresher,
     pollers,

@@ -95,6 +95,10 @@ export interface EventWorkerDeps {
   lanes?: number;
   /** Awaited before each transaction (the runtime waits here for pending webhook writes). */
   beforeTransaction?: () => Promise<void>;
+  /** Events were handled (their transaction committed): the webhook's pacing counts the backlog. */
+  onHandled?: (count: number) => void;
+  /** The inbox had no pending event at all when the worker looked. */
+  onDrained?: () => void;
   /**
    * Starts LINE's loading animation (the runtime's LINE client). Best effort, never retried: an
    * animation that comes late is worse than none. Absent: handlers' requests are dropped.
@@ -163,9 +167,9 @@ export class EventWorker {
     const limit = this.deps.chatsPerTick ?? 64;
     // Enough candidates that every lane finds chats the others have not taken.
     const candidates = limit * (this.deps.lanes ?? 1) + this.busyChats.size;
-    const waiting = (await chatsWithPendingEvents(db, candidates))
-      .filter((c) => !this.busyChats.has(c))
-      .slice(0, limit);
+    const pending = await chatsWithPendingEvents(db, candidates);
+    if (pending.length === 0) this.deps.onDrained?.();
+    const waiting = pending.filter((c) => !this.busyChats.has(c)).slice(0, limit);
     if (waiting.length === 0) return undefined;
     // Busy from now on (before any await), so a concurrent lane cannot pick the same chats.
     for (const c of waiting) this.busyChats.add(c);
@@ -190,7 +194,9 @@ export class EventWorker {
         await new Promise((r) => setImmediate(r));
         await this.deps.beforeTransaction?.();
         const group = next.filter((e) => !stuck.has(e.chat_id));
-        handled.push(...((await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck))));
+        const done = (await this.handleGroup(group)) ?? (await this.handleOneByOne(group, stuck));
+        handled.push(...done);
+        this.deps.onHandled?.(done.length);
       }
       for (const h of handled) for (const fn of h.afterCommit) this.runAfterCommit(fn);
       return { chats, handled };
