@@ -15,6 +15,7 @@ import type { BenchContext } from '../support/context';
 import { lastSeq, mintEvents, SECRET, TOKEN, waitDelivered } from '../support/line-platform';
 import { SATURATION_MS, WARMUP } from '../support/load';
 import { mb, type Row, save, table } from '../support/output';
+import { LOAD_CORE, pin, pinningNote, unpin } from '../support/pinning';
 import { type ServerProc, startServer } from '../support/processes';
 
 const CONNECTIONS = 64;
@@ -130,6 +131,18 @@ async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, 
 }
 
 export async function overloadScenario(ctx: BenchContext) {
+  // As issue 17 measured: each server alone on one core, load and LINE simulator on the other.
+  pin(process.pid, LOAD_CORE);
+  pin(ctx.load.pid, LOAD_CORE);
+  try {
+    await runOverload(ctx);
+  } finally {
+    unpin(process.pid);
+    unpin(ctx.load.pid);
+  }
+}
+
+async function runOverload(ctx: BenchContext) {
   const simEnv = {
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
@@ -143,7 +156,7 @@ export async function overloadScenario(ctx: BenchContext) {
   // the references, so keep the full run for figures.
   const refs = process.env.BENCH_SHOP_ONLY !== '1';
   if (refs) {
-    const floor = await startServer('floor-server.ts', simEnv);
+    const floor = await startServer('floor-server.ts', simEnv, { pinned: true });
     const f = await measure(
       ctx,
       { label: 'bare Fastify floor (tsx)', processes: false, proc: floor, productIds: [] },
@@ -152,7 +165,7 @@ export async function overloadScenario(ctx: BenchContext) {
     rows.push(f.row);
     raw.floor = f.raw;
 
-    const express = await startServer('express-server.ts', simEnv);
+    const express = await startServer('express-server.ts', simEnv, { pinned: true });
     const e = await measure(
       ctx,
       { label: 'Express + bot-sdk (tsx)', processes: true, proc: express, productIds: [1, 2, 3] },
@@ -183,7 +196,7 @@ export async function overloadScenario(ctx: BenchContext) {
   ctx.figures['built shop peak MB @2000/s'] = Number(sh?.['peak MB @2000/s']);
   ctx.figures['express peak MB @2000/s'] = Number(ex?.['peak MB @2000/s']);
   table(
-    `(8) Overload and memory targets (issue 17), the shop from the build; ${CONNECTIONS} connections closed loop, ${STEP_S} s per open-loop step`,
+    `(8) Overload and memory targets (issue 17), the shop from the build; ${CONNECTIONS} connections closed loop, ${STEP_S} s per open-loop step; ${pinningNote()}`,
     full,
   );
   save('overload', { rows, raw });

@@ -10,6 +10,7 @@ import type { BenchContext } from './context';
 import { createDb } from './databases';
 import { SECRET, TOKEN } from './line-platform';
 import { PROFILES } from './output';
+import { pin, SERVER_CORE } from './pinning';
 import { freePort } from './ports';
 import type { ServerProc } from './processes';
 import type { Shop } from './shop';
@@ -47,7 +48,9 @@ export async function startBuiltShop(ctx: BenchContext, extraEnv: Record<string,
   const db = await createDb('sqlite');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
+  // BENCH_NODE_ARGS: node/V8 flags to try on the shop (e.g. heap sizing); BENCH_LOG_LEVEL: its log.
+  const tried = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...tried, ...(ctx.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [])];
   const child = spawn(process.execPath, [...args, BUILT_SERVER], {
     cwd: ROOT,
     env: {
@@ -61,10 +64,16 @@ export async function startBuiltShop(ctx: BenchContext, extraEnv: Record<string,
       PUBLIC_BASE_URL: base,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
       ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
+  });
+  pin(child.pid as number, SERVER_CORE);
+  let stopping = false;
+  // A server that dies mid-run shows as refused connections in every later step: say why.
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`built shop exited during the run (code ${code}, signal ${signal})`);
   });
   await healthy(`${base}/healthz`, child, 20_000);
   const proc: ServerProc = {
@@ -79,6 +88,7 @@ export async function startBuiltShop(ctx: BenchContext, extraEnv: Record<string,
     stop: () =>
       new Promise<void>((done) => {
         clearInterval(timer);
+        stopping = true;
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');

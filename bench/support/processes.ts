@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { pin, SERVER_CORE } from './pinning';
 import type { LoadJob, LoadResult, ServerMessage } from './protocol';
 
 const CHILDREN = join(__dirname, '..', 'children');
@@ -18,8 +19,15 @@ export interface ServerProc {
   stop(): Promise<void>;
 }
 
-/** Forks bench/children/`script`; `cpuProfDir` runs it under `node --cpu-prof`, writing there. */
-export function startServer(script: string, env: Record<string, string>, opts: { cpuProfDir?: string } = {}) {
+/**
+ * Forks bench/children/`script`; `cpuProfDir` runs it under `node --cpu-prof`, writing there;
+ * `pinned` puts it on the server core (see pinning.ts).
+ */
+export function startServer(
+  script: string,
+  env: Record<string, string>,
+  opts: { cpuProfDir?: string; pinned?: boolean } = {},
+) {
   const execArgv = ['--import', 'tsx'];
   if (opts.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const child = fork(join(CHILDREN, script), [], {
@@ -27,6 +35,7 @@ export function startServer(script: string, env: Record<string, string>, opts: {
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (opts.pinned) pin(child.pid as number, SERVER_CORE);
   return new Promise<ServerProc>((resolve, reject) => {
     const proc: ServerProc = {
       url: '',
