@@ -161,6 +161,16 @@ export class EventWorker {
     return any;
   }
 
+  /**
+   * Events per transaction: a few while the worker keeps up (a short transaction keeps the webhook's
+   * insert waiting briefly), more when a tick finds a full batch waiting — a backlog, when each
+   * commit saved is time for handling (a commit cost about as much as handling five events).
+   */
+  private groupSize(found: number): number {
+    const base = this.deps.eventsPerTransaction ?? 8;
+    return found >= (this.deps.eventsPerTick ?? 128) ? base * 4 : base;
+  }
+
   /** Leases waiting chats (not already busy here) and handles their events; undefined when none. */
   private async handleNextBatch(): Promise<Batch | undefined> {
     const { db, owner, now } = this.deps;
@@ -185,11 +195,7 @@ export class EventWorker {
       const events = await this.setAsideUnreadable(await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128));
       const handled: Handled[] = [];
       const stuck = new Set<string>();
-      for (const next of transactionGroups(
-        events,
-        this.deps.eventsPerTransaction ?? 8,
-        this.deps.needsOwnTransaction,
-      )) {
+      for (const next of transactionGroups(events, this.groupSize(events.length), this.deps.needsOwnTransaction)) {
         // Let waiting webhooks in (and their inserts through) before taking the connection again.
         await new Promise((r) => setImmediate(r));
         await this.deps.beforeTransaction?.();
