@@ -7,6 +7,8 @@
  * the `tsx` wrapper, a second process that spawns node) the shop and the simulators kept serving
  * after npm had exited. With `exec`, this process is npm's child and gets the signal itself.
  */
+// First, before any other module loads: see startup-heap.ts.
+import './startup-heap';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { ensureSandboxOwner } from './admin/account-service';
 import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
@@ -16,6 +18,7 @@ import { createLogger } from './logger';
 import { createRuntime } from './runtime';
 import type { Sandbox } from './sandbox/start-sandbox';
 import { seedDemoCatalogIfEmpty } from './seed';
+import { endStartup } from './startup-heap';
 
 /** How long a graceful stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   await runtime.app.listen({ port: config.port, host: config.host });
   runtime.startJobs();
   if (sandbox) await sandbox.afterShopStarted(runtime);
+  endStartup();
 
   const lines = [
     '',

@@ -1,7 +1,13 @@
-/** SQLite's WAL is copied back into the database file by the background thread, not the shop's connection. */
+/**
+ * SQLite's WAL is copied back into the database file by the background thread, not the shop's
+ * connection; the thread runs only while the shop writes (an idle shop does not carry it).
+ */
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { BACKSTOP_CHECKPOINT_PAGES, START_BYTES, startCheckpointer } from '../src/db/checkpointer';
 import { openDatabase } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import { waitForCondition } from '../src/sandbox/line/wait-for';
@@ -61,5 +67,59 @@ describe('background WAL checkpoints (SQLite)', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('starts the thread only once the log is large, and the thread ends, emptying the log, when writes stop', async () => {
+    const file = join(dir, 'shop.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    sqlite.exec('CREATE TABLE t (x TEXT)');
+    const insert = sqlite.prepare('INSERT INTO t VALUES (?)');
+    let rows = 0;
+    const writeBytes = (bytes: number) => {
+      for (let i = 0; i < bytes / 20_000; i++, rows++) insert.run('x'.repeat(20_000));
+    };
+    const threads = new EventEmitter();
+    const seen: boolean[] = [];
+    const checkpointer = startCheckpointer(file, {
+      quietMs: 1_000,
+      onThread: (running) => {
+        seen.push(running);
+        threads.emit('change');
+      },
+    });
+    const walSize = () => statSync(`${file}-wal`).size;
+    const until = (running: boolean, timeoutMs: number) =>
+      waitForCondition(
+        threads,
+        'change',
+        () => (checkpointer.running === running ? true : undefined),
+        timeoutMs,
+        () => `thread running: ${checkpointer.running}, -wal ${walSize()} bytes`,
+      );
+    try {
+      writeBytes(START_BYTES / 4);
+      // Several of the shop thread's looks at the log (every 250 ms): still small, no thread.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(checkpointer.running).toBe(false);
+      expect(seen).toEqual([]);
+
+      writeBytes(START_BYTES);
+      await until(true, 2_000);
+      // Nothing written for the quiet time: everything checkpointed, the file emptied, the thread gone.
+      await until(false, 10_000);
+      expect(walSize()).toBe(0);
+      expect(sqlite.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: rows });
+
+      // The next burst starts it again.
+      writeBytes(START_BYTES * 1.25);
+      await until(true, 2_000);
+      expect(seen).toEqual([true, false, true]);
+    } finally {
+      await checkpointer.stop();
+      sqlite.close();
+    }
+    expect(checkpointer.running).toBe(false);
   });
 });

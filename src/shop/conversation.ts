@@ -24,7 +24,7 @@ import { type FaqSettings, matchFaq, shopFaq } from './faq';
 import { endHandoffByCustomer, handoffState, recordUnansweredQuestion, startHandoff } from './people-service';
 import { categoryNamed, searchProducts } from './product-search-repository';
 import type { ShopProfile } from './profile';
-import { foldText, searchTerms } from './search-text';
+import { folded, foldText, searchTerms } from './search-text';
 
 /** One event as the shop sees it: the transport's context plus who the shop is. */
 export interface ConversationContext extends EventContext {
@@ -46,45 +46,47 @@ const TEXT_COMMANDS: Array<[string[], PostbackAction]> = [
   [['結帳', 'checkout'], { action: 'checkout' }],
   [['刪除我的收件資料', '刪除收件資料'], { action: 'forget' }],
 ];
-const COMMANDS = new Map<string, PostbackAction>(
-  TEXT_COMMANDS.flatMap(([words, action]) => words.map((w): [string, PostbackAction] => [foldText(w), action])),
+const COMMANDS = folded(
+  () =>
+    new Map<string, PostbackAction>(
+      TEXT_COMMANDS.flatMap(([words, action]) => words.map((w): [string, PostbackAction] => [foldText(w), action])),
+    ),
 );
 
 export function textToAction(input: string): PostbackAction | undefined {
-  return COMMANDS.get(foldText(input));
+  return COMMANDS().get(foldText(input));
 }
 
-/** Folded like search (so 您好/你好, 在嗎/在吗 alike); compared against folded typed text. */
-const fold = (words: string[]) => words.map(foldText);
-const GREETINGS = new Set(
-  fold([
-    '你好',
-    '您好',
-    '哈囉',
-    '嗨',
-    '嗨嗨',
-    'hi',
-    'hello',
-    'hey',
-    '安安',
-    '早安',
-    '午安',
-    '晚安',
-    '在嗎',
-    '有人在嗎',
-    '老闆好',
-  ]),
-);
+/** Folded like search (so 您好/你好, 在嗎/在吗 alike), on first use; compared against folded typed text. */
+const fold = (words: string[]) => folded(() => words.map(foldText));
+const GREETING_WORDS = fold([
+  '你好',
+  '您好',
+  '哈囉',
+  '嗨',
+  '嗨嗨',
+  'hi',
+  'hello',
+  'hey',
+  '安安',
+  '早安',
+  '午安',
+  '晚安',
+  '在嗎',
+  '有人在嗎',
+  '老闆好',
+]);
+const GREETINGS = folded(() => new Set(GREETING_WORDS()));
 /** Asking for a person. "客服" alone opens help (a command); these start a hand-off. */
 const PERSON_WORDS = fold(['真人', '客服人員', '人工客服', '專人', '找老闆', '找店長', '轉人工', '找人工', '活人']);
 
 export function isGreeting(typed: string): boolean {
-  return GREETINGS.has(foldText(typed).replace(/[\s!！~～。.,，?？呀啊喔哦唷]+/g, ''));
+  return GREETINGS().has(foldText(typed).replace(/[\s!！~～。.,，?？呀啊喔哦唷]+/g, ''));
 }
 
 export function asksForPerson(typed: string): boolean {
   const t = foldText(typed);
-  return PERSON_WORDS.some((w) => t.includes(w));
+  return PERSON_WORDS().some((w) => t.includes(w));
 }
 
 async function browse(ctx: ConversationContext): Promise<Message[]> {

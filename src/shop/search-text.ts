@@ -5,14 +5,50 @@
  * (full-width → half-width), lower case, then Traditional → Simplified with OpenCC's dictionary
  * (many Traditional characters map to one Simplified one, so this direction never guesses; it also
  * folds 臺 into 台). Stored index text and queries use this one function, so they cannot drift.
+ *
+ * OpenCC's dictionary is about 12 MB of the process's memory once loaded, so it is loaded on the
+ * first text folded (a customer's first typed message, a product saved), not when the shop starts:
+ * an idle shop does not carry it (issue 17). Words this module and others fold once (commands,
+ * greetings, the question words below) are folded on first use too, through `folded`.
  */
-import { Converter } from 'opencc-js/t2cn';
+import type { ConverterFunction } from 'opencc-js/t2cn';
 
-const toSimplified = Converter({ from: 'tw', to: 'cn' });
+let toSimplified: ConverterFunction | undefined;
+
+/** OpenCC's Traditional (Taiwan) → Simplified converter, loaded on first use. */
+function converter(): ConverterFunction {
+  if (!toSimplified) {
+    let Converter: typeof import('opencc-js/t2cn').Converter;
+    try {
+      // A plain require on purpose: `import()` would make folding, and every caller, async.
+      ({ Converter } = require('opencc-js/t2cn') as typeof import('opencc-js/t2cn'));
+    } catch (err) {
+      // Thrown to the one caller (an event, a product save), which fails and reports it; the next
+      // call tries again.
+      throw new Error(
+        `typed search: cannot load OpenCC's dictionary (opencc-js/t2cn): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    toSimplified = Converter({ from: 'tw', to: 'cn' });
+  }
+  return toSimplified;
+}
+
+/**
+ * `build` run once, on first use: for values made of folded words, so that importing a module does
+ * not load the dictionary.
+ */
+export function folded<T>(build: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: build() };
+    return value.v;
+  };
+}
 
 /** The folded form of any text: what the search index stores and what queries are turned into. */
 export function foldText(input: string): string {
-  return toSimplified(input.normalize('NFKC').toLowerCase()).replace(/[臺]/g, '台').replace(/\s+/g, ' ').trim();
+  return converter()(input.normalize('NFKC').toLowerCase()).replace(/[臺]/g, '台').replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -52,8 +88,7 @@ function pattern(words: string[], where: 'start' | 'end'): RegExp {
   const alternatives = folded.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   return where === 'start' ? new RegExp(`^(?:${alternatives})+`) : new RegExp(`(?:${alternatives})+$`);
 }
-const LEADING_RE = pattern(LEADING, 'start');
-const TRAILING_RE = pattern(TRAILING, 'end');
+const affixes = folded(() => ({ leading: pattern(LEADING, 'start'), trailing: pattern(TRAILING, 'end') }));
 
 /** Characters that mean something to LIKE or FTS, and punctuation: they split terms. */
 const SEPARATORS = /[\s%_\\"'`*^(){}[\]<>,.;:!?，。、；：！？「」『』（）【】…~～\-—/|+=#@&$]+/u;
@@ -67,10 +102,10 @@ const MAX_TERM_CHARS = 40;
  * nothing searchable is left.
  */
 export function searchTerms(input: string): string[] {
-  const folded = foldText(input);
-  const terms = folded
+  const { leading, trailing } = affixes();
+  const terms = foldText(input)
     .split(SEPARATORS)
-    .map((t) => t.replace(LEADING_RE, '').replace(TRAILING_RE, ''))
+    .map((t) => t.replace(leading, '').replace(trailing, ''))
     .filter((t) => t !== '')
     .map((t) => [...t].slice(0, MAX_TERM_CHARS).join(''));
   return [...new Set(terms)].slice(0, MAX_QUERY_TERMS);

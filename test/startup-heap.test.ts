@@ -1,0 +1,22 @@
+/**
+ * Start-up leaves V8's young generation small (src/startup-heap.ts, issue 17), and gives V8 its
+ * own growth back afterwards, so a shop under load has the young generation it had before. Run in
+ * a process of its own: the flag it sets is process-wide.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..');
+
+it('holds the young generation at its initial size while starting, and lets it grow after', async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join('test', 'support', 'young-generation-probe.ts')],
+    { cwd: ROOT },
+  );
+  const { duringStartup, afterStartup } = JSON.parse(stdout) as { duringStartup: number; afterStartup: number };
+  // V8's default would be at its 32 MB maximum by then (16 MB per semi-space).
+  expect(duringStartup).toBeLessThanOrEqual(8);
+  expect(afterStartup).toBeGreaterThanOrEqual(16);
+}, 30_000);
