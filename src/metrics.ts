@@ -17,6 +17,8 @@ export interface ShopMetrics {
   readonly registry: Registry;
   /** Called for each answered POST /line/webhook. */
   observeWebhook(statusCode: number, seconds: number): void;
+  /** The webhook held a batch of acks back for `seconds` because the worker was behind (pacing). */
+  webhookHeld(seconds: number): void;
   /** An event whose handling committed (type: message, postback, follow …). */
   eventHandled(type: string): void;
   /** The outcome of one payment confirmation (paid, failed, late, rejected, retry). */
@@ -74,6 +76,16 @@ export function createMetrics(deps: { db: Executor; now: () => number }): ShopMe
     help: 'Time from receiving a webhook request to answering it (LINE gives up after 2 s)',
     labelNames: ['code'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers,
+  });
+  const heldBatches = new Counter({
+    name: 'line_shop_webhook_held_batches_total',
+    help: 'Batches of webhook acknowledgements held back because the event worker was behind (pacing)',
+    registers,
+  });
+  const heldSeconds = new Counter({
+    name: 'line_shop_webhook_held_seconds_total',
+    help: 'Time batches of webhook acknowledgements spent held back by pacing',
     registers,
   });
   const eventsHandled = new Counter({
@@ -186,6 +198,10 @@ export function createMetrics(deps: { db: Executor; now: () => number }): ShopMe
       const code = String(statusCode);
       webhookRequests.inc({ code });
       webhookAck.observe({ code }, seconds);
+    },
+    webhookHeld(seconds) {
+      heldBatches.inc();
+      heldSeconds.inc(seconds);
     },
     eventHandled(type) {
       eventsHandled.inc({ type });

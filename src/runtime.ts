@@ -25,7 +25,7 @@ import { ExpirySweeper, Reconciler } from './jobs/payment-jobs';
 import { Poller } from './jobs/poller';
 import { ShippingTimers, StoreShipmentCreator } from './jobs/shipping-jobs';
 import { EventWorker } from './line/event-worker';
-import { InboxWriter } from './line/inbox-writer';
+import { DEFAULT_PACING, type InboxPacing, InboxWriter } from './line/inbox-writer';
 import { createLineApi, type LineApi, LineSendError } from './line/line-api';
 import { OutboxSender } from './line/outbox-sender';
 import type { Logger } from './logger';
@@ -62,6 +62,8 @@ export interface RuntimeOptions {
   failpoints?: { afterBankCall?: (payment: Payment) => Promise<void> | void };
   /** How long the return page waits for the bank (default 8 s). */
   returnWaitMs?: number;
+  /** The webhook's pacing (tests lower the limit; production uses DEFAULT_PACING). */
+  inboxPacing?: InboxPacing;
   /** Per-source limits on bank notifications (tests lower them; production uses the defaults). */
   sourceLimits?: Partial<SourceLimits>;
   /** Use this ECPay logistics client instead of one built from config.ecpayLogistics. */
@@ -308,7 +310,24 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }),
   );
   // Shared by the webhook (writes) and the event worker (waits for it): acknowledging LINE first.
-  const inbox = new InboxWriter(database.db, now, () => eventPoller.wake());
+  let behindSince = 0;
+  const inbox = new InboxWriter(
+    database.db,
+    now,
+    () => eventPoller.wake(),
+    opts.inboxPacing ?? DEFAULT_PACING,
+    (ms, backlog) => {
+      metrics.webhookHeld(ms / 1000);
+      // Once a minute at most: a merchant tailing the log learns the shop is behind, not every batch.
+      if (now() - behindSince >= 60_000) {
+        behindSince = now();
+        logger.warn(
+          { backlog, heldMs: ms },
+          'the shop is behind: acknowledging LINE at the pace events are handled (pacing)',
+        );
+      }
+    },
+  );
   const conversation = createConversation({
     profile: async (trx) => (await settings.get(trx)).profile,
     publicBaseUrl: config.publicBaseUrl,

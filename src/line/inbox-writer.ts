@@ -57,6 +57,8 @@ export class InboxWriter {
     /** Called after events were stored (wakes the event worker). */
     private readonly onStored: () => void,
     private readonly pacing: InboxPacing = DEFAULT_PACING,
+    /** A batch was held back by pacing for `ms` with `backlog` events waiting (metrics, log). */
+    private readonly onHeld?: (ms: number, backlog: number) => void,
   ) {}
 
   /**
@@ -116,9 +118,12 @@ export class InboxWriter {
     const oldest = this.queue[0]?.arrivedAt ?? this.now();
     const wait = oldest + this.pacing.maxHoldMs - this.now();
     if (wait <= 0) return;
+    const backlog = this.unhandled;
+    const started = this.now();
     await new Promise<void>((resolve) => {
       this.held = { resolve, timer: setTimeout(() => this.release(), wait) };
     });
+    this.onHeld?.(this.now() - started, backlog);
   }
 
   /** Lets a waiting worker have its turn; requests arriving meanwhile join the next batch. */
