@@ -3,7 +3,7 @@
  * cancel) go alone, so two transactions never reserve for several customers in clashing order.
  */
 import type { LineEventRow } from '../src/db/types';
-import { transactionGroups } from '../src/line/event-worker';
+import { groupSizeFor, transactionGroups } from '../src/line/event-worker';
 import { encodePostback } from '../src/messages/postback';
 import { createConversation } from '../src/shop/conversation';
 import { STOCK_LOCKING_ACTIONS } from '../src/shop/order-conversation';
@@ -53,6 +53,13 @@ describe('event worker transactions', () => {
     expect(needsOwnTransaction(event(postback('d', encodePostback({ action: 'add', productId: 1 }))))).toBe(false);
     expect(needsOwnTransaction(event(typed('e', '購物車')))).toBe(false);
     expect(needsOwnTransaction(event(row('f', { type: 'follow', follow: { isUnblocked: false } })))).toBe(false);
+  });
+
+  it('puts more events in a transaction when a tick finds a full batch waiting (a backlog)', () => {
+    expect(groupSizeFor(5, {})).toBe(8);
+    expect(groupSizeFor(127, {})).toBe(8);
+    expect(groupSizeFor(128, {})).toBe(32);
+    expect(groupSizeFor(10, { eventsPerTransaction: 2, eventsPerTick: 10 })).toBe(8);
   });
 
   it('groups a few events to a transaction, in order, with stock-locking ones alone', () => {

@@ -26,9 +26,9 @@ import {
 import { carryHeld, enqueueMarkAsRead, enqueueMessage, heldMessagesOf } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
 import { MESSAGES_PER_REPLY, ridersThatFit } from './push-gate';
-import { markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';
+import { groupSizeFor, markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';
 
-export { transactionGroups } from './stored-events';
+export { groupSizeFor, transactionGroups } from './stored-events';
 
 /** A reply token is good for about a minute; leave margin for the send itself. */
 export const REPLY_WINDOW_MS = 50_000;
@@ -161,16 +161,6 @@ export class EventWorker {
     return any;
   }
 
-  /**
-   * Events per transaction: a few while the worker keeps up (a short transaction keeps the webhook's
-   * insert waiting briefly), more when a tick finds a full batch waiting — a backlog, when each
-   * commit saved is time for handling (a commit cost about as much as handling five events).
-   */
-  private groupSize(found: number): number {
-    const base = this.deps.eventsPerTransaction ?? 8;
-    return found >= (this.deps.eventsPerTick ?? 128) ? base * 4 : base;
-  }
-
   /** Leases waiting chats (not already busy here) and handles their events; undefined when none. */
   private async handleNextBatch(): Promise<Batch | undefined> {
     const { db, owner, now } = this.deps;
@@ -195,7 +185,11 @@ export class EventWorker {
       const events = await this.setAsideUnreadable(await pendingEventsOf(db, chats, this.deps.eventsPerTick ?? 128));
       const handled: Handled[] = [];
       const stuck = new Set<string>();
-      for (const next of transactionGroups(events, this.groupSize(events.length), this.deps.needsOwnTransaction)) {
+      for (const next of transactionGroups(
+        events,
+        groupSizeFor(events.length, this.deps),
+        this.deps.needsOwnTransaction,
+      )) {
         // Let waiting webhooks in (and their inserts through) before taking the connection again.
         await new Promise((r) => setImmediate(r));
         await this.deps.beforeTransaction?.();

@@ -183,10 +183,8 @@ export async function holdMessage(
     .execute();
 }
 
-/** A reply carries at most 5 messages, so no more held ones can ride on it. */
-const HELD_PER_REPLY = 5;
-
-// Every reply looks for its customer's held notices (see src/db/prepared.ts).
+// Every reply looks for its customer's held notices (see src/db/prepared.ts); a reply carries at
+// most 5 messages, so no more can ride on it.
 const selectHeld = prepare((db, p: { lineUserId: string }) =>
   db
     .selectFrom('outbox')
@@ -196,9 +194,8 @@ const selectHeld = prepare((db, p: { lineUserId: string }) =>
     .where('carried_by', 'is', null)
     .where('status', '=', 'pending')
     .orderBy('id')
-    .limit(HELD_PER_REPLY),
+    .limit(5),
 );
-
 /** A user's held messages not already riding on a reply, oldest first (one reply's worth at most). */
 export async function heldMessagesOf(db: Executor, lineUserId: string): Promise<OutboxRow[]> {
   return (await selectHeld(db, { lineUserId })).rows as OutboxRow[];

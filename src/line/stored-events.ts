@@ -76,3 +76,16 @@ export function transactionGroups(
   if (current.length > 0) groups.push(current);
   return groups;
 }
+
+/**
+ * Events per transaction: a few while the worker keeps up (a short transaction keeps the webhook's
+ * insert waiting briefly), four times as many when a tick finds a full batch waiting — a backlog,
+ * when each commit saved is time for handling (a commit cost about as much as handling five events).
+ */
+export function groupSizeFor(
+  found: number,
+  opts: { eventsPerTransaction?: number | undefined; eventsPerTick?: number | undefined },
+): number {
+  const base = opts.eventsPerTransaction ?? 8;
+  return found >= (opts.eventsPerTick ?? 128) ? base * 4 : base;
+}
