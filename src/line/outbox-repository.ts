@@ -183,8 +183,7 @@ export async function holdMessage(
     .execute();
 }
 
-// Every reply looks for its customer's held notices (see src/db/prepared.ts); a reply carries at
-// most 5 messages, so no more can ride on it.
+// Every reply looks for its customer's held notices (a reply carries 5 messages at most).
 const selectHeld = prepare((db, p: { lineUserId: string }) =>
   db
     .selectFrom('outbox')
