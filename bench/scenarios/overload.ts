@@ -96,6 +96,9 @@ async function closed64(ctx: BenchContext, t: Target) {
 async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, keepUpOf?: 'self') {
   try {
     const idle = t.proc.idleRss;
+    // Every server gets the same warm-up (JIT, heap sizes, connections) before anything counts: the
+    // closed loop came first and measured a cold process, which made it the noisiest figure.
+    await openLoop(ctx, t, 500);
     const c = await closed64(ctx, t);
     // CPU per event over the two open-loop steps (each waits until every event was answered):
     // unlike events/s it hardly moves when something else runs on the machine.
