@@ -6,7 +6,7 @@
 import { pushBudgetStatus } from '../src/shop/push-budget';
 import { newUser } from './checkout/helpers';
 import { dialects } from './support/databases';
-import { quotaHelpers, startQuotaShop } from './support/quota-shop';
+import { quotaHelpers, quotaTestNow, startQuotaShop } from './support/quota-shop';
 import type { RecordingLogger } from './support/recording-logger';
 import type { TestShop } from './support/shop-harness';
 
@@ -27,7 +27,7 @@ describe.each(dialects)('held notices riding on replies on %s', (dialect) => {
   });
 
   it('fits held notices into the 5 messages of a reply, oldest first; the rest wait for the next one', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start({ LINE_PUSH_BUDGET: '0' });
     const user = newUser();
     for (let i = 1; i <= 6; i++) await notice(user, 'shipped', `held ${i}`);
@@ -45,7 +45,7 @@ describe.each(dialects)('held notices riding on replies on %s', (dialect) => {
   });
 
   it('a held notice whose reply fails is held again, not lost', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start({ LINE_PUSH_BUDGET: '0' });
     const user = newUser();
     await notice(user, 'shipped', 'held once');
@@ -60,7 +60,7 @@ describe.each(dialects)('held notices riding on replies on %s', (dialect) => {
   });
 
   it('a held notice LINE refuses inside a reply becomes a dead letter; the answer still goes', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start({ LINE_PUSH_BUDGET: '0' });
     const user = newUser();
     await notice(user, 'shipped', 'refused rider');
@@ -82,7 +82,7 @@ describe.each(dialects)('held notices riding on replies on %s', (dialect) => {
   });
 
   it('never turns a held notice into a push: a reply that has to be pushed (token gone stale) leaves its riders held', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start({ LINE_PUSH_BUDGET: '0' });
     const user = newUser();
     await notice(user, 'shipped', 'still held');

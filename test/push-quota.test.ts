@@ -13,7 +13,7 @@ import { taiwanMonth } from '../src/line/taiwan-month';
 import { createPushBudget, pushBudgetStatus } from '../src/shop/push-budget';
 import { newUser } from './checkout/helpers';
 import { dialects } from './support/databases';
-import { quotaHelpers, startQuotaShop } from './support/quota-shop';
+import { quotaHelpers, quotaTestNow, startQuotaShop } from './support/quota-shop';
 import type { RecordingLogger } from './support/recording-logger';
 import type { TestShop } from './support/shop-harness';
 
@@ -66,7 +66,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
   });
 
   it('reads LINE’s quota and consumption through the simulator over HTTP, one instance at a time', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start();
     // No target limit: type none.
     await shop.runtime.quotaRefresher.tick();
@@ -113,7 +113,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
   });
 
   it('holds a low-ranked notice once the budget is nearly spent, still pushes a receipt, and delivers the held one inside the next reply', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start({ LINE_PUSH_BUDGET: '10' });
     const user = newUser();
     // 8 of 10 pushed: under the threshold (10 − ⌈10/10⌉ = 9), a shipped notice still goes.
@@ -169,7 +169,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
   });
 
   it("tells a warning hook (for the console's LINE alert) once per month and level", async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start();
     const seen: string[] = [];
     const gate = createPushBudget({
@@ -190,7 +190,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
   });
 
   it('LINE’s 429 "monthly limit" holds the push (no retries); a rate-limit 429 is retried; the held receipt rides on the next reply', async () => {
-    clock = Date.now();
+    clock = quotaTestNow();
     await start();
     const user = newUser();
     shop.sim.setPushQuota(3, 3);
@@ -258,6 +258,7 @@ describe.each(dialects)('LINE push quota on %s', (dialect) => {
   });
 
   it('npm run orders -- quota shows the plan limit, LINE’s consumption, the count by kind, the budget and held notices', async () => {
+    // Real time: the CLI reads its own clock (month, release time) and must agree with the shop's.
     clock = Date.now();
     await start();
     shop.sim.setPushQuota(200, 181);

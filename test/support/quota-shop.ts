@@ -4,10 +4,24 @@
  */
 import type { Dialect } from '../../src/db/database';
 import { enqueueMessage } from '../../src/line/outbox-repository';
+import { taiwanMonth } from '../../src/line/taiwan-month';
 import { type RecordingLogger, recordingLogger } from './recording-logger';
 import { startTestShop, type TestShop } from './shop-harness';
 
 const say = (text: string) => [{ type: 'text', text }];
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The clock quota tests start from: now, or three days earlier when two days from now is already
+ * another month in Taiwan. The tests move the clock forward by up to a day and count pushes per
+ * Taiwan month, so starting on a month's last day (from 16:00 UTC the day before) made them fail:
+ * the held notice was let out by the new month.
+ */
+export function quotaTestNow(): number {
+  const now = Date.now();
+  return taiwanMonth(now) === taiwanMonth(now + 2 * DAY_MS) ? now : now - 3 * DAY_MS;
+}
 
 export interface QuotaShop {
   shop: TestShop;
