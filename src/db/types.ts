@@ -219,7 +219,7 @@ export interface OrderDeliveryTable {
 }
 
 /** Recipient fields shared by delivery drafts and saved recipients (all optional while typing). */
-interface RecipientColumns {
+export interface RecipientColumns {
   method: DeliveryMethod | null;
   recipient_name: string | null;
   /** Normalized mobile number, `09xxxxxxxx`. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeliveryConfig } from '../config';
-import type { DeliveryMethod } from '../db/types';
+import type { DeliveryMethod, RecipientColumns } from '../db/types';
 import { type CvsSubType, isCvsSubType } from '../ecpay/types';
 import { cellPhoneProblem, nameProblem, normalizeCellPhone } from '../ecpay/validate';
 import { isChainOffered, isOffered } from './shipping-fee';
@@ -32,19 +32,7 @@ export type Delivery =
   | { method: 'pickup'; name: string; phone: string };
 
 /** The recipient columns (delivery_drafts, saved_recipients, order_deliveries share them). */
-export interface RecipientRow {
-  method: DeliveryMethod | null;
-  recipient_name: string | null;
-  recipient_phone: string | null;
-  postal_code: string | null;
-  city: string | null;
-  district: string | null;
-  address: string | null;
-  cvs_sub_type: string | null;
-  store_id: string | null;
-  store_name: string | null;
-  store_address: string | null;
-}
+export type RecipientRow = RecipientColumns;
 
 export function toRow(d: Delivery): RecipientRow {
   return {
