@@ -5,6 +5,7 @@ import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
 import { prepare } from '../db/prepared';
 import type { HeldReason, OutboxRow, OutboxTable } from '../db/types';
+import { MESSAGES_PER_REPLY } from './push-gate';
 
 /**
  * X-Line-Retry-Key must be a UUID; derive it from what is being sent (e.g. "receipt:order 42")
@@ -183,7 +184,6 @@ export async function holdMessage(
     .execute();
 }
 
-// Every reply looks for its customer's held notices (a reply carries 5 messages at most).
 const selectHeld = prepare((db, p: { lineUserId: string }) =>
   db
     .selectFrom('outbox')
@@ -193,7 +193,7 @@ const selectHeld = prepare((db, p: { lineUserId: string }) =>
     .where('carried_by', 'is', null)
     .where('status', '=', 'pending')
     .orderBy('id')
-    .limit(5),
+    .limit(MESSAGES_PER_REPLY),
 );
 /** A user's held messages not already riding on a reply, oldest first (one reply's worth at most). */
 export async function heldMessagesOf(db: Executor, lineUserId: string): Promise<OutboxRow[]> {
