@@ -128,20 +128,25 @@ export class InboxWriter {
 
   /** Lets a waiting worker have its turn; requests arriving meanwhile join the next batch. */
   private async giveTurn(): Promise<void> {
-    const turn = this.turn;
-    if (!turn) return;
-    this.turn = undefined;
-    turn.resolve();
+    if (!this.letWorkerIn()) return;
     // The worker's transaction takes the connection from here; the next batch follows it.
     await new Promise((r) => setImmediate(r));
+  }
+
+  /** Resolves a waiting worker's turn; whether one was waiting. */
+  private letWorkerIn(): boolean {
+    const turn = this.turn;
+    if (!turn) return false;
+    this.turn = undefined;
+    turn.resolve();
+    return true;
   }
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       if (this.unhandled > this.pacing.backlogLimit) {
         // A worker waiting for this batch goes on: it is what the batch waits for.
-        this.turn?.resolve();
-        this.turn = undefined;
+        this.letWorkerIn();
         await this.paced();
       }
       // Let the requests already parsed in this turn of the event loop join the batch.
@@ -163,7 +168,6 @@ export class InboxWriter {
       if (this.queue.length > 0) await this.giveTurn();
     }
     this.flushing = undefined;
-    this.turn?.resolve();
-    this.turn = undefined;
+    this.letWorkerIn();
   }
 }
