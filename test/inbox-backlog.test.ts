@@ -23,7 +23,6 @@ describe.each(dialects)('inbox backlog on %s', (dialect) => {
     expect(shop.runtime.inbox.backlog).toBe(2);
     while (await shop.runtime.eventWorker.tick()) {}
     expect(shop.runtime.inbox.backlog).toBe(0);
-    expect(users.map((u) => shop.sim.botMessages(u).length)).toEqual([expect.any(Number), expect.any(Number)]);
     for (const u of users) expect(shop.sim.botMessages(u).length).toBeGreaterThan(0);
   });
 });

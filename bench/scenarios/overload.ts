@@ -12,7 +12,7 @@
 import type { LineSimulator } from '../../src/sandbox/line';
 import { startBuiltShop } from '../support/built-shop';
 import type { BenchContext } from '../support/context';
-import { cpuMs } from '../support/cpu-time';
+import { cpuMeter } from '../support/cpu-time';
 import { lastSeq, mintEvents, SECRET, TOKEN, waitDelivered } from '../support/line-platform';
 import { SATURATION_MS, WARMUP } from '../support/load';
 import { mb, type Row, save, table } from '../support/output';
@@ -102,10 +102,10 @@ async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, 
     const c = await closed64(ctx, t);
     // CPU per event over the two open-loop steps (each waits until every event was answered):
     // unlike events/s it hardly moves when something else runs on the machine.
-    const cpu0 = cpuMs(t.proc.pid);
+    const cpu = cpuMeter({ server: t.proc.pid });
     const at1000 = await openLoop(ctx, t, 1000);
     const at2000 = await openLoop(ctx, t, 2000);
-    const cpuPerEvent = (cpuMs(t.proc.pid) - cpu0) / (at1000.r.sent + at2000.r.sent + 2 * WARMUP);
+    const cpuPerEvent = cpu.perEvent(at1000.r.sent + at2000.r.sent + 2 * WARMUP).server;
     const row: Row = {
       server: t.label,
       [`ack/s @${CONNECTIONS} conn`]: c.r.achievedRate,
@@ -114,7 +114,7 @@ async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, 
       'processed all @1000/s': t.processes ? `${at1000.all}/${at1000.r.sent} (+${at1000.drainS}s)` : '',
       'idle MB': mb(idle),
       'peak MB @2000/s': mb(at2000.peak),
-      'CPU ms/event': Math.round(cpuPerEvent * 1000) / 1000,
+      'CPU ms/event': cpuPerEvent ?? '',
     };
     const raw: Record<string, unknown> = { closed: c, at1000, at2000 };
     if (keepUpOf === 'self') {
