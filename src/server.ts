@@ -9,7 +9,6 @@
  */
 // First, before any other module loads: see startup-heap.ts.
 import './startup-heap';
-import { Agent, setGlobalDispatcher } from 'undici';
 import { ensureSandboxOwner } from './admin/account-service';
 import { type Config, ConfigError, environmentWithDotEnv, loadConfig } from './config';
 import { openDatabase } from './db/database';
@@ -35,12 +34,6 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  // What still uses the global fetch (the rich menu deploy through @line/bot-sdk, the sandbox's
-  // webhook sender): bound every outbound call so a slow peer never hangs the process.
-  setGlobalDispatcher(
-    new Agent({ connectTimeout: 5_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 }),
-  );
-
   const database = openDatabase(config.databaseUrl);
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

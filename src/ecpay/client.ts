@@ -1,5 +1,5 @@
 /**
- * The ECPay logistics client: Express/Create and QueryLogisticsTradeInfo over undici, form-urlencoded
+ * The ECPay logistics client: Express/Create and QueryLogisticsTradeInfo over src/http/outbound, form-urlencoded
  * UTF-8 (§1), every answer verified before it becomes data. See errors.ts for what may be retried.
  */
 import { MAX_ERROR_BODY_CHARS, type OutboundTimeouts, outbound, postOnce } from '../http/outbound';
@@ -40,7 +40,7 @@ export function createEcpayLogisticsClient(
 
   async function post(service: EcpayService, path: string, fields: WireFields): Promise<string> {
     const { status, text } = await postOnce(
-      http.dispatcher,
+      http,
       base + path,
       { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       new URLSearchParams(fields).toString(),

@@ -3,12 +3,13 @@
  * failures into what the outbox needs to know: retry later, the reply token is spent, or LINE
  * refused the message for good.
  *
- * Reply and push are the hot path (one call per handled event), so they go over one keep-alive
- * undici Pool with plain `request` rather than through @line/bot-sdk's client, which uses the
- * global fetch: in the benchmark fetch's web-stream machinery cost more CPU per event than
- * running the SQL. Requests and bodies are exactly the SDK's (same paths, headers, JSON).
+ * Reply and push are the hot path (one call per handled event), so they go over src/http/outbound's
+ * keep-alive connections rather than through @line/bot-sdk's client, which uses the global fetch:
+ * in the benchmark fetch's web-stream machinery cost more CPU per event than running the SQL, and
+ * loading undici behind it more memory than the rest of the shop. Requests and bodies are exactly
+ * the SDK's (same paths, headers, JSON).
  */
-import { Pool } from 'undici';
+import { type Answer, classifyTransportFailure, outbound, TransportError } from '../http/outbound';
 
 /**
  * `monthly_limit`: 429 "You have reached your monthly limit." — the month's message quota is used
@@ -74,97 +75,68 @@ function classifyStatus(status: number, body: string): LineSendError {
   return new LineSendError('rejected', status, `LINE ${status}: ${text}`);
 }
 
-/** Failures before any byte of the request could have reached LINE. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
-
 /** Network failures and timeouts: worth another try; whether LINE may have it depends on when. */
 function networkError(err: unknown): LineSendError {
-  const code =
-    (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  const { mayHaveArrived, cause } = classifyTransportFailure(err);
   return new LineSendError(
     'retryable',
     undefined,
-    `network: ${code ?? (err as Error)?.message ?? String(err)}`,
-    code === undefined || !NOT_SENT.has(code),
+    `network: ${(cause as Error)?.message ?? String(cause)}`,
+    mayHaveArrived,
   );
 }
 
 export function createLineApi(options: LineApiOptions): LineApi {
-  const base = new URL(options.apiBaseUrl);
-  const prefix = base.pathname.replace(/\/$/, '');
+  const base = options.apiBaseUrl.replace(/\/+$/, '');
   const timeout = options.timeoutMs ?? 10_000;
-  const pool = new Pool(base.origin, {
+  const http = outbound({
     connections: options.connections ?? 32,
-    connectTimeout: 5_000,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    keepAliveTimeout: 30_000,
+    connectTimeoutMs: 5_000,
+    headersTimeoutMs: timeout,
+    bodyTimeoutMs: timeout,
+    keepAliveTimeoutMs: 30_000,
   });
   const auth = `Bearer ${options.channelAccessToken}`;
 
+  const isOk = (status: number, okStatus?: number) => (status >= 200 && status < 300) || status === okStatus;
+
   /** POSTs a JSON body; resolves when LINE answered 2xx (or `okStatus`), else throws. */
   async function post(path: string, body: string, extraHeaders: Record<string, string> = {}, okStatus?: number) {
-    let res: Awaited<ReturnType<Pool['request']>>;
+    const headers = {
+      authorization: auth,
+      'user-agent': 'line-shop',
+      'content-type': 'application/json',
+      ...extraHeaders,
+    };
+    let answer: Answer;
     try {
-      res = await pool.request({
-        method: 'POST',
-        path: prefix + path,
-        headers: {
-          authorization: auth,
-          'content-type': 'application/json',
-          'user-agent': 'line-shop',
-          ...extraHeaders,
-        },
-        body,
-      });
-    } catch (err) {
-      throw networkError(err);
-    }
-    const ok = (res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === okStatus;
-    let answer: string;
-    try {
-      answer = await res.body.text();
+      answer = await http.send(base + path, { method: 'POST', headers, body });
     } catch (err) {
       // The status line already said LINE took it; a body cut short changes nothing.
-      if (ok) return;
+      if (err instanceof TransportError && err.status !== undefined && isOk(err.status, okStatus)) return;
       throw networkError(err);
     }
-    if (ok) return;
-    throw classifyStatus(res.statusCode, answer);
+    if (isOk(answer.status, okStatus)) return;
+    throw classifyStatus(answer.status, answer.text);
   }
 
   /** GETs a JSON answer; throws like `post` on failures. */
   async function getJson(path: string): Promise<unknown> {
-    let res: Awaited<ReturnType<Pool['request']>>;
+    let answer: Answer;
     try {
-      res = await pool.request({
+      answer = await http.send(base + path, {
         method: 'GET',
-        path: prefix + path,
         headers: { authorization: auth, 'user-agent': 'line-shop' },
       });
     } catch (err) {
       throw networkError(err);
     }
-    let answer: string;
+    const { status, text } = answer;
+    if (status < 200 || status >= 300) throw classifyStatus(status, text);
     try {
-      answer = await res.body.text();
-    } catch (err) {
-      throw networkError(err);
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) throw classifyStatus(res.statusCode, answer);
-    try {
-      return JSON.parse(answer);
+      return JSON.parse(text);
     } catch {
-      throw new LineSendError('retryable', res.statusCode, `LINE ${res.statusCode}: not JSON: ${answer.slice(0, 200)}`);
+      throw new LineSendError('retryable', status, `LINE ${status}: not JSON: ${text.slice(0, 200)}`);
     }
   }
 
@@ -199,6 +171,6 @@ export function createLineApi(options: LineApiOptions): LineApi {
     showLoading: (chatId, seconds) =>
       post('/v2/bot/chat/loading/start', JSON.stringify({ chatId, loadingSeconds: seconds })),
     markAsRead: (bodyJson) => post('/v2/bot/chat/markAsRead', bodyJson),
-    close: () => pool.close(),
+    close: () => http.close(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The QPay client: Nonce + Order over undici, every answer verified before it becomes data.
+ * The QPay client: Nonce + Order over src/http/outbound, every answer verified before it becomes data.
  *
  * Each Order call: POST Nonce (fresh, single use) → seal the message with that nonce → POST Order →
  * check the envelope (APIService, ShopNo) → decrypt and verify Sign with the RESPONSE's nonce →
@@ -47,7 +47,7 @@ export interface QpayClient {
   orderPayQuery(payToken: string): Promise<PayQueryResult>;
   orderQuery(req: OrderQueryRequest): Promise<OrderQueryResult>;
   orderMaintain(req: OrderMaintainRequest): Promise<OrderMaintainResult>;
-  /** Closes the client's own connection pool (not a dispatcher passed in options). */
+  /** Closes the client's connections. */
   close(): Promise<void>;
 }
 
@@ -71,7 +71,7 @@ export function createQpayClient(config: QpayConfig, options: QpayClientOptions 
     body: unknown,
   ): Promise<Record<string, unknown>> {
     const { status, text } = await postOnce(
-      http.dispatcher,
+      http,
       base + path,
       { 'content-type': 'application/json; charset=utf-8', 'x-keyid': config.keyId },
       JSON.stringify(body),

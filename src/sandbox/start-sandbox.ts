@@ -4,6 +4,7 @@
  * menus to the simulator. Everything binds to localhost unless SANDBOX_HOST says otherwise.
  */
 import { join } from 'node:path';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { deployShopRichMenus } from '../../richmenu/line-deploy';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -21,6 +22,11 @@ export interface Sandbox {
 }
 
 export async function startSandbox(config: Config, logger: Logger): Promise<Sandbox> {
+  // What uses the global fetch (the rich menu deploy through @line/bot-sdk, the LINE simulator's
+  // webhook sender) runs only in the sandbox: bound every such call so a slow peer never hangs it.
+  setGlobalDispatcher(
+    new Agent({ connectTimeout: 5_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 }),
+  );
   const { host } = config.sandbox;
   const line = await startLineSimulator({
     port: config.sandbox.lineSimPort,
