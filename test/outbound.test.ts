@@ -3,8 +3,8 @@
  * whether the request may have arrived, its timeouts, its bound on answers, and kept-alive connections.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { MAX_ANSWER_BYTES, outbound, TransportError } from '../src/http/outbound';
 
 interface Peer {
