@@ -7,6 +7,7 @@ import { cjkFontRoutes } from './cjk-font';
 import type { TrustProxy } from './config';
 import type { Executor } from './db/database';
 import { StorageHealth } from './db/health';
+import { lazyRequestLogger } from './http/lazy-request-logger';
 import { InboxWriter } from './line/inbox-writer';
 import { webhookRoutes } from './line/webhook-route';
 import { mediaRoutes } from './media-route';
@@ -42,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Per-request log lines cost more than the webhook's own work; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     // req.ip is the source the bank-callback limits count by (see README, "Forged notifications").
     trustProxy: deps.trustProxy ?? false,
   });
