@@ -23,7 +23,7 @@ function bucket(url: string, fn: string): string {
   if (url.includes('/node_modules/fastify') || url.includes('find-my-way') || url.includes('light-my-request'))
     return 'fastify';
   if (url.includes('/node_modules/undici') || url.includes('node:internal/deps/undici'))
-    return 'undici (fetch to LINE)';
+    return 'undici (the sandbox; fetch)';
   if (url.includes('/node_modules/@line/bot-sdk')) return '@line/bot-sdk';
   if (url.includes('/node_modules/pino')) return 'pino';
   if (url.includes('/src/')) return `src/${url.split('/src/')[1]?.split('/')[0] ?? ''}`;
