@@ -2,9 +2,14 @@
  * The shop's outbound HTTP (src/http/outbound.ts) against real sockets: what each failure says about
  * whether the request may have arrived, its timeouts, its bound on answers, and kept-alive connections.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MAX_ANSWER_BYTES, outbound, TransportError } from '../src/http/outbound';
 
 interface Peer {
@@ -138,5 +143,53 @@ test('an answer larger than any real one is cut off instead of filling the memor
     expect(err).toMatchObject({ code: 'ANSWER_TOO_LARGE', mayHaveArrived: true, status: 200 });
   } finally {
     await peer.close();
+  }
+});
+
+test('a server whose certificate is not trusted never gets the request', async () => {
+  // A throw-away self-signed certificate for 127.0.0.1, made for this test only.
+  const dir = mkdtempSync(join(tmpdir(), 'outbound-tls-'));
+  let arrived = 0;
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => {
+        arrived++;
+        res.end('{}');
+      },
+    );
+    const peer = await listen(server, 'https');
+    try {
+      const err = await failureOf(client.send(peer.url, { method: 'POST', headers: {}, body: '{}' }));
+      expect(err).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', mayHaveArrived: false, timedOut: false });
+      expect(arrived).toBe(0);
+    } finally {
+      await peer.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
