@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_ANSWER_BYTES, outbound, TransportError } from '../src/http/outbound';
+import { MAX_ANSWER_BYTES, type OutboundRequest, outbound, TransportError } from '../src/http/outbound';
 
 interface Peer {
   url: string;
@@ -52,6 +52,17 @@ async function failureOf(p: Promise<unknown>): Promise<TransportError> {
 const client = outbound({ connectTimeoutMs: 300, headersTimeoutMs: 300, bodyTimeoutMs: 300 });
 afterAll(() => client.close());
 
+const POST: OutboundRequest = { method: 'POST', headers: {}, body: '{}' };
+
+/** How one request to `peer` failed; the peer is closed afterwards. */
+async function failureAt(peer: Peer, request: OutboundRequest = POST): Promise<TransportError> {
+  try {
+    return await failureOf(client.send(peer.url, request));
+  } finally {
+    await peer.close();
+  }
+}
+
 test('posts the body with its length and reads the whole answer, over one kept-alive connection', async () => {
   const peer = await httpPeer((req, res) => {
     let body = '';
@@ -75,29 +86,24 @@ test('a refused connection never reached the server', async () => {
   const peer = await httpPeer(() => {});
   const url = peer.url;
   await peer.close();
-  const err = await failureOf(client.send(url, { method: 'POST', headers: {}, body: '{}' }));
+  const err = await failureOf(client.send(url, POST));
   expect(err).toMatchObject({ code: 'ECONNREFUSED', mayHaveArrived: false, timedOut: false });
 });
 
 test('a TLS handshake that never ends is a connect timeout: nothing of the request left', async () => {
   // Accepts TCP and then says nothing, so the TLS handshake waits forever.
   const peer = await listen(createTcpServer(), 'https');
-  try {
-    const err = await failureOf(client.send(peer.url, { method: 'POST', headers: {}, body: '{}' }));
-    expect(err).toMatchObject({ code: 'CONNECT_TIMEOUT', mayHaveArrived: false, timedOut: true });
-  } finally {
-    await peer.close();
-  }
+  expect(await failureAt(peer)).toMatchObject({ code: 'CONNECT_TIMEOUT', mayHaveArrived: false, timedOut: true });
 });
 
 test('no answer in time is a headers timeout that may have arrived', async () => {
   const peer = await httpPeer(() => {});
-  try {
-    const err = await failureOf(client.send(peer.url, { method: 'POST', headers: {}, body: '{}' }));
-    expect(err).toMatchObject({ code: 'HEADERS_TIMEOUT', mayHaveArrived: true, timedOut: true, status: undefined });
-  } finally {
-    await peer.close();
-  }
+  expect(await failureAt(peer)).toMatchObject({
+    code: 'HEADERS_TIMEOUT',
+    mayHaveArrived: true,
+    timedOut: true,
+    status: undefined,
+  });
 });
 
 test('a body that stops coming is a body timeout, and keeps the status the server already sent', async () => {
@@ -105,12 +111,12 @@ test('a body that stops coming is a body timeout, and keeps the status the serve
     res.writeHead(200, { 'content-length': '100' });
     res.write('{"partial":');
   });
-  try {
-    const err = await failureOf(client.send(peer.url, { method: 'GET', headers: {} }));
-    expect(err).toMatchObject({ code: 'BODY_TIMEOUT', mayHaveArrived: true, timedOut: true, status: 200 });
-  } finally {
-    await peer.close();
-  }
+  expect(await failureAt(peer, { method: 'GET', headers: {} })).toMatchObject({
+    code: 'BODY_TIMEOUT',
+    mayHaveArrived: true,
+    timedOut: true,
+    status: 200,
+  });
 });
 
 test('a connection dropped after the request was read may have arrived, and is no timeout', async () => {
@@ -118,12 +124,7 @@ test('a connection dropped after the request was read may have arrived, and is n
     req.resume();
     req.on('end', () => req.socket.destroy());
   });
-  try {
-    const err = await failureOf(client.send(peer.url, { method: 'POST', headers: {}, body: '{}' }));
-    expect(err).toMatchObject({ code: 'ECONNRESET', mayHaveArrived: true, timedOut: false });
-  } finally {
-    await peer.close();
-  }
+  expect(await failureAt(peer)).toMatchObject({ code: 'ECONNRESET', mayHaveArrived: true, timedOut: false });
 });
 
 test('an answer larger than any real one is cut off instead of filling the memory', async () => {
@@ -138,12 +139,11 @@ test('an answer larger than any real one is cut off instead of filling the memor
     };
     more();
   });
-  try {
-    const err = await failureOf(client.send(peer.url, { method: 'GET', headers: {} }));
-    expect(err).toMatchObject({ code: 'ANSWER_TOO_LARGE', mayHaveArrived: true, status: 200 });
-  } finally {
-    await peer.close();
-  }
+  expect(await failureAt(peer, { method: 'GET', headers: {} })).toMatchObject({
+    code: 'ANSWER_TOO_LARGE',
+    mayHaveArrived: true,
+    status: 200,
+  });
 });
 
 test('a server whose certificate is not trusted never gets the request', async () => {
@@ -181,14 +181,12 @@ test('a server whose certificate is not trusted never gets the request', async (
         res.end('{}');
       },
     );
-    const peer = await listen(server, 'https');
-    try {
-      const err = await failureOf(client.send(peer.url, { method: 'POST', headers: {}, body: '{}' }));
-      expect(err).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', mayHaveArrived: false, timedOut: false });
-      expect(arrived).toBe(0);
-    } finally {
-      await peer.close();
-    }
+    expect(await failureAt(await listen(server, 'https'))).toMatchObject({
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      mayHaveArrived: false,
+      timedOut: false,
+    });
+    expect(arrived).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
