@@ -132,7 +132,7 @@ export function createLineApi(options: LineApiOptions): LineApi {
       throw networkError(err);
     }
     const { status, text } = answer;
-    if (status < 200 || status >= 300) throw classifyStatus(status, text);
+    if (!isOk(status)) throw classifyStatus(status, text);
     try {
       return JSON.parse(text);
     } catch {
