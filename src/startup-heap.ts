@@ -29,7 +29,7 @@ const FLAG = '--semi-space-growth-factor';
 const DEFAULT_GROWTH_FACTOR = 2;
 const OLD_GENERATION_FLAG = '--heap-growing-percent';
 /** The old generation may grow to 1.5× what survived the last full GC. */
-export const OLD_GENERATION_GROWING_PERCENT = 50;
+const OLD_GENERATION_GROWING_PERCENT = 50;
 
 const operatorFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map((a) =>
   a.replace(/_/g, '-'),
