@@ -58,8 +58,12 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Da
       max: options.poolSize ?? 10,
       types: pgTypes(driver),
     });
-    // A dropped idle connection must not crash the process; the pool replaces it.
+    // A dropped connection must not crash the process. pg-pool listens for an idle client's
+    // 'error' (and re-emits it here); a client that is checked out emits it with no listener, so
+    // each client gets its own. The query on it fails with the error, and the pool discards the
+    // client when it comes back (no longer queryable) and opens a new one for the next query.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: options.log });
     return { db, dialect: 'postgres', describe: `PostgreSQL ${redactUrl(databaseUrl)}`, close: () => db.destroy() };
   }
