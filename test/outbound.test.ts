@@ -82,6 +82,29 @@ test('posts the body with its length and reads the whole answer, over one kept-a
   }
 });
 
+test('each URL goes where it says: path and query kept, an IPv6 literal host, URLs parsed once reused', async () => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.headers.host} ${req.url}`);
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const urls = [`http://[::1]:${port}/v2/bot/profile/U1?lang=zh`, `http://[::1]:${port}/v2/bot/profile/U2`];
+    for (const url of [...urls, ...urls])
+      expect((await client.send(url, { method: 'GET', headers: {} })).status).toBe(200);
+    expect(seen).toEqual([
+      `[::1]:${port} /v2/bot/profile/U1?lang=zh`,
+      `[::1]:${port} /v2/bot/profile/U2`,
+      `[::1]:${port} /v2/bot/profile/U1?lang=zh`,
+      `[::1]:${port} /v2/bot/profile/U2`,
+    ]);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
 test('a refused connection never reached the server', async () => {
   const peer = await httpPeer(() => {});
   const url = peer.url;

@@ -95,11 +95,11 @@ export function outbound(options: OutboundOptions = {}): Outbound {
     scheduling: 'lifo' as const,
   };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const destinations = new Destinations();
 
   function send(url: string, request: OutboundRequest): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      const target = new URL(url);
-      const secure = target.protocol === 'https:';
+      const { secure, hostname, port, path, auth } = destinations.of(url);
       // Until a connection exists (TCP, and TLS for https), nothing of the request can have left.
       let connected = false;
       let settled = false;
@@ -117,8 +117,15 @@ export function outbound(options: OutboundOptions = {}): Outbound {
         reject(new TransportError(code, connected, timedOut, cause, status));
       };
       const headers: Record<string, string | number> = { ...request.headers };
-      if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-      const req = (secure ? https : http).request(target, {
+      // Encoded once: measuring the UTF-8 length of a 4 KB reply with Chinese text and then
+      // encoding it again to write it cost more than the rest of this function.
+      const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+      if (body !== undefined) headers['content-length'] = body.length;
+      const req = (secure ? https : http).request({
+        hostname,
+        port,
+        path,
+        auth,
         method: request.method,
         headers,
         agent: secure ? agents.https : agents.http,
@@ -154,7 +161,7 @@ export function outbound(options: OutboundOptions = {}): Outbound {
           resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks, size).toString('utf8') });
         });
       });
-      req.end(request.body);
+      req.end(body);
     });
   }
 
@@ -166,6 +173,45 @@ export function outbound(options: OutboundOptions = {}): Outbound {
     },
   };
 }
+
+/** Where a request goes, as `http.request` takes it. */
+interface Destination {
+  secure: boolean;
+  hostname: string;
+  port: number | undefined;
+  path: string;
+  auth: string | undefined;
+}
+
+/**
+ * URLs parsed once: the shop calls a handful of endpoints thousands of times, and parsing the URL
+ * and handing `http.request` a URL object (which it converts again) was a quarter of what our
+ * wrapper cost over a bare `http.request` per LINE reply (issue 17's overload work). Bounded, for
+ * URLs that carry ids (a LINE profile, an image): emptied when full.
+ */
+class Destinations {
+  private readonly known = new Map<string, Destination>();
+
+  of(url: string): Destination {
+    let d = this.known.get(url);
+    if (d) return d;
+    const u = new URL(url);
+    d = {
+      secure: u.protocol === 'https:',
+      // An IPv6 literal comes bracketed in a URL and bare in a host name.
+      hostname: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
+      port: u.port === '' ? undefined : Number(u.port),
+      path: `${u.pathname}${u.search}`,
+      auth:
+        u.username || u.password ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : undefined,
+    };
+    if (this.known.size >= MAX_DESTINATIONS) this.known.clear();
+    this.known.set(url, d);
+    return d;
+  }
+}
+
+const MAX_DESTINATIONS = 256;
 
 /**
  * POSTs once (never retries) and reads the whole answer. A transport failure is handed to
