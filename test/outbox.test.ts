@@ -1,5 +1,5 @@
 /** Outbox delivery: stale reply tokens become pushes, retries with a stable retry key, dead letters. */
-import { enqueueMessage, retryKeyFor } from '../src/line/outbox-repository';
+import { enqueueMessage, retryKeyFor, SETTLED_REPLY_MESSAGES } from '../src/line/outbox-repository';
 import { dialects } from './support/databases';
 import { startTestShop, type TestShop } from './support/shop-harness';
 
@@ -56,6 +56,20 @@ describe.each(dialects)('outbox on %s', (dialect) => {
     expect(push?.headers['x-line-retry-key']).toBe(retryKeyFor('stale'));
     expect(shop.sim.callsTo('/v2/bot/message/reply')).toHaveLength(0);
     expect(await row('stale')).toMatchObject({ status: 'sent', sent_by: 'push' });
+  });
+
+  it('keeps no copy of a reply once it is delivered; other kinds keep their messages', async () => {
+    const db = shop.database.db;
+    // No reply token: the reply goes out as a push, like one whose token ran out.
+    await enqueueMessage(db, { lineUserId: USER, messages: hello, kind: 'reply', logicalKey: 'r1' }, clock);
+    await enqueueMessage(db, { lineUserId: USER, messages: hello, kind: 'receipt', logicalKey: 'n1' }, clock);
+    expect(await shop.runtime.outboxSender.tick()).toBe(true);
+    expect(shop.sim.callsTo('/v2/bot/message/push').map((c) => c.body)).toEqual([
+      expect.objectContaining({ messages: hello }),
+      expect.objectContaining({ messages: hello }),
+    ]);
+    expect(await row('r1')).toMatchObject({ status: 'sent', messages: SETTLED_REPLY_MESSAGES });
+    expect(await row('n1')).toMatchObject({ status: 'sent', messages: JSON.stringify(hello) });
   });
 
   it('retries 5xx and 429 with backoff, reusing the key, and treats 409 as delivered', async () => {

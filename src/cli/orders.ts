@@ -10,8 +10,9 @@
 import { ConfigError, environmentWithDotEnv, loadConfig, type QpayConfig } from '../config';
 import { openDatabase } from '../db/database';
 import type { OrderStatus, Payment } from '../db/types';
+import { releaseHeld } from '../line/held-outbox-repository';
 import { failedEvents } from '../line/inbox-repository';
-import { deadMessages, releaseHeld } from '../line/outbox-repository';
+import { deadMessages } from '../line/outbox-repository';
 import { createLogger, logOrderEvent } from '../logger';
 import { formatPrice, formatTaiwanDateTime, orderCopy } from '../messages/copy';
 import { METHOD_LABELS } from '../messages/delivery-copy';

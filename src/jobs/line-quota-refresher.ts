@@ -7,8 +7,8 @@
  * weeks later would only spend the new month's quota).
  */
 import type { Executor } from '../db/database';
+import { releaseHeld } from '../line/held-outbox-repository';
 import type { LineApi } from '../line/line-api';
-import { releaseHeld } from '../line/outbox-repository';
 import { claimQuotaRefresh, recordQuotaRefresh } from '../line/push-quota-repository';
 import { taiwanMonth, taiwanMonthStart } from '../line/taiwan-month';
 import type { Logger } from '../logger';

@@ -14,6 +14,7 @@ import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LineEventRow, OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
+import { carryHeld, heldMessagesOf } from './held-outbox-repository';
 import {
   chatsWithPendingEvents,
   finishEvents,
@@ -23,7 +24,7 @@ import {
   recordEventFailure,
   releaseChats,
 } from './inbox-repository';
-import { carryHeld, enqueueMarkAsRead, enqueueMessage, heldMessagesOf } from './outbox-repository';
+import { enqueueMarkAsRead, enqueueMessage } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
 import { MESSAGES_PER_REPLY, ridersThatFit } from './push-gate';
 import { groupSizeFor, markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';

@@ -1,11 +1,13 @@
-/** The outbox: messages to send, written in the transaction that decided to send them. */
+/**
+ * The outbox: messages to send, written in the transaction that decided to send them. Pushes held
+ * back by the push budget, and the replies they ride on: held-outbox-repository.ts.
+ */
 import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database';
 import { claimWithLease } from '../db/lease';
 import { prepare } from '../db/prepared';
-import type { HeldReason, OutboxRow, OutboxTable } from '../db/types';
-import { MESSAGES_PER_REPLY } from './push-gate';
+import type { OutboxRow, OutboxTable } from '../db/types';
 
 /**
  * X-Line-Retry-Key must be a UUID; derive it from what is being sent (e.g. "receipt:order 42")
@@ -169,6 +171,12 @@ export async function claimDueMessages(
  * `unconfirmed`: a conversational reply whose earlier attempt may have arrived; not sent again.
  * Returns the rows this call settled (a row another instance settled first is not among them),
  * so pushes are counted once.
+ *
+ * A conversational reply's messages are not kept once it is settled: the customer's chat has them,
+ * nothing reads them again, and on SQLite rewriting a row with its ~4.5 KB of Flex JSON (overflow
+ * page and all) to set its status cost more than the insert had (microbenchmark, issue 17: insert
+ * + mark sent 127–182 µs per reply keeping them, 82–103 µs emptying them). Receipts, notices and
+ * other kinds keep theirs until housekeeping removes the row.
  */
 export async function markSent(
   db: Executor,
@@ -179,155 +187,22 @@ export async function markSent(
   if (ids.length === 0) return [];
   return db
     .updateTable('outbox')
-    .set((eb) => ({ status: 'sent', sent_at: now, sent_by: via, locked_until: null, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      status: 'sent',
+      sent_at: now,
+      sent_by: via,
+      locked_until: null,
+      attempts: eb('attempts', '+', 1),
+      messages: eb.case().when('kind', '=', 'reply').then(SETTLED_REPLY_MESSAGES).else(eb.ref('messages')).end(),
+    }))
     .where('id', 'in', ids)
     .where('status', '=', 'pending')
     .returning(['id', 'kind'])
     .execute();
 }
 
-/** Held rows are not due before this (year 9999): the claim's index range skips them. */
-const HELD_NOT_DUE = 253_402_300_799_999;
-
-/**
- * Holds a push back (the budget is nearly spent, or LINE's monthly limit is reached): the row
- * stays pending but is not claimed again; it waits for the customer's next reply.
- */
-export async function holdMessage(
-  db: Executor,
-  id: number,
-  reason: HeldReason,
-  error: string | undefined,
-  now: number,
-): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      held_at: now,
-      held_reason: reason,
-      next_attempt_at: HELD_NOT_DUE,
-      locked_until: null,
-      reply_token: null,
-      ...(error === undefined ? {} : { attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) }),
-    }))
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .execute();
-}
-
-const selectHeld = prepare((db, p: { lineUserId: string }) =>
-  db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('line_user_id', '=', p.lineUserId)
-    .where('held_at', 'is not', null)
-    .where('carried_by', 'is', null)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .limit(MESSAGES_PER_REPLY),
-);
-/** A user's held messages not already riding on a reply, oldest first (one reply's worth at most). */
-export async function heldMessagesOf(db: Executor, lineUserId: string): Promise<OutboxRow[]> {
-  return (await selectHeld(db, { lineUserId })).rows as OutboxRow[];
-}
-
-/** The held rows riding on these replies, oldest first (they are sent before the reply's own messages). */
-export async function ridersOf(db: Executor, carrierIds: number[]): Promise<OutboxRow[]> {
-  if (carrierIds.length === 0) return [];
-  // Only riders in flight have `carried_by` (cleared when they settle), so no status condition:
-  // one would steer SQLite to `outbox_due` instead of the small partial index `outbox_riders`.
-  return db.selectFrom('outbox').selectAll().where('carried_by', 'in', carrierIds).orderBy('id').execute();
-}
-
-/** These held rows ride on reply row `carrierId` (written in the reply's transaction). */
-export async function carryHeld(db: Executor, ids: number[], carrierId: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ carried_by: carrierId }).where('id', 'in', ids).execute();
-  await db.updateTable('outbox').set({ has_riders: 1 }).where('id', '=', carrierId).execute();
-}
-
-/**
- * The replies `carrierIds` were settled: their riders arrived with them (`delivered`, sent by
- * `via`) or, when the reply was given up or its outcome is unknown, are held again for the next
- * reply (a notice is delivered at least once).
- */
-export async function settleRiders(
-  db: Executor,
-  carrierIds: number[],
-  outcome: { delivered: true; via: 'reply' | 'push' } | { delivered: false },
-  now: number,
-): Promise<void> {
-  if (carrierIds.length === 0) return;
-  await db
-    .updateTable('outbox')
-    .set(
-      outcome.delivered
-        ? { status: 'sent', sent_at: now, sent_by: outcome.via, carried_by: null }
-        : { carried_by: null },
-    )
-    .where('carried_by', 'in', carrierIds)
-    .execute();
-}
-
-/** LINE refused a reply with these riders in it: they are given up (dead) with LINE's answer. Returns their ids. */
-export async function failRiders(db: Executor, carrierId: number, error: string): Promise<number[]> {
-  const rows = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'dead',
-      carried_by: null,
-      last_error: `refused inside a reply: ${error}`.slice(0, 1000),
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('carried_by', '=', carrierId)
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
-}
-
-/**
- * Lets held rows go out again as pushes (the budget decides afresh): those held before `before`
- * for `reason`, or every held row when neither is given. Rows riding on a reply are left alone.
- * Returns how many.
- */
-export async function releaseHeld(
-  db: Executor,
-  now: number,
-  only: { before: number; reason: HeldReason } | undefined,
-): Promise<number> {
-  let q = db
-    .updateTable('outbox')
-    .set({ held_at: null, held_reason: null, next_attempt_at: now })
-    .where('held_at', 'is not', null)
-    .where('carried_by', 'is', null)
-    .where('status', '=', 'pending');
-  if (only) q = q.where('held_at', '<', only.before).where('held_reason', '=', only.reason);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
-/** Every held message, oldest first, for the merchant (CLI, console). */
-export async function heldMessages(db: Executor, limit: number) {
-  return db
-    .selectFrom('outbox')
-    .select(['id', 'line_user_id', 'kind', 'held_at', 'held_reason', 'carried_by', 'created_at'])
-    .where('held_at', 'is not', null)
-    .where('status', '=', 'pending')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}
-
-/** How many messages are held now. */
-export async function countHeld(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('held_at', 'is not', null)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
+/** What a settled conversational reply keeps of its messages (valid JSON: none). */
+export const SETTLED_REPLY_MESSAGES = '[]';
 
 /**
  * A failed attempt: try again at `retryAt`, or give up (dead) when `retryAt` is undefined.

@@ -17,19 +17,10 @@
 import type { Executor } from '../db/database';
 import type { OutboxRow } from '../db/types';
 import type { Logger } from '../logger';
+import { failRiders, holdMessage, ridersOf, settleRiders } from './held-outbox-repository';
 import type { LineApi } from './line-api';
 import { LineSendError } from './line-api';
-import {
-  claimDueMessages,
-  failRiders,
-  holdMessage,
-  isAtMostOnce,
-  MARK_AS_READ_KIND,
-  markAttemptFailed,
-  markSent,
-  ridersOf,
-  settleRiders,
-} from './outbox-repository';
+import { claimDueMessages, isAtMostOnce, MARK_AS_READ_KIND, markAttemptFailed, markSent } from './outbox-repository';
 import { OPEN_GATE, type PushGate } from './push-gate';
 import { countPushes } from './push-quota-repository';
 import { taiwanMonth } from './taiwan-month';

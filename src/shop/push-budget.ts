@@ -15,7 +15,7 @@
  */
 import type { Executor } from '../db/database';
 import type { PushBudgetWarning, PushWarningLevel } from '../db/types';
-import { countHeld, heldMessages } from '../line/outbox-repository';
+import { countHeld, heldMessages } from '../line/held-outbox-repository';
 import type { PushGate, PushRank } from '../line/push-gate';
 import {
   lineQuota,
