@@ -6,8 +6,8 @@
  *   - the shop's processed/s at 2× its keep-up rate, against its best;
  *   - ack p99 at 1,000 events/s (and whether every event was processed);
  *   - peak RSS at 2,000 events/s, and idle RSS.
- * Keep-up rate: the highest of 250, 500, 1,000, 2,000/s offered whose events were all processed
- * within 1 s after the load ended.
+ * Keep-up rate: the highest of 250, 500, 1,000, 2,000/s offered that was acknowledged at the
+ * offered rate (≥ 95 % of it) and whose events were all processed within 1 s after the load ended.
  */
 import type { LineSimulator } from '../../src/sandbox/line';
 import { startBuiltShop } from '../support/built-shop';
@@ -22,6 +22,8 @@ import { type ServerProc, startServer } from '../support/processes';
 const CONNECTIONS = 64;
 const STEP_S = 3;
 const DRAIN_MS = 60_000;
+/** Of the offered rate, what a step must have acknowledged to count as kept up. */
+const KEPT_UP_ACK_SHARE = 0.95;
 const DELIVERY = new Set(['/v2/bot/message/reply', '/v2/bot/message/push']);
 
 /** Messages delivered to the simulator after call `fromSeq` and between `from` and `to` (epoch ms). */
@@ -118,11 +120,17 @@ async function measure(ctx: BenchContext, t: Target, stop: () => Promise<void>, 
     };
     const raw: Record<string, unknown> = { closed: c, at1000, at2000 };
     if (keepUpOf === 'self') {
-      // Keep-up rate: the highest offered rate whose events were all processed within 1 s of the
-      // load ending. Best: the most processed per second of load in any run.
+      // Keep-up rate: the highest offered rate that was acknowledged at that rate and whose events
+      // were all processed within 1 s of the load ending. The ack rate counts because pacing slows
+      // the acks of a shop that falls behind: the load then ends late, and "processed within 1 s of
+      // its end" alone called 2,000/s kept up on a VM where the shop handled ~900/s.
+      // Best: the most processed per second of load in any run.
       const steps = [await openLoop(ctx, t, 250), await openLoop(ctx, t, 500), at1000, at2000];
       const rates = [250, 500, 1000, 2000];
-      const keptUp = rates.filter((_, i) => steps[i]!.all >= steps[i]!.r.sent && steps[i]!.drainS <= 1);
+      const keptUp = rates.filter((rate, i) => {
+        const s = steps[i]!;
+        return s.r.achievedRate >= rate * KEPT_UP_ACK_SHARE && s.all >= s.r.sent && s.drainS <= 1;
+      });
       const keepUp = Math.max(250, ...keptUp);
       const over = await openLoop(ctx, t, keepUp * 2);
       const best = Math.max(c.processed, over.inWindow, ...steps.map((s) => s.inWindow));
