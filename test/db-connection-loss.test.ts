@@ -77,30 +77,23 @@ async function activeSleeps(adminUrl: string, database: string): Promise<number>
     await target.drop();
   });
 
+  // Without a listener on the checked-out client, pg's 'error' is an uncaught exception, which
+  // jest reports as this test's failure (it did, before the fix). A listener of the test's own on
+  // process 'uncaughtException' never saw it: jest's handler takes it first.
   it('fails that query only; the process lives on and the next query reconnects', async () => {
-    const uncaught: unknown[] = [];
-    const onUncaught = (err: unknown) => uncaught.push(err);
-    process.on('uncaughtException', onUncaught);
-    try {
-      const sleeping = sql`SELECT pg_sleep(30)`.execute(shop.db).then(
-        () => 'finished',
-        (err: NodeJS.ErrnoException) => err.code ?? err.message,
-      );
-      const adminUrl = process.env.LINE_SHOP_TEST_PG as string;
-      const name = new URL(target.url).pathname.slice(1);
-      while ((await activeSleeps(adminUrl, name)) === 0) {
-        // the query has not reached the server yet
-      }
-      proxy.reset();
-      expect(await sleeping).toBe('ECONNRESET');
-
-      const r = await sql<{ one: number }>`SELECT 1 AS one`.execute(shop.db);
-      expect(r.rows).toEqual([{ one: 1 }]);
-      // The 'error' pg emits on the broken client comes in the same turn as the rejected query.
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(uncaught).toEqual([]);
-    } finally {
-      process.off('uncaughtException', onUncaught);
+    const sleeping = sql`SELECT pg_sleep(30)`.execute(shop.db).then(
+      () => 'finished',
+      (err: NodeJS.ErrnoException) => err.code ?? err.message,
+    );
+    const adminUrl = process.env.LINE_SHOP_TEST_PG as string;
+    const name = new URL(target.url).pathname.slice(1);
+    while ((await activeSleeps(adminUrl, name)) === 0) {
+      // the query has not reached the server yet
     }
+    proxy.reset();
+    expect(await sleeping).toBe('ECONNRESET');
+
+    const r = await sql<{ one: number }>`SELECT 1 AS one`.execute(shop.db);
+    expect(r.rows).toEqual([{ one: 1 }]);
   });
 });
