@@ -24,7 +24,7 @@ import {
   recordEventFailure,
   releaseChats,
 } from './inbox-repository';
-import { enqueueMarkAsRead, enqueueMessage } from './outbox-repository';
+import { enqueueMarkAsRead, enqueueMessage, REPLY_KIND } from './outbox-repository';
 import type { OutboxSender } from './outbox-sender';
 import { MESSAGES_PER_REPLY, ridersThatFit } from './push-gate';
 import { groupSizeFor, markAsReadTokenOf, parseEvent, readEvent, transactionGroups } from './stored-events';
@@ -337,7 +337,7 @@ export class EventWorker {
         {
           lineUserId: row.chat_id,
           messages,
-          kind: 'reply',
+          kind: REPLY_KIND,
           logicalKey: `reply:${row.webhook_event_id}`,
           replyToken,
           replyUntil: row.event_timestamp + REPLY_WINDOW_MS,

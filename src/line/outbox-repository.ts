@@ -27,7 +27,10 @@ export function retryKeyFor(logicalKey: string): string {
  * payment and expiry notices, apologies) is at least once: pushed with its retry key, which LINE
  * deduplicates.
  */
-const AT_MOST_ONCE_KINDS: ReadonlySet<string> = new Set(['reply']);
+/** The kind of a conversational reply: the event worker's answer to a tap or a typed word. */
+export const REPLY_KIND = 'reply';
+
+const AT_MOST_ONCE_KINDS: ReadonlySet<string> = new Set([REPLY_KIND]);
 
 export function isAtMostOnce(kind: string): boolean {
   return AT_MOST_ONCE_KINDS.has(kind);
@@ -193,7 +196,7 @@ export async function markSent(
       sent_by: via,
       locked_until: null,
       attempts: eb('attempts', '+', 1),
-      messages: eb.case().when('kind', '=', 'reply').then(SETTLED_REPLY_MESSAGES).else(eb.ref('messages')).end(),
+      messages: eb.case().when('kind', '=', REPLY_KIND).then(SETTLED_REPLY_MESSAGES).else(eb.ref('messages')).end(),
     }))
     .where('id', 'in', ids)
     .where('status', '=', 'pending')
