@@ -1,7 +1,8 @@
 // After `tsc -p tsconfig.build.json`: copies the files the shop reads at run time (seed catalog and
 // images, rich menu JSON and images, the LINE simulator's chat page) into dist/ at the same
-// relative paths, so every `join(__dirname, …)` resolves inside the build exactly as in the source.
-const { cpSync, existsSync } = require('node:fs');
+// relative paths, so every `join(__dirname, …)` resolves inside the build exactly as in the source;
+// then writes dist/server.js, the production start.
+const { cpSync, existsSync, writeFileSync } = require('node:fs');
 const { extname, join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -27,3 +28,11 @@ for (const top of SOURCES) {
   });
 }
 console.log(`copy-assets: ${copied} files copied into dist/`);
+
+// `node dist/server.js` is the production start (issue 17, README: Going live). tsc keeps the
+// source layout (src/, db/ and richmenu/ are all compiled), so the server itself is
+// dist/src/server.js; this entry only loads it, which starts it.
+writeFileSync(
+  join(DIST, 'server.js'),
+  "'use strict';\n// Written by scripts/copy-assets.js (npm run build): the production entry point.\nrequire('./src/server.js');\n",
+);

@@ -1,5 +1,5 @@
 /**
- * (8) Issue 17's performance targets in one table: the BUILT shop (`node dist/src/server.js`)
+ * (8) Issue 17's performance targets in one table: the BUILT shop (`node dist/server.js`)
  * beside Express + @line/bot-sdk and the bare Fastify floor, same load, same run:
  *   - closed loop, 64 connections: acknowledged and processed events/s (processed = replies that
  *     reached the LINE simulator while the load ran, per second of load);

@@ -1,5 +1,5 @@
 /**
- * The shop as it is deployed: `node dist/src/server.js` (run `npm run build` first), its own
+ * The shop as it is deployed: `node dist/server.js` (run `npm run build` first), its own
  * process, configured only through the environment. Its RSS is read from /proc (the built server
  * has no bench hooks), sampled every 200 ms; it stops on SIGTERM like in production.
  */
@@ -16,7 +16,7 @@ import type { ServerProc } from './processes';
 import type { Shop } from './shop';
 
 const ROOT = join(__dirname, '..', '..');
-export const BUILT_SERVER = join(ROOT, 'dist', 'src', 'server.js');
+export const BUILT_SERVER = join(ROOT, 'dist', 'server.js');
 
 /** Resident set size of `pid` in bytes (VmRSS), 0 once it has gone. */
 export function rssOf(pid: number): number {

@@ -1,5 +1,5 @@
 /**
- * The production build, as an operator runs it: `npm run build`, then `node dist/src/server.js`
+ * The production build, as an operator runs it: `npm run build`, then `node dist/server.js`
  * (sandbox mode, throw-away SQLite file, free ports). It must come up, answer /healthz, and handle
  * one webhook signed with the channel secret end to end: 200 to the webhook, and the shop's
  * answer reaching the LINE simulator. The CLIs run from the build too (migrate, orders, backup).
@@ -23,7 +23,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-describe('the built server (npm run build; node dist/src/server.js)', () => {
+describe('the built server (npm run build; node dist/server.js)', () => {
   let shop: SandboxProcess | undefined;
   let dir: string;
 
@@ -31,7 +31,7 @@ describe('the built server (npm run build; node dist/src/server.js)', () => {
     dir = mkdtempSync(join(tmpdir(), 'line-shop-built-'));
     // One build for the whole file (tsc, ~10–30 s); incremental when dist/ is already there.
     await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-    shop = await startSandboxProcess({ command: ['node', 'dist/src/server.js'] });
+    shop = await startSandboxProcess({ command: ['node', 'dist/server.js'] });
   }, 180_000);
 
   afterAll(async () => {

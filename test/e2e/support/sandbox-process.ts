@@ -1,6 +1,6 @@
 /**
  * Starts the real sandbox the way `npm start` does — `npx tsx src/server.ts` as a child process
- * (or the built `node dist/src/server.js`) —
+ * (or the built `node dist/server.js`) —
  * on free ports with a throw-away SQLite file and bank state file, and waits until the shop
  * answers /healthz and the start-up banner has printed the chat URL. No fixed sleeps.
  */
@@ -69,7 +69,7 @@ export async function startSandboxProcess(
   opts: {
     env?: Record<string, string>;
     timeoutMs?: number;
-    /** What to run (default `npx tsx src/server.ts`, as `npm start`); e.g. the build's `node dist/src/server.js`. */
+    /** What to run (default `npx tsx src/server.ts`, as `npm start`); e.g. the build's `node dist/server.js`. */
     command?: [string, ...string[]];
   } = {},
 ): Promise<SandboxProcess> {
