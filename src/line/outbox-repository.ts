@@ -19,17 +19,16 @@ export function retryKeyFor(logicalKey: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/**
- * Delivery guarantee by kind. A conversational reply (the event worker's answer to a tap or a
- * typed word, kind `reply`) is sent at most once when an attempt's outcome is unknown: a spent
- * reply token then means it most likely arrived, and the customer can tap again if not; pushing
- * it "again" is how customers got the same answer twice. Every other kind (receipts, pay links,
- * payment and expiry notices, apologies) is at least once: pushed with its retry key, which LINE
- * deduplicates.
- */
 /** The kind of a conversational reply: the event worker's answer to a tap or a typed word. */
 export const REPLY_KIND = 'reply';
 
+/**
+ * Delivery guarantee by kind. A conversational reply (REPLY_KIND) is sent at most once when an
+ * attempt's outcome is unknown: a spent reply token then means it most likely arrived, and the
+ * customer can tap again if not; pushing it "again" is how customers got the same answer twice.
+ * Every other kind (receipts, pay links, payment and expiry notices, apologies) is at least once:
+ * pushed with its retry key, which LINE deduplicates.
+ */
 const AT_MOST_ONCE_KINDS: ReadonlySet<string> = new Set([REPLY_KIND]);
 
 export function isAtMostOnce(kind: string): boolean {
