@@ -24,30 +24,16 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-const FLAG = '--semi-space-growth-factor';
-/** V8's default (node --v8-options). */
-const DEFAULT_GROWTH_FACTOR = 2;
-const OLD_GENERATION_FLAG = '--heap-growing-percent';
-/** The old generation may grow to 1.5× what survived the last full GC. */
-const OLD_GENERATION_GROWING_PERCENT = 50;
+import { DEFAULT_GROWTH_FACTOR, startupHeapFlags, YOUNG_GENERATION_FLAG } from './startup-heap-flags';
 
-const operatorFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map((a) =>
-  a.replace(/_/g, '-'),
-);
-const operatorChose = (flag: string) => operatorFlags.some((a) => a.startsWith(flag));
-
-let holding = false;
-if (!operatorChose(FLAG)) {
-  setFlagsFromString(`${FLAG}=1`);
-  holding = true;
-}
-if (!operatorChose(OLD_GENERATION_FLAG)) {
-  setFlagsFromString(`${OLD_GENERATION_FLAG}=${OLD_GENERATION_GROWING_PERCENT}`);
-}
+/** What this process set, for its probes and for anyone asking why the heap looks as it does. */
+export const appliedStartupHeapFlags: readonly string[] = startupHeapFlags(process.execArgv, process.env.NODE_OPTIONS);
+for (const flag of appliedStartupHeapFlags) setFlagsFromString(flag);
+let holding = appliedStartupHeapFlags.includes(`${YOUNG_GENERATION_FLAG}=1`);
 
 /** Start-up is over: the young generation may grow again as V8 sees fit. */
 export function endStartup(): void {
   if (!holding) return;
   holding = false;
-  setFlagsFromString(`${FLAG}=${DEFAULT_GROWTH_FACTOR}`);
+  setFlagsFromString(`${YOUNG_GENERATION_FLAG}=${DEFAULT_GROWTH_FACTOR}`);
 }

@@ -1,12 +1,12 @@
 /**
  * Run as its own process by test/startup-heap.test.ts (V8 flags are process-wide): a steady live
  * set of ~25 MB, like the shop's, while objects that live a little (in-flight work) keep being
- * promoted and then die. Prints `{ "peakOldMb": …, "liveMb": … }`: the largest the old generation
- * grew before full GCs collected it.
+ * promoted and then die. Prints `{ "peakOldMb": …, "applied": […] }`: the largest the old generation
+ * grew before full GCs collected it, and the flags start-up set in this process.
  */
 import '../../src/startup-heap';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { endStartup } from '../../src/startup-heap';
+import { appliedStartupHeapFlags, endStartup } from '../../src/startup-heap';
 
 endStartup();
 const oldMb = () => (getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_size ?? 0) / 2 ** 20;
@@ -25,6 +25,13 @@ async function main() {
     await new Promise((r) => setImmediate(r));
     peakOldMb = Math.max(peakOldMb, oldMb());
   }
-  console.log(JSON.stringify({ peakOldMb: Math.round(peakOldMb), live: live.length, ring: ring.length }));
+  console.log(
+    JSON.stringify({
+      peakOldMb: Math.round(peakOldMb),
+      applied: appliedStartupHeapFlags,
+      live: live.length,
+      ring: ring.length,
+    }),
+  );
 }
 void main();
