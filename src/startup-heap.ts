@@ -23,13 +23,17 @@
  * at the same CPU per event (bench/: overload). An operator's own flag is again left alone.
  */
 import { setFlagsFromString } from 'node:v8';
-
-import { DEFAULT_GROWTH_FACTOR, startupHeapFlags, YOUNG_GENERATION_FLAG } from './startup-heap-flags';
+import {
+  DEFAULT_GROWTH_FACTOR,
+  HOLD_YOUNG_GENERATION,
+  startupHeapFlags,
+  YOUNG_GENERATION_FLAG,
+} from './startup-heap-flags';
 
 /** What this process set, for its probes and for anyone asking why the heap looks as it does. */
 export const appliedStartupHeapFlags: readonly string[] = startupHeapFlags(process.execArgv, process.env.NODE_OPTIONS);
 for (const flag of appliedStartupHeapFlags) setFlagsFromString(flag);
-let holding = appliedStartupHeapFlags.includes(`${YOUNG_GENERATION_FLAG}=1`);
+let holding = appliedStartupHeapFlags.includes(HOLD_YOUNG_GENERATION);
 
 /** Start-up is over: the young generation may grow again as V8 sees fit. */
 export function endStartup(): void {
