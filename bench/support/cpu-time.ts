@@ -7,10 +7,23 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Starts counting for named processes; `perEvent(n)` gives each one's CPU ms per event since. */
+/**
+ * Starts counting for named processes; `perEvent(n)` gives each one's CPU ms per event since, and
+ * `busyShare()` the share of one core each used since (CPU time over wall time).
+ */
 export function cpuMeter(pids: Record<string, number>) {
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const startedAt = performance.now();
   return {
+    busyShare(): Record<string, number> {
+      const wall = Math.max(1, performance.now() - startedAt);
+      return Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => [
+          name,
+          Math.round(((cpuMs(pid) - (start[name] ?? 0)) / wall) * 100) / 100,
+        ]),
+      );
+    },
     perEvent(events: number): Record<string, number> {
       return Object.fromEntries(
         Object.entries(pids).map(([name, pid]) => [
