@@ -14,23 +14,16 @@ export function cpuMs(pid: number): number {
 export function cpuMeter(pids: Record<string, number>) {
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
   const startedAt = performance.now();
+  /** Each process's CPU ms since the start, divided by `by` and rounded to `places` decimals. */
+  const usedOver = (by: number, places: number): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [
+        name,
+        Math.round(((cpuMs(pid) - (start[name] ?? 0)) / Math.max(1, by)) * 10 ** places) / 10 ** places,
+      ]),
+    );
   return {
-    busyShare(): Record<string, number> {
-      const wall = Math.max(1, performance.now() - startedAt);
-      return Object.fromEntries(
-        Object.entries(pids).map(([name, pid]) => [
-          name,
-          Math.round(((cpuMs(pid) - (start[name] ?? 0)) / wall) * 100) / 100,
-        ]),
-      );
-    },
-    perEvent(events: number): Record<string, number> {
-      return Object.fromEntries(
-        Object.entries(pids).map(([name, pid]) => [
-          name,
-          Math.round(((cpuMs(pid) - (start[name] ?? 0)) / Math.max(1, events)) * 1000) / 1000,
-        ]),
-      );
-    },
+    busyShare: (): Record<string, number> => usedOver(performance.now() - startedAt, 2),
+    perEvent: (events: number): Record<string, number> => usedOver(events, 3),
   };
 }
